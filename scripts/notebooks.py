@@ -1,0 +1,201 @@
+"""Bilingual notebook sources -> executed English and Italian notebooks.
+
+A chapter is written once, in ``book/sources/<name>.nbsrc``: its code cells
+are shared, its prose comes in both languages. This script writes
+``book/en/<name>.ipynb`` and ``book/it/<name>.ipynb`` from it and executes them
+in place, each in a fresh kernel, top to bottom.
+
+Source format: lines beginning with ``%% `` start a cell.
+
+    %% md en                 Markdown cell, English notebook only
+    %% md it                 Markdown cell, Italian notebook only
+    %% code                  code cell, in both notebooks
+    %% code {"tags": ["raises-exception"], "alt": {"en": "...", "it": "..."}}
+                             optional JSON: cell tags, and the alt text of the
+                             figure the cell draws (one per language)
+
+In code cells ``{{LANG}}`` becomes ``en`` or ``it`` (use it only in the line
+``relulab.use_language("{{LANG}}")``).
+
+Usage:
+    python scripts/notebooks.py generate [NAME ...]   # write the .ipynb files (no outputs)
+    python scripts/notebooks.py execute [PATH ...]     # execute notebooks in place
+    python scripts/notebooks.py build [NAME ...]       # generate, then execute both languages
+    python scripts/notebooks.py check                  # exit 1 if a notebook is out of date with its source
+Without NAME/PATH: every source / every notebook of the book.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ROOT / "book" / "sources"
+LANGS = ("en", "it")
+HEADER = "%% "
+
+
+class SourceError(ValueError):
+    """A malformed .nbsrc file."""
+
+
+def parse_source(text: str, name: str = "<source>") -> list[dict]:
+    """Parse a bilingual source into a list of cells: {kind, lang, source, meta}."""
+    cells: list[dict] = []
+    current: dict | None = None
+    for lineno, line in enumerate(text.splitlines(), 1):
+        if line.startswith(HEADER):
+            head = line[len(HEADER):].strip()
+            kind, _, rest = head.partition(" ")
+            meta: dict = {}
+            lang = None
+            if kind == "md":
+                lang, _, rest = rest.strip().partition(" ")
+                if lang not in LANGS:
+                    raise SourceError(f"{name}:{lineno}: '%% md' needs a language, one of {LANGS}")
+            elif kind != "code":
+                raise SourceError(f"{name}:{lineno}: unknown cell kind {kind!r} (use 'md en', 'md it' or 'code')")
+            if rest.strip():
+                try:
+                    meta = json.loads(rest)
+                except json.JSONDecodeError as exc:
+                    raise SourceError(f"{name}:{lineno}: cell options must be JSON: {exc}") from None
+                unknown = set(meta) - {"tags", "alt"}
+                if unknown:
+                    raise SourceError(f"{name}:{lineno}: unknown cell options {sorted(unknown)}")
+                if "alt" in meta and set(meta["alt"]) != set(LANGS):
+                    raise SourceError(f"{name}:{lineno}: 'alt' needs a text for each of {LANGS}")
+            current = {"kind": kind, "lang": lang, "lines": [], "meta": meta, "line": lineno}
+            cells.append(current)
+        elif current is None:
+            if line.strip():
+                raise SourceError(f"{name}:{lineno}: text before the first '%% ' cell header")
+        else:
+            current["lines"].append(line)
+    for c in cells:
+        c["source"] = "\n".join(c.pop("lines")).strip("\n")
+        if not c["source"].strip():
+            raise SourceError(f"{name}:{c['line']}: empty cell")
+    return cells
+
+
+def make_notebook(cells: list[dict], lang: str, name: str) -> nbformat.NotebookNode:
+    """The (unexecuted) notebook of one language."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = {
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+        "relulab": {"language": lang, "source": f"book/sources/{name}.nbsrc"},
+    }
+    n = 0
+    for c in cells:
+        if c["kind"] == "md":
+            if c["lang"] != lang:
+                continue
+            cell = nbformat.v4.new_markdown_cell(c["source"])
+        else:
+            src = c["source"].replace("{{LANG}}", lang)
+            cell = nbformat.v4.new_code_cell(src)
+            if c["meta"].get("tags"):
+                cell.metadata["tags"] = list(c["meta"]["tags"])
+            if "alt" in c["meta"]:
+                cell.metadata["mystnb"] = {"image": {"alt": c["meta"]["alt"][lang]}}
+        n += 1
+        cell.id = f"{name.replace('_', '-')}-{n:03d}"[:64]
+        nb.cells.append(cell)
+    return nb
+
+
+def source_names() -> list[str]:
+    return sorted(p.name[: -len(".nbsrc")] for p in SOURCES.glob("*.nbsrc"))
+
+
+def generate(name: str) -> list[Path]:
+    path = SOURCES / f"{name}.nbsrc"
+    if not path.exists():
+        raise SystemExit(f"no source {path}; sources: {source_names()}")
+    cells = parse_source(path.read_text(encoding="utf-8"), str(path))
+    out = []
+    for lang in LANGS:
+        nb = make_notebook(cells, lang, name)
+        target = ROOT / "book" / lang / f"{name}.ipynb"
+        nbformat.write(nb, target)
+        out.append(target)
+    return out
+
+
+def execute(path: Path, timeout: int = 600) -> float:
+    """Execute a notebook in place in a fresh kernel (cwd = its folder); return seconds."""
+    from nbclient import NotebookClient
+
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        record_timing=False,
+        allow_errors=False,
+    )
+    t0 = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - t0
+    nbformat.write(nb, path)
+    return seconds
+
+
+def book_notebooks() -> list[Path]:
+    return sorted(
+        p for lang in LANGS for p in (ROOT / "book" / lang).rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+    )
+
+
+def out_of_date() -> list[str]:
+    """Notebooks whose cells (sources, tags, alt texts) differ from what their source generates."""
+    problems = []
+    for name in source_names():
+        cells = parse_source((SOURCES / f"{name}.nbsrc").read_text(encoding="utf-8"), name)
+        for lang in LANGS:
+            target = ROOT / "book" / lang / f"{name}.ipynb"
+            if not target.exists():
+                problems.append(f"{target.relative_to(ROOT)} is missing")
+                continue
+            want = make_notebook(cells, lang, name)
+            have = nbformat.read(target, as_version=4)
+            strip = lambda nb: [(c.cell_type, c.source, c.metadata.get("tags"), c.metadata.get("mystnb")) for c in nb.cells]  # noqa: E731
+            if strip(want) != strip(have):
+                problems.append(f"{target.relative_to(ROOT)} differs from book/sources/{name}.nbsrc")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["generate", "execute", "build", "check"])
+    parser.add_argument("targets", nargs="*")
+    args = parser.parse_args(argv)
+    if args.command == "check":
+        problems = out_of_date()
+        print("\n".join(problems) or "all notebooks match their sources")
+        return 1 if problems else 0
+    if args.command == "execute":
+        paths = [Path(p).resolve() for p in args.targets] or book_notebooks()
+    else:
+        names = args.targets or source_names()
+        paths = [p for name in names for p in generate(name)]
+        if args.command == "generate":
+            print("\n".join(str(p.relative_to(ROOT)) for p in paths))
+            return 0
+    for p in paths:
+        print(f"executing {p.relative_to(ROOT)} ...", end=" ", flush=True)
+        print(f"{execute(p):.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
