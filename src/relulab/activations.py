@@ -27,7 +27,9 @@ returns its second argument while PyTorch's kernel returns its input.
 Derivative: 1 for ``x > 0``, 0 for ``x < 0``; at ``x = 0`` ReLU has no
 derivative (left limit 0, right limit 1). Like PyTorch, the functions here
 use 0 there unless told otherwise (``at_zero``). The derivative of ``nan`` is
-``nan``.
+``nan`` here; PyTorch's autograd passes the incoming gradient through at a
+``nan`` input (it zeroes the gradient only where the output is ``<= 0``, and
+``nan <= 0`` is false), so it reports 1 there.
 """
 
 from __future__ import annotations
@@ -132,8 +134,8 @@ def relu_torch(x: torch.Tensor, *, inplace: bool = False) -> torch.Tensor:
 def relu_grad_torch(x: torch.Tensor, *, at_zero: float = 0.0) -> torch.Tensor:
     """Derivative of ReLU for a tensor: 1 where ``x > 0``, 0 where ``x < 0``, ``at_zero`` at 0.
 
-    With the default ``at_zero=0`` this is exactly what PyTorch's autograd
-    returns for ``torch.relu``. ``nan`` inputs give ``nan``.
+    With the default ``at_zero=0`` this is what PyTorch's autograd returns for
+    ``torch.relu`` at every number; at ``nan`` it returns ``nan`` (autograd: 1).
     """
     check_tensor(x, "x")
     at_zero = check_scalar_in(at_zero, "at_zero", 0.0, 1.0)

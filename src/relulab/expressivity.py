@@ -236,3 +236,24 @@ def interpolation_error(target: Callable[[np.ndarray], np.ndarray], n_units: int
     f = from_breakpoints(xs, target(xs))
     xe = np.linspace(lo, hi, n_eval)
     return float(np.max(np.abs(f(xe) - target(xe))))
+
+
+from .i18n import register as _register  # noqa: E402
+
+_register(
+    {
+        "expr.trained": {"en": "trained network (mean ± std over seeds)", "it": "rete addestrata (media ± dev. std. sui seed)"},
+        "expr.interpolant": {"en": "ReLU interpolant, equally spaced kinks", "it": "interpolante ReLU, punti angolosi equispaziati"},
+        "expr.slope2": {"en": "slope −2 (error ∝ 1/n²)", "it": "pendenza −2 (errore ∝ 1/n²)"},
+        "expr.deep": {"en": "deep: k layers of 2 units (sawtooth)", "it": "profonda: k strati da 2 unità (dente di sega)"},
+        "expr.shallow": {"en": "shallow: one layer, best case n + 1", "it": "poco profonda: uno strato, al massimo n + 1"},
+        "expr.total_units": {"en": "ReLU units in the network", "it": "unità ReLU nella rete"},
+        "expr.width_col": {"en": "units", "it": "unità"},
+        "expr.err_col": {"en": "max error (mean ± std)", "it": "errore max (media ± d.s.)"},
+        "expr.pieces_col": {"en": "pieces (mean)", "it": "tratti (media)"},
+        "expr.interp_col": {"en": "interpolant max error", "it": "errore max interpolante"},
+        "expr.depth_col": {"en": "depth k", "it": "profondità k"},
+        "expr.deep_pieces": {"en": "pieces, deep (counted)", "it": "tratti, profonda (contati)"},
+        "expr.shallow_pieces": {"en": "pieces, one layer (at most)", "it": "tratti, uno strato (al massimo)"},
+    }
+)

@@ -80,3 +80,17 @@ def relu_gaussian_monte_carlo(
         float(r.std() / root_n),
         float(sq.std() / root_n),
     )
+
+
+from .i18n import register as _register  # noqa: E402
+
+_register(
+    {
+        "moments.mu": {"en": "μ", "it": "μ"},
+        "moments.exact": {"en": "formula", "it": "formula"},
+        "moments.mc": {"en": "Monte Carlo ± 1.96 s.e.", "it": "Monte Carlo ± 1,96 e.s."},
+        "moments.p": {"en": "P(ReLU(X) > 0)", "it": "P(ReLU(X) > 0)"},
+        "moments.mean": {"en": "E[ReLU(X)]", "it": "E[ReLU(X)]"},
+        "moments.second": {"en": "E[ReLU(X)²]", "it": "E[ReLU(X)²]"},
+    }
+)

@@ -8,12 +8,12 @@ __all__ = ["format_table", "fmt"]
 
 
 def fmt(value: object, digits: int = 3) -> str:
-    """Format a number with ``digits`` significant digits; other values with ``str``.
+    """Format a number with ``digits`` significant digits; strings and other values with ``str``.
 
     ``-0.0`` prints as ``-0.0`` and ``nan``/``inf`` as such, so sign-of-zero
     differences stay visible.
     """
-    if isinstance(value, bool) or value is None:
+    if isinstance(value, (bool, str)) or value is None:
         return str(value)
     if isinstance(value, int):
         return str(value)

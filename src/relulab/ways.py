@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .i18n import register
 from .tables import fmt
 
 __all__ = [
@@ -40,11 +41,12 @@ class Way:
 
 
 def _py_max_0x(x: np.ndarray) -> np.ndarray:
-    return np.array([max(0.0, v) for v in x.tolist()], dtype=x.dtype)
+    # Python's max on each element; Python numbers come back as a float64/int64 array
+    return np.array([max(0, v) for v in x.tolist()])
 
 
 def _py_max_x0(x: np.ndarray) -> np.ndarray:
-    return np.array([max(v, 0.0) for v in x.tolist()], dtype=x.dtype)
+    return np.array([max(v, 0) for v in x.tolist()])
 
 
 def _np_inplace(x: np.ndarray) -> np.ndarray:
@@ -63,7 +65,7 @@ NUMPY_WAYS: tuple[Way, ...] = (
     Way("max(0, x)  # Python", _py_max_0x),
     Way("max(x, 0)  # Python", _py_max_x0),
     Way("np.maximum(x, 0)", lambda x: np.maximum(x, 0)),
-    Way("np.where(x > 0, x, 0)", lambda x: np.where(x > 0, x, 0)),
+    Way("np.where(x > 0, x, 0.0)", lambda x: np.where(x > 0, x, 0.0)),
     Way("x * (x > 0)", lambda x: x * (x > 0)),
     Way("np.clip(x, 0, None)", lambda x: np.clip(x, 0, None)),
     Way("np.maximum(x, 0, out=x)", _np_inplace, inplace=True),
@@ -75,9 +77,9 @@ TORCH_WAYS: tuple[Way, ...] = (
     Way("F.relu(x)", F.relu),
     Way("nn.ReLU()(x)", _nn_relu),
     Way("x.clamp_min(0)", lambda x: x.clamp_min(0)),
-    Way("torch.maximum(x, 0)", lambda x: torch.maximum(x, torch.zeros((), dtype=x.dtype))),
+    Way("torch.maximum(x, torch.tensor(0.0))", lambda x: torch.maximum(x, torch.tensor(0.0))),
     Way("x * (x > 0)", lambda x: x * (x > 0)),
-    Way("torch.where(x > 0, x, 0)", lambda x: torch.where(x > 0, x, 0)),
+    Way("torch.where(x > 0, x, 0.0)", lambda x: torch.where(x > 0, x, 0.0)),
     Way("torch.relu_(x)", _torch_inplace, inplace=True),
 )
 
@@ -147,3 +149,11 @@ def memory(ways: Sequence[Way]) -> list[list[str]]:
         changed = float(x[0]) != -1.0
         rows.append([way.code, str(shares), str(changed)])
     return rows
+
+
+register(
+    {
+        "ways.shares": {"en": "shares memory with x", "it": "condivide la memoria con x"},
+        "ways.changed": {"en": "x changed", "it": "x modificato"},
+    }
+)

@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Set up the environment and run the whole test suite: unit tests of relulab, nbval over every
+# notebook (strict), notebook parity and execution checks, the ledger, the offline check and the
+# book build with warnings as errors. Usage: bash scripts/test.sh [extra pytest args]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+.venv/bin/python -m pytest -p no:cacheprovider \
+  --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+  tests book "$@"
