@@ -40,12 +40,12 @@ VERDICTS: dict[str, dict[str, str]] = {
 #: written has no notebook (``None``).
 CHAPTERS: dict[str, tuple[str | None, dict[str, str]]] = {
     "definition": ("01_definition", {"en": "Definition", "it": "Definizione"}),
-    "derivative": (None, {"en": "The derivative", "it": "La derivata"}),
-    "sparsity": (None, {"en": "Sparsity", "it": "Sparsità"}),
-    "dying": (None, {"en": "Dying ReLU", "it": "Dying ReLU"}),
-    "domains": (None, {"en": "Where ReLU fits", "it": "Dove si usa la ReLU"}),
-    "variants": (None, {"en": "The ReLU family", "it": "La famiglia della ReLU"}),
-    "cost": (None, {"en": "What an activation costs", "it": "Quanto costa un'attivazione"}),
+    "derivative": ("02_derivative", {"en": "The derivative", "it": "La derivata"}),
+    "sparsity": ("03_sparsity", {"en": "Sparsity", "it": "Sparsità"}),
+    "dying": ("04_dying_relu", {"en": "Dying ReLU", "it": "Dying ReLU"}),
+    "domains": ("05_domains", {"en": "Where ReLU fits", "it": "Dove si usa la ReLU"}),
+    "variants": ("06_variants", {"en": "The ReLU family", "it": "La famiglia della ReLU"}),
+    "cost": ("A1_cost", {"en": "What an activation costs", "it": "Quanto costa un'attivazione"}),
 }
 
 _PAGE_TEXT = {
