@@ -14,12 +14,12 @@ torch.Size([4, 3])
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATION_TYPES", "activation_layers", "ActivationRecorder"]
+__all__ = ["ACTIVATION_TYPES", "activation_layers", "ActivationRecorder", "record_activations"]
 
 #: Module types that count as activation layers by default.
 ACTIVATION_TYPES: tuple[type[nn.Module], ...] = (
@@ -121,3 +121,84 @@ class ActivationRecorder:
     def outputs(self) -> dict[str, torch.Tensor]:
         """Recorded outputs by layer name (layers never run are left out)."""
         return {n: torch.cat(c, dim=0) for n, c in self._chunks.items() if c}
+
+
+def _input_batches(data: object, batch_size: int | None) -> Iterator[torch.Tensor]:
+    """Yield input tensors from a tensor (cut into ``batch_size`` rows) or an iterable of batches."""
+    if isinstance(data, torch.Tensor):
+        if data.ndim == 0 or data.shape[0] == 0:
+            raise ValueError(f"data must hold at least one example along dimension 0, got shape {tuple(data.shape)}")
+        if batch_size is None:
+            yield data
+            return
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
+        for i in range(0, data.shape[0], batch_size):
+            yield data[i : i + batch_size]
+        return
+    if batch_size is not None:
+        raise ValueError("batch_size applies only when data is a tensor; an iterable already comes in batches")
+    if isinstance(data, (str, bytes)) or not isinstance(data, Iterable):
+        raise TypeError(
+            "data must be a tensor or an iterable of batches (tensors, or (inputs, labels) pairs "
+            f"as a DataLoader yields them), got {type(data).__name__}"
+        )
+    seen = False
+    for batch in data:
+        if isinstance(batch, (tuple, list)) and batch:
+            batch = batch[0]
+        if not isinstance(batch, torch.Tensor):
+            raise TypeError(f"every batch must be a tensor or a (tensor, ...) pair, got {type(batch).__name__}")
+        seen = True
+        yield batch
+    if not seen:
+        raise ValueError("data holds no batch")
+
+
+def record_activations(
+    model: nn.Module,
+    data: object,
+    *,
+    layers: Iterable[str] | None = None,
+    batch_size: int | None = None,
+) -> dict[str, torch.Tensor]:
+    """Outputs of the activation layers of ``model`` over a whole data set.
+
+    Parameters
+    ----------
+    model:
+        Any ``nn.Module``; it runs in evaluation mode (dropout off, batch norm
+        with running statistics) under ``torch.no_grad()``, and its mode is
+        restored afterwards. Parameters are not touched.
+    data:
+        A tensor of inputs (examples along dimension 0), or an iterable of
+        batches: tensors, or tuples/lists whose first element is the input
+        (what a ``torch.utils.data.DataLoader`` yields).
+    layers:
+        Names of the modules to record (default: every activation layer, see
+        :class:`ActivationRecorder`).
+    batch_size:
+        With a tensor, run it through the model this many rows at a time
+        (``None``: all at once).
+
+    Returns
+    -------
+    dict[str, torch.Tensor]
+        Layer name -> outputs for every example, concatenated along dimension 0
+        in the order the data came (detached, on the CPU).
+
+    >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+    >>> record_activations(net, torch.ones(5, 2), batch_size=2)["1"].shape
+    torch.Size([5, 3])
+    """
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    was_training = model.training
+    model.eval()
+    try:
+        with ActivationRecorder(model, layers, keep="all") as rec, torch.no_grad():
+            for batch in _input_batches(data, batch_size):
+                model(batch)
+        return rec.outputs
+    finally:
+        model.train(was_training)
