@@ -2,15 +2,21 @@
 
 Modules follow the book's table of contents:
 
-- :mod:`relulab.activations` — ReLU (and its family) in numpy and torch;
-- :mod:`relulab.ways` — the many ways of writing ReLU, and where they disagree;
-- :mod:`relulab.expressivity` — piecewise-linear functions built from ReLUs;
-- :mod:`relulab.moments` — ReLU of a Gaussian input (what He initialization rests on);
-- :mod:`relulab.probes` — forward hooks that record activations;
-- :mod:`relulab.plotting` — the house style of every figure;
-- :mod:`relulab.i18n` — Italian or English labels from the same code;
-- :mod:`relulab.seeding` — one call seeds Python, numpy and torch;
-- :mod:`relulab.ledger` — the claims ledger (claims of the source notes and their verdicts).
+- :mod:`relulab.activations` — ReLU and every member of its family, in numpy and torch;
+- chapter 1, definition: :mod:`relulab.ways` (the ways of writing ReLU and where they disagree),
+  :mod:`relulab.expressivity` (piecewise-linear functions from ReLUs), :mod:`relulab.moments`
+  (ReLU of a Gaussian input);
+- chapter 2, derivative: :mod:`relulab.gradients`, :mod:`relulab.conventions` (what PyTorch
+  returns at the kinks);
+- chapter 3, sparsity: :mod:`relulab.sparsity`, built on :mod:`relulab.probes` (forward hooks);
+- chapter 4, dying ReLU: :mod:`relulab.dying`;
+- chapter 6, the family: :mod:`relulab.variants`;
+- shared: :mod:`relulab.data` (digits shipped with scikit-learn), :mod:`relulab.training`
+  (models and the training loop), :mod:`relulab.plotting` (the house style),
+  :mod:`relulab.tables` (printed tables), :mod:`relulab.i18n` (Italian or English labels),
+  :mod:`relulab.seeding` (one call seeds Python, numpy and torch);
+- teaching: :mod:`relulab.exercises` (self-checking exercises), :mod:`relulab.ledger` (the claims
+  ledger: claims of the source notes and their verdicts).
 """
 
 from .i18n import current_language, t, use_language
