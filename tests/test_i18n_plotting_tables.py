@@ -9,6 +9,7 @@ import pytest
 import torch
 
 import relulab
+import relulab.activations
 from relulab import i18n, plotting, tables
 from relulab.seeding import seed_everything
 
