@@ -1,6 +1,7 @@
 """Exercise checkers: reference solutions pass; typical wrong answers fail with the right message, in both languages."""
 
 import itertools
+import math
 import re
 
 import nbformat
@@ -11,6 +12,7 @@ import torch.nn.functional as F
 
 import relulab
 from conftest import BOOK, LANGS
+from relulab import activations, data, training
 from relulab import exercises as ex
 from relulab.activations import relu_grad_np, relu_np
 from relulab.i18n import t
@@ -353,3 +355,183 @@ def test_solution_cells_print_the_checkers_success_in_the_notebooks(lang):
             assert out.count("✓") == calls and "✗" not in out, f"{path.name}: {out}"
             relulab.use_language(lang)
             assert t("exercises.pass", name="", checks="").split(":")[1].split("(")[0].strip() in out
+
+
+# --------------------------------------------------------------------------- Chapters 2-6 and appendix A1
+# Reference solutions as in the solution cells of the chapter sources, and typical wrong answers.
+
+
+class ReLU6At(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, at_0, at_6):
+        ctx.save_for_backward(x)
+        ctx.at_0, ctx.at_6 = at_0, at_6
+        return x.clamp(0, 6)
+
+    @staticmethod
+    def backward(ctx, grad_out):
+        (x,) = ctx.saved_tensors
+        slope = ((x > 0) & (x < 6)).to(grad_out.dtype)
+        slope = slope.masked_fill(x == 0, ctx.at_0).masked_fill(x == 6, ctx.at_6)
+        return grad_out * slope, None, None
+
+
+class ReLU6Swapped(ReLU6At):
+    @staticmethod
+    def forward(ctx, x, at_0, at_6):
+        return ReLU6At.forward(ctx, x, at_6, at_0)
+
+
+class ReLU6FlippedSign(ReLU6At):
+    @staticmethod
+    def backward(ctx, grad_out):
+        g, _, _ = ReLU6At.backward(ctx, grad_out)
+        return -g, None, None
+
+
+def hard_sigmoid_np(x):
+    return activations.relu6_np(np.asarray(x, dtype=float) + 3) / 6
+
+
+def sign_test_p(diff):
+    wins, n = int((diff > 0).sum()), diff.size
+    return sum(math.comb(n, j) for j in range(wins, n + 1)) / 2**n
+
+
+def union_active(acts, batch_size):
+    on = acts != 0
+    n = (on.shape[0] // batch_size) * batch_size
+    return float(on[:n].reshape(-1, batch_size, on.shape[1]).any(dim=1).double().mean())
+
+
+ACTS = torch.tensor([[1.0, 0.0, 2.0], [0.0, 0.0, 3.0], [0.5, 0.0, 0.0], [0.0, 0.0, 1.0]])
+OFF = ACTS.numpy() == 0
+
+
+@pytest.fixture(scope="module")
+def tiny_net():
+    torch.manual_seed(0)
+    net = training.mlp([8, 16, 16, 3])
+    with torch.no_grad():
+        net.fc1.bias[:5] = -100.0  # five first-layer units dead on any data
+    x = torch.randn(64, 8, generator=torch.Generator().manual_seed(1))
+    return net, x
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_later_chapters_reference_solutions_pass(lang, tiny_net):
+    from relulab import dying, variants
+
+    relulab.use_language(lang)
+    net, x = tiny_net
+    masks = {k: v.clone() for k, v in dying.dead_units(net, x).items()}
+    comp = variants.Comparison(widths=[64, 64, 10], results={
+        "crelu": type("R", (), {"params": 4810})(), "maxout": type("R", (), {"params": 6602})()}, settings={})
+    x_test = data.digits().x_test.double()
+    results = [
+        ex.check_relu6_function(ReLU6At.apply),
+        ex.check_kink_gradients(a=0.0, b=0.0, c=2.0, d=0.0),
+        ex.check_sparsity_measures(ACTS, population=OFF.mean(1), lifetime=OFF.mean(0), dead=OFF.all(0)),
+        ex.check_bias_shift_prediction(x_test, first_layer=0.58, deeper="more"),
+        ex.check_union_active(union_active),
+        ex.check_dead_masks(masks, net, x),
+        ex.check_fire_on_test([int((dying.dead_units(net, x)["act1"] & ~dying.dead_units(net, -x)["act1"]).sum())],
+                              [net], x, -x),
+        ex.check_hard_sigmoid(hard_sigmoid_np),
+        ex.check_hard_swish(lambda v: np.asarray(v, dtype=float) * hard_sigmoid_np(v)),
+        ex.check_variant_gradients(hardswish=[0.0, 0.5, 1.0], selu_at_0=1.758),
+        ex.check_selu_fixed_points(tau_09=0.674, tau_11=1.399),
+        ex.check_sign_test(sign_test_p),
+        ex.check_equal_param_widths(comp, crelu=41, maxout=52),
+        ex.check_maximum_edge(scalar=[0.0, np.nan, 0.0, 2.0], array=[0.0, np.nan, 0.0, 2.0]),
+    ]
+    for fb in results:
+        assert fb.passed and fb.problems == (), fb.message
+        assert fb.message.startswith("✓")
+
+
+def _wrong_later(tiny_net):
+    from relulab import dying
+
+    net, x = tiny_net
+    truth = dying.dead_units(net, x)
+    comp = type("C", (), {"results": {"crelu": type("R", (), {"params": 4810})(),
+                                       "maxout": type("R", (), {"params": 6602})()}})()
+    return [
+        # (feedback, expected kinds, a phrase of the English message, a phrase of the Italian one)
+        (lambda: ex.check_relu6_function(ReLU6Swapped.apply), {"kinks"}, "parameters are swapped", "parametri sono scambiati"),
+        (lambda: ex.check_relu6_function(ReLU6FlippedSign.apply), {"grad"}, "sign of the slope is flipped", "segno della pendenza"),
+        (lambda: ex.check_relu6_function(lambda v, a, b: v.clamp_(0, 6)), {"mutated", "no_grad"}, "changed its input", "modificato il suo ingresso"),
+        (lambda: ex.check_relu6_function(lambda v, a, b: torch.relu(v).detach()), {"value", "no_grad"}, "could not differentiate", "non è riuscito a derivarla"),
+        (lambda: ex.check_kink_gradients(a=1.0, b=0.0, c=1.0, d=0.0), {"a", "c"}, "splits the gradient in half", "divide il gradiente a metà"),
+        (lambda: ex.check_sparsity_measures(ACTS, population=OFF.mean(0), lifetime=OFF.mean(0), dead=OFF.all(0)),
+         {"axis"}, "averaged over the inputs", "media sugli ingressi"),
+        (lambda: ex.check_sparsity_measures(ACTS, population=1 - OFF.mean(1), lifetime=OFF.mean(0), dead=OFF.any(0)),
+         {"active", "any"}, "share of non-zero outputs", "quota di uscite non nulle"),
+        (lambda: ex.check_sparsity_measures(ACTS, population=OFF.mean(1), lifetime=OFF.mean(0), dead=OFF.all(0).astype(int)),
+         {"dtype"}, "array of booleans", "array di booleani"),
+        (lambda: ex.check_bias_shift_prediction(data.digits().x_test.double(), first_layer=0.5, deeper="fewer"),
+         {"first_layer", "deeper"}, "one half holds without bias", "la metà vale senza bias"),
+        (lambda: ex.check_union_active(lambda a, b: float((a != 0).double().mean())), {"value"}, "per example", "per esempio"),
+        (lambda: ex.check_union_active(lambda a, b: 1 - union_active(a, b)), {"value"}, "the complement", "il complemento"),
+        (lambda: ex.check_union_active(lambda a, b: float((a[:b] != 0).any(dim=0).double().mean())), {"value"},
+         "first batch only", "solo il primo batch"),
+        (lambda: ex.check_dead_masks({k: ~v for k, v in truth.items()}, net, x), {"mask"}, "inverted", "invertita"),
+        (lambda: ex.check_dead_masks({k: (net_out == 0).any(dim=0) for k, net_out in _outputs(net, x).items()}, net, x),
+         {"mask"}, "not on some (`any`)", "non su qualcuno (`any`)"),
+        (lambda: ex.check_dead_masks({"act1": truth["act1"]}, net, x), {"layers"}, "layers do not match", "strati non corrispondono"),
+        (lambda: ex.check_fire_on_test([int(truth["act1"].sum())], [net], x, -x), {"count"}, "dead on the training set", "morte sul training set"),
+        (lambda: ex.check_hard_sigmoid(lambda v: activations.relu6_np(np.asarray(v, dtype=float)) / 6), {"zero", "slope_neg"},
+         "check the shift x + 3", "controllate lo spostamento x + 3"),
+        (lambda: ex.check_hard_swish(hard_sigmoid_np), {"slope_neg", "slope_pos", "zero", "value", "nan_lost"}, "expected", "invece di"),
+        (lambda: ex.check_variant_gradients(hardswish=[-0.5, 0.5, 1.5], selu_at_0=1.0507), {"hardswish", "selu_at_0"},
+         "outer side at the kinks", "lato esterno"),
+        (lambda: ex.check_selu_fixed_points(tau_09=1.0, tau_11=1.0), {"tau_09", "tau_11"}, "new fixed point below 1", "punto fisso sotto 1"),
+        (lambda: ex.check_sign_test(lambda d: min(1.0, 2 * sign_test_p(d))), {"value"}, "two-sided", "bilaterale"),
+        (lambda: ex.check_sign_test(lambda d: sign_test_p(d) - math.comb(d.size, int((d > 0).sum())) / 2**d.size), {"value"},
+         "includes 5 itself", "comprende 5 stesso"),
+        (lambda: ex.check_equal_param_widths(comp, crelu=42, maxout=52), {"crelu"}, "count the biases too", "contate anche i bias"),
+        (lambda: ex.check_maximum_edge(scalar=[-0.0, 0.0, 0.0, 2.0], array=[0.0, np.nan, 0.0, 2.0]), {"scalar"},
+         "propagates nan", "propaga nan"),
+    ]
+
+
+def _outputs(net, x):
+    from relulab.probes import ActivationRecorder
+
+    with ActivationRecorder(net, keep="all") as rec, torch.no_grad():
+        net(x[:8])  # one small batch only: some units that fire later look dead
+    return rec.outputs
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_later_chapters_typical_wrong_answers(lang, tiny_net):
+    for make, kinds, en, it in _wrong_later(tiny_net):
+        relulab.use_language(lang)
+        fb = make()
+        assert not fb.passed and fb.message.startswith("✗"), fb.message
+        assert set(fb.kinds) <= kinds | {"missing"} and set(fb.kinds) & kinds, (fb.kinds, fb.message)
+        assert (en if lang == "en" else it) in fb.message, fb.message
+
+
+def test_later_checkers_validate_their_arguments(tiny_net):
+    net, x = tiny_net
+    with pytest.raises(ValueError, match="'more' or 'fewer'"):
+        ex.check_bias_shift_prediction(x, first_layer=0.5, deeper="same")
+    with pytest.raises(ValueError, match="matrix"):
+        ex.check_sparsity_measures(np.zeros(3), population=[0.0])
+    with pytest.raises(TypeError, match="dict"):
+        ex.check_dead_masks([True], net, x)
+    with pytest.raises(ValueError, match="one count per model"):
+        ex.check_fire_on_test([1, 2], [net], x, x)
+    with pytest.raises(TypeError, match="Comparison"):
+        ex.check_equal_param_widths(object(), crelu=1, maxout=1)
+    with pytest.raises(TypeError, match="function"):
+        ex.check_sign_test(0.5)
+    missing = ex.check_kink_gradients(a=0.0)
+    assert not missing.passed and missing.kinds.count("missing") == 3
+
+
+def test_mlp_params_counts_like_torch():
+    net = training.mlp([64, 50, 50, 10])
+    assert ex.mlp_params([64, 50, 50, 10]) == sum(p.numel() for p in net.parameters())

@@ -10,7 +10,11 @@ Modules follow the book's table of contents:
   returns at the kinks);
 - chapter 3, sparsity: :mod:`relulab.sparsity`, built on :mod:`relulab.probes` (forward hooks);
 - chapter 4, dying ReLU: :mod:`relulab.dying`;
+- chapter 5, domains: :mod:`relulab.heterogeneity`, :mod:`relulab.images`, :mod:`relulab.text`,
+  :mod:`relulab.domains` (the same protocol on image patches and text), :mod:`relulab.transformer`
+  (a tiny language model), :mod:`relulab.gan`;
 - chapter 6, the family: :mod:`relulab.variants`;
+- appendix, cost: :mod:`relulab.bench` (an activation's time as a ratio to a copy);
 - shared: :mod:`relulab.data` (digits shipped with scikit-learn), :mod:`relulab.training`
   (models and the training loop), :mod:`relulab.plotting` (the house style),
   :mod:`relulab.tables` (printed tables), :mod:`relulab.i18n` (Italian or English labels),

@@ -23,7 +23,8 @@ General checkers, for any chapter:
   slope of the wrong sign, ``nan`` swallowed, in-place mutation, float64
   promotion).
 
-Exercise checkers (one chapter's exercise each) are listed in :data:`EXERCISES`
+Exercise checkers (one chapter's exercise each: Chapters 1, 2, 3, 4, 6 and its
+comparison notebook, appendix A1) are listed in :data:`EXERCISES`
 under the label of the exercise's ``{exercise}`` directive. A later chapter adds
 its own with :func:`register_exercise` and its messages with
 :func:`relulab.i18n.register` (keys ``exercises.<name>...``).
@@ -57,6 +58,21 @@ __all__ = [
     "check_relu_predictions",
     "check_max_min",
     "check_sawtooth_units",
+    "check_relu6_function",
+    "check_kink_gradients",
+    "check_sparsity_measures",
+    "check_bias_shift_prediction",
+    "check_union_active",
+    "check_dead_masks",
+    "check_fire_on_test",
+    "check_hard_sigmoid",
+    "check_hard_swish",
+    "check_variant_gradients",
+    "check_selu_fixed_points",
+    "check_sign_test",
+    "mlp_params",
+    "check_equal_param_widths",
+    "check_maximum_edge",
 ]
 
 # --------------------------------------------------------------------------- feedback
@@ -775,6 +791,416 @@ def check_sawtooth_units(*, with_linear: int | None = None, without_linear: int 
     return _feedback(t("exercises.your_counts"), problems, [t("exercises.checks.units", depth=depth, pieces=pieces)])
 
 
+# --------------------------------------------------------------------------- Chapter 2: The derivative
+
+
+def _grad_at(fn: Callable[[torch.Tensor], torch.Tensor], values: Sequence[float]) -> np.ndarray:
+    """What autograd returns for ``fn`` at ``values`` (float64), summed output."""
+    x = torch.tensor(values, dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(fn(x).sum(), x)
+    return g.numpy()
+
+
+def check_relu6_function(relu6_at: Callable) -> Feedback:
+    """Exercise ex-deriv-relu6: ``relu6_at(x, at_0, at_6)`` computes ReLU6 with chosen derivatives at 0 and 6.
+
+    ``relu6_at`` is e.g. ``ReLU6At.apply`` of your ``torch.autograd.Function``.
+    Checked: the values against ``x.clamp(0, 6)`` (the input left unchanged),
+    the gradient away from the kinks (0, 1, 1, 0 at -1, 0.5, 3, 7), and the
+    gradient at the kinks for three pairs of parameters.
+    """
+    _check_callable(relu6_at, "relu6_at")
+    problems: list[Problem] = []
+    name = t("exercises.your_function")
+    grid = [-2.0, -0.5, 0.0, 0.5, 3.0, 6.0, 7.5]
+    x = torch.tensor(grid, dtype=torch.float64)
+    before = x.clone()
+    try:
+        out = relu6_at(x, 0.0, 0.0)
+    except Exception as exc:
+        return _feedback(name, [Problem("raised", t("exercises.relu6.raised", exc=type(exc).__name__, msg=str(exc)[:160]))], [])
+    if not torch.equal(x, before):
+        problems.append(Problem("mutated", t("exercises.relu6.mutated")))
+    if not isinstance(out, torch.Tensor) or out.shape != x.shape:
+        problems.append(Problem("type", t("exercises.relu6.type", got=type(out).__name__)))
+        return _feedback(name, problems, [])
+    bad = np.flatnonzero(~_same(out.detach().numpy(), x.clamp(0, 6).numpy(), 1e-9, 1e-12))
+    if bad.size:
+        i = int(bad[0])
+        problems.append(Problem("value", t("exercises.value", x=_show(grid[i]), got=_show(out[i].item()),
+                                           want=_show(min(max(grid[i], 0.0), 6.0)))))
+    away = [-1.0, 0.5, 3.0, 7.0]
+    try:
+        g = _grad_at(lambda v: relu6_at(v, 0.0, 0.0), away)
+    except Exception as exc:
+        problems.append(Problem("no_grad", t("exercises.relu6.no_grad", exc=type(exc).__name__, msg=str(exc)[:160])))
+        return _feedback(name, problems, [])
+    want = np.array([0.0, 1.0, 1.0, 0.0])
+    bad = np.flatnonzero(g != want)
+    if bad.size:
+        i = int(bad[0])
+        key = "exercises.relu6.grad_sign" if np.array_equal(g, -want) else "exercises.relu6.grad"
+        problems.append(Problem("grad", t(key, x=_show(away[i]), got=_show(g[i]), want=_show(want[i]))))
+    for at_0, at_6 in ((0.0, 0.0), (1.0, 1.0), (0.25, 0.75)):
+        if problems and problems[-1].kind == "grad":
+            break  # the slope is already wrong everywhere
+        gk = _grad_at(lambda v: relu6_at(v, at_0, at_6), [0.0, 6.0])
+        if not np.allclose(gk, [at_0, at_6]):
+            key = "exercises.relu6.kinks_swapped" if np.allclose(gk, [at_6, at_0]) else "exercises.relu6.kinks"
+            problems.append(Problem("kinks", t(key, a0=_show(at_0), a6=_show(at_6), got=_show_array(gk),
+                                               want=_show_array([at_0, at_6]))))
+            break
+    return _feedback(name, problems, [t("exercises.checks.relu6")])
+
+
+#: The four expressions of exercise ex-deriv-predict, as (part, code, function).
+KINK_EXPRESSIONS: tuple[tuple[str, str, Callable], ...] = (
+    ("a", "torch.maximum(x, -x)", lambda v: torch.maximum(v, -v)),
+    ("b", "torch.relu(x) + torch.relu(-x)", lambda v: torch.relu(v) + torch.relu(-v)),
+    ("c", "x.clamp_min(0) - (-x).clamp_min(0)", lambda v: v.clamp_min(0) - (-v).clamp_min(0)),
+    ("d", "torch.relu(x) ** 2", lambda v: torch.relu(v) ** 2),
+)
+
+
+def check_kink_gradients(*, a: float | None = None, b: float | None = None, c: float | None = None,
+                         d: float | None = None) -> Feedback:
+    """Exercise ex-deriv-predict: your predictions of autograd's gradient at ``x = 0`` for the four expressions.
+
+    The true values are computed live with the installed PyTorch; a wrong part
+    is explained (a tie splits the gradient, ``clamp_min`` counts its bound as active, ...).
+    """
+    answers = {k: v for k, v in (("a", a), ("b", b), ("c", c), ("d", d)) if v is not None}
+    truth = {part: float(_grad_at(fn, [0.0])[0]) for part, _, fn in KINK_EXPRESSIONS}
+    explain = {part: f"({code}) " + t(f"exercises.kinks.why_{part}") for part, code, _ in KINK_EXPRESSIONS}
+    return check_answers(answers, truth, explain=explain)
+
+
+# --------------------------------------------------------------------------- Chapter 3: Sparsity
+
+
+def check_sparsity_measures(acts: object, *, population: object = None, lifetime: object = None,
+                            dead: object = None) -> Feedback:
+    """Exercise ex-sparsity-1: population sparsity, lifetime sparsity and dead mask of ``acts`` (examples × units).
+
+    Compared with :func:`relulab.sparsity.population_sparsity`,
+    :func:`~relulab.sparsity.lifetime_sparsity` and :func:`~relulab.sparsity.dead_mask`;
+    the classic slips (axes swapped, share of active instead of zero outputs,
+    ``any`` instead of ``all``) are named.
+    """
+    from . import sparsity
+
+    acts_t = torch.as_tensor(np.asarray(acts.detach() if isinstance(acts, torch.Tensor) else acts, dtype=np.float64))
+    if acts_t.ndim != 2:
+        raise ValueError(t("exercises.sparsity.acts_shape", shape=tuple(acts_t.shape)))
+    off = (acts_t == 0).numpy()
+    truth = {
+        "population": (population, sparsity.population_sparsity(acts_t), off.mean(axis=0), 1 - off.mean(axis=1)),
+        "lifetime": (lifetime, sparsity.lifetime_sparsity(acts_t), off.mean(axis=1), 1 - off.mean(axis=0)),
+    }
+    problems: list[Problem] = []
+    for part, (got, want, other_axis, active) in truth.items():
+        if got is None:
+            problems.append(Problem("missing", t("exercises.answers.missing", part=part)))
+            continue
+        g = np.asarray(got, dtype=np.float64)
+        if g.shape == other_axis.shape != want.shape:
+            problems.append(Problem("axis", t(f"exercises.sparsity.axis_{part}", n=want.size)))
+        elif g.shape != want.shape:
+            problems.append(Problem("format", t("exercises.answers.shape", part=part, n=want.size)))
+        elif np.allclose(g, active) and not np.allclose(g, want):
+            problems.append(Problem("active", t("exercises.sparsity.active", part=part)))
+        elif not np.allclose(g, want):
+            problems.append(Problem(part, t("exercises.answers.wrong", part=part, got=_show_array(g), want=_show_array(want))))
+    if dead is None:
+        problems.append(Problem("missing", t("exercises.answers.missing", part="dead")))
+    else:
+        g = np.asarray(dead)
+        want = off.all(axis=0)
+        if g.shape != want.shape:
+            problems.append(Problem("format", t("exercises.answers.shape", part="dead", n=want.size)))
+        elif g.dtype != np.bool_:
+            problems.append(Problem("dtype", t("exercises.sparsity.dead_dtype", dtype=str(g.dtype))))
+        elif not np.array_equal(g, want):
+            if np.array_equal(g, off.any(axis=0)):
+                problems.append(Problem("any", t("exercises.sparsity.dead_any")))
+            elif np.array_equal(g, (~off).all(axis=0)):
+                problems.append(Problem("always_on", t("exercises.sparsity.dead_always_on")))
+            else:
+                problems.append(Problem("dead", t("exercises.answers.wrong", part="dead", got=_show_array(g), want=_show_array(want))))
+    return _feedback(t("exercises.your_answers"), problems, [t("exercises.checks.sparsity", shape=tuple(off.shape))])
+
+
+def check_bias_shift_prediction(x: torch.Tensor, *, first_layer: float | None = None, deeper: str | None = None,
+                                seeds: Sequence[int] = (0, 1, 2, 3, 4)) -> Feedback:
+    """Exercise ex-sparsity-2: your prediction for He weights and biases -0.25 on the inputs ``x``.
+
+    ``first_layer`` is the predicted share of zeros of the first hidden layer;
+    it passes within 0.03 of the mean measured over ``seeds`` with
+    :func:`relulab.sparsity.sparsity_at_init` (5 layers of 64). ``deeper`` is
+    ``"more"`` or ``"fewer"``: zeros in the fifth layer compared with the first.
+    """
+    from . import sparsity
+
+    if deeper is not None and deeper not in ("more", "fewer"):
+        raise ValueError(t("exercises.sparsity.deeper_choice", got=repr(deeper)))
+    measured = sparsity.sparsity_at_init(x, depth=5, init="he", bias=-0.25, seeds=seeds)
+    first, last = float(measured.zero[:, 0].mean()), float(measured.zero[:, -1].mean())
+    problems: list[Problem] = []
+    if first_layer is None:
+        problems.append(Problem("missing", t("exercises.answers.missing", part="first_layer")))
+    elif abs(float(first_layer) - first) > 0.03:
+        key = "exercises.sparsity.first_half" if abs(float(first_layer) - 0.5) < 0.03 else "exercises.sparsity.first"
+        problems.append(Problem("first_layer", t(key, got=_show(round(float(first_layer), 3)), want=f"{first:.3f}")))
+    truth = "more" if last > first else "fewer"
+    if deeper is None:
+        problems.append(Problem("missing", t("exercises.answers.missing", part="deeper")))
+    elif deeper != truth:
+        problems.append(Problem("deeper", t("exercises.sparsity.deeper", got=deeper, want=truth, first=f"{first:.3f}",
+                                            last=f"{last:.3f}")))
+    return _feedback(t("exercises.your_predictions"), problems, [t("exercises.checks.bias_shift", n=len(list(seeds)))])
+
+
+def check_union_active(fn: Callable) -> Feedback:
+    """Exercise ex-sparsity-3: ``fn(acts, batch_size)``, the share of units on for at least one example of a batch.
+
+    Averaged over consecutive batches, the last incomplete batch dropped, as
+    :func:`relulab.sparsity.union_active_fraction`; tried on random sparse
+    activations (seed 0) for batch sizes 1, 3, 16 and 64.
+    """
+    from . import sparsity
+
+    _check_callable(fn, "fn")
+    g = torch.Generator().manual_seed(0)
+    acts = torch.relu(torch.randn(100, 24, generator=g, dtype=torch.float64) - 1.0)
+    acts[:, :3] = 0.0  # three dead units
+    problems: list[Problem] = []
+    for b in (1, 3, 16, 64):
+        before = acts.clone()
+        try:
+            got = float(fn(acts, b))
+        except Exception as exc:
+            problems.append(Problem("raised", t("exercises.union.raised", b=b, exc=type(exc).__name__, msg=str(exc)[:160])))
+            break
+        if not torch.equal(acts, before):
+            problems.append(Problem("mutated", t("exercises.union.mutated")))
+            break
+        want = sparsity.union_active_fraction(acts, b)
+        if not math.isclose(got, want, rel_tol=1e-9, abs_tol=1e-12):
+            on = acts != 0
+            if math.isclose(got, 1 - want, abs_tol=1e-9):
+                key = "exercises.union.off"
+            elif math.isclose(got, float(on[: b].any(dim=0).double().mean()), abs_tol=1e-9):
+                key = "exercises.union.first_batch"
+            elif math.isclose(got, float(on.double().mean()), abs_tol=1e-9):
+                key = "exercises.union.per_example"
+            else:
+                key = "exercises.union.value"
+            problems.append(Problem("value", t(key, b=b, got=f"{got:.4f}", want=f"{want:.4f}")))
+            break
+    return _feedback(_name(fn), problems, [t("exercises.checks.union")])
+
+
+# --------------------------------------------------------------------------- Chapter 4: Dying ReLU
+
+
+def check_dead_masks(masks: Mapping[str, object], model: torch.nn.Module, data: object) -> Feedback:
+    """Exercise ex-dying-find: your dead-unit masks (layer name -> bool per unit) against :func:`relulab.dying.dead_units`."""
+    from . import dying
+
+    if not isinstance(masks, Mapping):
+        raise TypeError(t("exercises.dead.not_mapping", got=type(masks).__name__))
+    truth = dying.dead_units(model, data)
+    problems: list[Problem] = []
+    missing, extra = sorted(set(truth) - set(masks)), sorted(set(masks) - set(truth))
+    if missing or extra:
+        problems.append(Problem("layers", t("exercises.dead.layers", missing=", ".join(missing) or "-",
+                                            extra=", ".join(map(str, extra)) or "-", want=", ".join(truth))))
+    for name in (n for n in truth if n in masks):
+        want = truth[name].numpy()
+        got = np.asarray(masks[name].detach().cpu() if isinstance(masks[name], torch.Tensor) else masks[name])
+        if got.shape != want.shape:
+            problems.append(Problem("shape", t("exercises.dead.shape", layer=name, got=tuple(got.shape), n=want.size)))
+        elif got.dtype != np.bool_:
+            problems.append(Problem("dtype", t("exercises.sparsity.dead_dtype", dtype=str(got.dtype))))
+        elif not np.array_equal(got, want):
+            if np.array_equal(got, ~want):
+                key = "exercises.dead.inverted"
+            elif (got & ~want).any() and not (want & ~got).any():
+                key = "exercises.dead.too_many"
+            else:
+                key = "exercises.dead.wrong"
+            problems.append(Problem("mask", t(key, layer=name, got=int(got.sum()), want=int(want.sum()))))
+    return _feedback(t("exercises.your_masks"), problems, [t("exercises.checks.dead", layers=len(truth))])
+
+
+def check_fire_on_test(counts: Sequence[int], models: Sequence[torch.nn.Module], x_train: torch.Tensor,
+                       x_test: torch.Tensor, *, layer: str = "act1") -> Feedback:
+    """Exercise ex-dying-test: for each model, how many units of ``layer`` dead on ``x_train`` fire on ``x_test``."""
+    from . import dying
+
+    counts = list(counts)
+    if len(counts) != len(models):
+        raise ValueError(t("exercises.fire.length", n=len(counts), m=len(models)))
+    problems: list[Problem] = []
+    for i, (got, net) in enumerate(zip(counts, models)):
+        on_train = dying.dead_units(net, x_train, layers=[layer])[layer]
+        on_test = dying.dead_units(net, x_test, layers=[layer])[layer]
+        want = int((on_train & ~on_test).sum())
+        if int(got) != want:
+            if int(got) == int((on_train & on_test).sum()):
+                key = "exercises.fire.silent"
+            elif int(got) == int(on_train.sum()):
+                key = "exercises.fire.all_dead"
+            else:
+                key = "exercises.fire.value"
+            problems.append(Problem("count", t(key, i=i, got=int(got), want=want, dead=int(on_train.sum()))))
+    return _feedback(t("exercises.your_counts"), problems, [t("exercises.checks.fire", n=len(models))])
+
+
+# --------------------------------------------------------------------------- Chapter 6: The ReLU family
+
+
+def _hard_sigmoid_reference(x: np.ndarray) -> np.ndarray:
+    return torch.nn.functional.hardsigmoid(torch.from_numpy(np.asarray(x, dtype=np.float64))).numpy()
+
+
+def _hard_swish_reference(x: np.ndarray) -> np.ndarray:
+    return torch.nn.functional.hardswish(torch.from_numpy(np.asarray(x, dtype=np.float64))).numpy()
+
+
+_HARD_HINTS = {"zero": "exercises.hint.hard_zero", "mutated": "exercises.hint.mutated", "aliased": "exercises.hint.mutated",
+               "nan_lost": "exercises.hint.nan_lost", "nan_created": "exercises.hint.nan_created"}
+
+
+def check_hard_sigmoid(fn: Callable) -> Feedback:
+    """Exercise ex-variants-1: a numpy Hard-Sigmoid, ``ReLU6(x + 3) / 6``, against ``F.hardsigmoid`` (float64 result)."""
+    return check_elementwise(fn, _hard_sigmoid_reference, dtypes=("float64", "int32"), hints=_HARD_HINTS)
+
+
+def check_hard_swish(fn: Callable) -> Feedback:
+    """Exercise ex-variants-1: a numpy Hard-Swish, ``x * HardSigmoid(x)``, against ``F.hardswish`` (float64 result)."""
+    return check_elementwise(fn, _hard_swish_reference, dtypes=("float64", "int32"), hints=_HARD_HINTS)
+
+
+def check_variant_gradients(*, hardswish: Sequence[float] | None = None, selu_at_0: float | None = None) -> Feedback:
+    """Exercise ex-variants-2: predicted autograd gradients of Hard-Swish at -3, 0, 3 and of SELU at 0 (computed live)."""
+    F = torch.nn.functional
+    truth = {"hardswish": _grad_at(F.hardswish, [-3.0, 0.0, 3.0]).tolist(), "selu_at_0": float(_grad_at(F.selu, [0.0])[0])}
+    answers = {k: v for k, v in (("hardswish", hardswish), ("selu_at_0", selu_at_0)) if v is not None}
+    explain = {"hardswish": t("exercises.variants.why_hardswish"), "selu_at_0": t("exercises.variants.why_selu")}
+    return check_answers(answers, truth, explain=explain, rtol=1e-3, atol=1e-3)
+
+
+def check_selu_fixed_points(*, tau_09: float | None = None, tau_11: float | None = None, layers: int = 200) -> Feedback:
+    """Exercise ex-variants-3: where SELU's variance settles after ``layers`` layers from ν = 1, for τ = 0.9 and 1.1.
+
+    Computed live with :func:`relulab.variants.selu_moment_map` (mean 0); an answer passes within 1 %.
+    """
+    from . import variants
+
+    truth = {}
+    for part, tau in (("tau_09", 0.9), ("tau_11", 1.1)):
+        nu = 1.0
+        for _ in range(layers):
+            nu = float(variants.selu_moment_map(0.0, nu, tau=tau)[1])
+        truth[part] = nu
+    answers = {k: v for k, v in (("tau_09", tau_09), ("tau_11", tau_11)) if v is not None}
+    explain = {p: t("exercises.variants.why_fixed_point", side=t("exercises.variants.below" if p == "tau_09" else "exercises.variants.above"))
+               for p in truth}
+    return check_answers(answers, truth, explain=explain, rtol=1e-2, atol=1e-3)
+
+
+# --------------------------------------------------------------------------- Chapter 6b: variants compared
+
+
+def check_sign_test(fn: Callable) -> Feedback:
+    """Exercise ex-variants-compared-1: ``fn(diff)``, the one-sided sign-test p-value of paired differences.
+
+    The probability of at least as many positive differences as observed if
+    each seed were a fair coin (every seed counts, a tie counts against).
+    Tried on differences with 5 of 5, 4 of 5, 0 of 5 and 7 of 10 positive.
+    """
+    _check_callable(fn, "fn")
+    cases = [np.array([0.1, 0.2, 0.05, 0.3, 0.01]), np.array([0.1, -0.2, 0.05, 0.3, 0.01]),
+             -np.array([0.1, 0.2, 0.05, 0.3, 0.01]), np.array([1, 2, -1, 3, 4, -2, 5, 6, -3, 7], dtype=float)]
+    problems: list[Problem] = []
+    for diff in cases:
+        n, wins = diff.size, int((diff > 0).sum())
+        want = sum(math.comb(n, j) for j in range(wins, n + 1)) / 2**n
+        try:
+            got = float(fn(diff.copy()))
+        except Exception as exc:
+            problems.append(Problem("raised", t("exercises.sign.raised", diff=_show_array(diff), exc=type(exc).__name__, msg=str(exc)[:160])))
+            break
+        if math.isclose(got, want, rel_tol=1e-9):
+            continue
+        strict = sum(math.comb(n, j) for j in range(wins + 1, n + 1)) / 2**n
+        lower = sum(math.comb(n, j) for j in range(0, wins + 1)) / 2**n
+        if math.isclose(got, min(1.0, 2 * want), rel_tol=1e-9):
+            key = "exercises.sign.two_sided"
+        elif math.isclose(got, strict, rel_tol=1e-9, abs_tol=1e-12):
+            key = "exercises.sign.strict"
+        elif math.isclose(got, lower, rel_tol=1e-9):
+            key = "exercises.sign.lower"
+        else:
+            key = "exercises.sign.value"
+        problems.append(Problem("value", t(key, diff=_show_array(diff), wins=wins, n=n, got=f"{got:.4g}", want=f"{want:.4g}")))
+        break
+    return _feedback(_name(fn), problems, [t("exercises.checks.sign")])
+
+
+def mlp_params(widths: Sequence[int]) -> int:
+    """Parameters (weights and biases) of a fully connected network with these layer widths."""
+    return sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
+
+
+def check_equal_param_widths(comparison: object, *, crelu: int | None = None, maxout: int | None = None) -> Feedback:
+    """Exercise ex-variants-compared-3: the width ``w`` of a ReLU MLP 64-w-w-10 with about the parameters of each variant.
+
+    The targets are the parameter counts stored in ``comparison.results[key].params``;
+    the answer is the ``w`` whose count is closest (weights and biases counted).
+    """
+    results = getattr(comparison, "results", None)
+    if not isinstance(results, Mapping):
+        raise TypeError(t("exercises.widths.not_comparison", got=type(comparison).__name__))
+    problems: list[Problem] = []
+    answers = {"crelu": crelu, "maxout": maxout}
+    for key, w in answers.items():
+        if key not in results:
+            raise ValueError(t("exercises.widths.no_result", key=key))
+        target = int(results[key].params)
+        best = min(range(1, 1000), key=lambda v: abs(mlp_params([64, v, v, 10]) - target))
+        if w is None:
+            problems.append(Problem("missing", t("exercises.answers.missing", part=key)))
+            continue
+        from ._checks import check_int_in
+
+        w = check_int_in(w, key, 1)
+        if w != best:
+            weights_only = sum(a * b for a, b in zip([64, w, w], [w, w, 10]))
+            key_msg = "exercises.widths.no_bias" if abs(weights_only - target) < abs(mlp_params([64, w, w, 10]) - target) else "exercises.widths.value"
+            problems.append(Problem(key, t(key_msg, part=key, w=w, params=mlp_params([64, w, w, 10]), target=target)))
+    return _feedback(t("exercises.your_answers"), problems, [t("exercises.checks.widths")])
+
+
+# --------------------------------------------------------------------------- Appendix A1: cost
+
+#: The float32 inputs of exercise ex-cost-3's last question.
+MAXIMUM_EDGE: tuple[float, ...] = (-0.0, float("nan"), -1.0, 2.0)
+
+
+def check_maximum_edge(*, scalar: Sequence[float] | None = None, array: Sequence[float] | None = None) -> Feedback:
+    """Exercise ex-cost-3: predicted outputs of ``np.maximum(x, 0)`` and ``np.maximum(x, zeros)`` on :data:`MAXIMUM_EDGE`.
+
+    Computed live with the installed NumPy in float32; the sign of zero counts.
+    """
+    x = np.array(MAXIMUM_EDGE, dtype=np.float32)
+    truth = {"scalar": np.maximum(x, 0).tolist(), "array": np.maximum(x, np.zeros_like(x)).tolist()}
+    answers = {k: v for k, v in (("scalar", scalar), ("array", array)) if v is not None}
+    why = t("exercises.cost.why")
+    return check_answers(answers, truth, explain={"scalar": why, "array": why}, signed_zero=True)
+
+
 # --------------------------------------------------------------------------- registry
 
 
@@ -806,6 +1232,19 @@ def register_exercise(label: str, chapter: str, *checkers: Callable[..., Feedbac
 register_exercise("ex-def-implement", "01_definition", check_my_relu)
 register_exercise("ex-def-predict", "01_definition", check_relu_predictions)
 register_exercise("ex-def-investigate", "01_definition", check_max_min, check_sawtooth_units)
+register_exercise("ex-deriv-relu6", "02_derivative", check_relu6_function)
+register_exercise("ex-deriv-predict", "02_derivative", check_kink_gradients)
+register_exercise("ex-sparsity-1", "03_sparsity", check_sparsity_measures)
+register_exercise("ex-sparsity-2", "03_sparsity", check_bias_shift_prediction)
+register_exercise("ex-sparsity-3", "03_sparsity", check_union_active)
+register_exercise("ex-dying-find", "04_dying_relu", check_dead_masks)
+register_exercise("ex-dying-test", "04_dying_relu", check_fire_on_test)
+register_exercise("ex-variants-1", "06_variants", check_hard_sigmoid, check_hard_swish)
+register_exercise("ex-variants-2", "06_variants", check_variant_gradients)
+register_exercise("ex-variants-3", "06_variants", check_selu_fixed_points)
+register_exercise("ex-variants-compared-1", "06b_variants_compared", check_sign_test)
+register_exercise("ex-variants-compared-3", "06b_variants_compared", check_equal_param_widths)
+register_exercise("ex-cost-3", "A1_cost", check_maximum_edge)
 
 
 # --------------------------------------------------------------------------- messages
@@ -1082,6 +1521,258 @@ register(
         "exercises.units.first_slope": {
             "en": "{part} = {n}: with {n} units every unit must bend at one of the {n} kinks inside (0, 1). Then only units facing left give the first piece a slope, made of their slope changes ({jumps}); no sum of those equals {s0}, the first piece's slope. One more unit is needed.",
             "it": "{part} = {n}: con {n} unità ogni unità deve piegarsi in uno dei {n} punti angolosi dentro (0, 1). Allora solo le unità rivolte a sinistra danno una pendenza al primo tratto, fatta delle loro variazioni di pendenza ({jumps}); nessuna somma di queste vale {s0}, la pendenza del primo tratto. Serve un'unità in più.",
+        },
+    }
+)
+
+register(
+    {
+        "exercises.your_masks": {"en": "your masks", "it": "le vostre maschere"},
+        "exercises.checks.relu6": {
+            "en": "values against clamp(0, 6), input unchanged, gradient away from the kinks and at 0 and 6 for three pairs of parameters",
+            "it": "valori confrontati con clamp(0, 6), ingresso intatto, gradiente lontano dai punti angolosi e in 0 e 6 per tre coppie di parametri",
+        },
+        "exercises.relu6.raised": {
+            "en": "relu6_at(x, 0.0, 0.0) raised {exc}: {msg}",
+            "it": "relu6_at(x, 0.0, 0.0) ha sollevato {exc}: {msg}",
+        },
+        "exercises.relu6.mutated": {
+            "en": "it changed its input x; forward must return a new tensor (e.g. `x.clamp(0, 6)`, not `x.clamp_(0, 6)`).",
+            "it": "ha modificato il suo ingresso x; forward deve restituire un tensore nuovo (per esempio `x.clamp(0, 6)`, non `x.clamp_(0, 6)`).",
+        },
+        "exercises.relu6.type": {
+            "en": "it returned a {got}, not a tensor of the input's shape.",
+            "it": "ha restituito un {got}, non un tensore della forma dell'ingresso.",
+        },
+        "exercises.relu6.no_grad": {
+            "en": "autograd could not differentiate it ({exc}: {msg}); does forward return a tensor built from x, and backward one gradient per input of forward (None for the two parameters)?",
+            "it": "l'autograd non è riuscito a derivarla ({exc}: {msg}); forward restituisce un tensore costruito da x, e backward un gradiente per ogni ingresso di forward (None per i due parametri)?",
+        },
+        "exercises.relu6.grad": {
+            "en": "at x = {x}, away from the kinks, the gradient is {got}, expected {want}: ReLU6 has slope 1 on (0, 6) and 0 outside.",
+            "it": "in x = {x}, lontano dai punti angolosi, il gradiente vale {got} invece di {want}: la ReLU6 ha pendenza 1 su (0, 6) e 0 fuori.",
+        },
+        "exercises.relu6.grad_sign": {
+            "en": "at x = {x} the gradient is {got}, expected {want}: the sign of the slope is flipped (backward must multiply grad_out by the slope, not subtract it).",
+            "it": "in x = {x} il gradiente vale {got} invece di {want}: il segno della pendenza è invertito (backward deve moltiplicare grad_out per la pendenza, non sottrarla).",
+        },
+        "exercises.relu6.kinks": {
+            "en": "with at_0 = {a0} and at_6 = {a6} the gradient at (0, 6) is {got}, expected {want}: the two parameters must set the derivative at the kinks.",
+            "it": "con at_0 = {a0} e at_6 = {a6} il gradiente in (0, 6) vale {got} invece di {want}: i due parametri devono fissare la derivata nei punti angolosi.",
+        },
+        "exercises.relu6.kinks_swapped": {
+            "en": "with at_0 = {a0} and at_6 = {a6} the gradient at (0, 6) is {got}, expected {want}: the two parameters are swapped.",
+            "it": "con at_0 = {a0} e at_6 = {a6} il gradiente in (0, 6) vale {got} invece di {want}: i due parametri sono scambiati.",
+        },
+        "exercises.kinks.why_a": {
+            "en": "At a tie `maximum` splits the gradient in half between its two arguments: ½·1 + ½·(−1).",
+            "it": "In caso di parità `maximum` divide il gradiente a metà fra i due argomenti: ½·1 + ½·(−1).",
+        },
+        "exercises.kinks.why_b": {
+            "en": "`torch.relu` has gradient 0 at 0, for x and for −x alike.",
+            "it": "`torch.relu` ha gradiente 0 in 0, sia per x sia per −x.",
+        },
+        "exercises.kinks.why_c": {
+            "en": "`clamp_min` counts its bound as active: gradient 1 at 0, once for x and once (times −1 twice) for −x.",
+            "it": "`clamp_min` considera attivo il suo estremo: gradiente 1 in 0, una volta per x e una volta (per −1 due volte) per −x.",
+        },
+        "exercises.kinks.why_d": {
+            "en": "The chain rule multiplies by 2·ReLU(0) = 0, whatever ReLU'(0) is.",
+            "it": "La regola della catena moltiplica per 2·ReLU(0) = 0, qualunque sia ReLU'(0).",
+        },
+        "exercises.sparsity.acts_shape": {
+            "en": "acts must be a matrix (examples × units), got shape {shape}",
+            "it": "acts deve essere una matrice (esempi × unità), ricevuta la forma {shape}",
+        },
+        "exercises.checks.sparsity": {
+            "en": "population and lifetime sparsity and dead mask of a {shape} matrix",
+            "it": "sparsità di popolazione e di vita e maschera dei morti di una matrice {shape}",
+        },
+        "exercises.sparsity.axis_population": {
+            "en": "population: population sparsity has one value per input (row), {n} here; you averaged over the inputs (axis 0) instead of over the units (axis 1).",
+            "it": "population: la sparsità di popolazione ha un valore per ingresso (riga), qui {n}; avete fatto la media sugli ingressi (asse 0) invece che sulle unità (asse 1).",
+        },
+        "exercises.sparsity.axis_lifetime": {
+            "en": "lifetime: lifetime sparsity has one value per unit (column), {n} here; you averaged over the units (axis 1) instead of over the inputs (axis 0).",
+            "it": "lifetime: la sparsità di vita ha un valore per unità (colonna), qui {n}; avete fatto la media sulle unità (asse 1) invece che sugli ingressi (asse 0).",
+        },
+        "exercises.sparsity.active": {
+            "en": "{part}: you computed the share of non-zero outputs; sparsity is the share of zeros.",
+            "it": "{part}: avete calcolato la quota di uscite non nulle; la sparsità è la quota di zeri.",
+        },
+        "exercises.sparsity.dead_dtype": {
+            "en": "a mask is an array of booleans, not of dtype {dtype}.",
+            "it": "una maschera è un array di booleani, non di dtype {dtype}.",
+        },
+        "exercises.sparsity.dead_any": {
+            "en": "dead: you marked the units that are zero on *some* input (`any`); a dead unit is zero on *every* input (`all`).",
+            "it": "dead: avete segnato le unità nulle su *qualche* ingresso (`any`); un'unità morta è nulla su *ogni* ingresso (`all`).",
+        },
+        "exercises.sparsity.dead_always_on": {
+            "en": "dead: you marked the units that are never zero (always on), the opposite of dead.",
+            "it": "dead: avete segnato le unità che non sono mai nulle (sempre accese), l'opposto delle morte.",
+        },
+        "exercises.sparsity.deeper_choice": {
+            "en": "deeper must be 'more' or 'fewer', got {got}",
+            "it": "deeper deve essere 'more' o 'fewer', ricevuto {got}",
+        },
+        "exercises.checks.bias_shift": {
+            "en": "first-layer zeros and the trend with depth, measured live over {n} seeds",
+            "it": "zeri del primo strato e andamento con la profondità, misurati ora su {n} seed",
+        },
+        "exercises.sparsity.first": {
+            "en": "first_layer: you predicted {got}, the first layer has {want} zeros (mean over the seeds). Use 1 − Φ(b / (σ_w‖x‖)) with b = −0.25.",
+            "it": "first_layer: avete previsto {got}, il primo strato ha {want} di zeri (media sui seed). Usate 1 − Φ(b / (σ_w‖x‖)) con b = −0,25.",
+        },
+        "exercises.sparsity.first_half": {
+            "en": "first_layer: you predicted {got}, the first layer has {want} zeros: one half holds without bias; a negative bias switches more units off.",
+            "it": "first_layer: avete previsto {got}, il primo strato ha {want} di zeri: la metà vale senza bias; un bias negativo spegne più unità.",
+        },
+        "exercises.sparsity.deeper": {
+            "en": "deeper: you said '{got}', but the fifth layer has {last} zeros against the first's {first} ('{want}'): each layer's inputs shrink while the bias stays −0.25.",
+            "it": "deeper: avete risposto '{got}', ma il quinto strato ha {last} di zeri contro {first} del primo ('{want}'): gli ingressi di ogni strato si riducono mentre il bias resta −0,25.",
+        },
+        "exercises.checks.union": {
+            "en": "batches of 1, 3, 16 and 64 on random sparse activations, input unchanged",
+            "it": "batch di 1, 3, 16 e 64 su attivazioni sparse casuali, ingresso intatto",
+        },
+        "exercises.union.raised": {
+            "en": "with batch size {b} it raised {exc}: {msg}",
+            "it": "con batch di {b} ha sollevato {exc}: {msg}",
+        },
+        "exercises.union.mutated": {
+            "en": "it changed the activations it was given; work on a copy or on a mask.",
+            "it": "ha modificato le attivazioni ricevute; lavorate su una copia o su una maschera.",
+        },
+        "exercises.union.off": {
+            "en": "with batch size {b} it returned {got}, expected {want}: that is the share of units off for the whole batch, the complement.",
+            "it": "con batch di {b} ha restituito {got} invece di {want}: è la quota di unità spente per tutto il batch, il complemento.",
+        },
+        "exercises.union.first_batch": {
+            "en": "with batch size {b} it returned {got}, expected {want}: you looked at the first batch only; average over all complete batches.",
+            "it": "con batch di {b} ha restituito {got} invece di {want}: avete guardato solo il primo batch; fate la media su tutti i batch completi.",
+        },
+        "exercises.union.per_example": {
+            "en": "with batch size {b} it returned {got}, expected {want}: that is the share of active outputs per example; a unit counts once if it is on for at least one example of the batch (`any` over the batch).",
+            "it": "con batch di {b} ha restituito {got} invece di {want}: è la quota di uscite attive per esempio; un'unità conta una volta se è accesa per almeno un esempio del batch (`any` sul batch).",
+        },
+        "exercises.union.value": {
+            "en": "with batch size {b} it returned {got}, expected {want} (consecutive batches, the last incomplete one dropped).",
+            "it": "con batch di {b} ha restituito {got} invece di {want} (batch consecutivi, l'ultimo incompleto scartato).",
+        },
+        "exercises.dead.not_mapping": {
+            "en": "masks must be a dict from layer name to a boolean mask, got {got}",
+            "it": "masks deve essere un dizionario da nome dello strato a maschera booleana, ricevuto {got}",
+        },
+        "exercises.checks.dead": {
+            "en": "the masks of {layers} activation layers against dying.dead_units",
+            "it": "le maschere di {layers} strati di attivazione confrontate con dying.dead_units",
+        },
+        "exercises.dead.layers": {
+            "en": "the layers do not match: missing {missing}, not activation layers {extra}; expected {want}.",
+            "it": "gli strati non corrispondono: mancano {missing}, non sono strati di attivazione {extra}; attesi {want}.",
+        },
+        "exercises.dead.shape": {
+            "en": "{layer}: mask of shape {got}, expected one value per unit ({n}); reduce over the examples (dim 0).",
+            "it": "{layer}: maschera di forma {got}, atteso un valore per unità ({n}); riducete sugli esempi (dim 0).",
+        },
+        "exercises.dead.inverted": {
+            "en": "{layer}: your mask is inverted ({got} units instead of {want}): you marked the units that are alive.",
+            "it": "{layer}: la vostra maschera è invertita ({got} unità invece di {want}): avete segnato le unità vive.",
+        },
+        "exercises.dead.too_many": {
+            "en": "{layer}: {got} units marked dead, {want} are: some of yours fire on some example. Were all batches recorded (`keep=\"all\"`), and is the test `== 0` on every example (`all`), not on some (`any`)?",
+            "it": "{layer}: {got} unità segnate come morte, lo sono {want}: alcune delle vostre si accendono su qualche esempio. Avete registrato tutti i batch (`keep=\"all\"`), e il test è `== 0` su ogni esempio (`all`), non su qualcuno (`any`)?",
+        },
+        "exercises.dead.wrong": {
+            "en": "{layer}: {got} units marked dead, expected {want}, and the masks differ.",
+            "it": "{layer}: {got} unità segnate come morte invece di {want}, e le maschere differiscono.",
+        },
+        "exercises.fire.length": {
+            "en": "give one count per model: {n} counts for {m} models",
+            "it": "date un conteggio per modello: {n} conteggi per {m} modelli",
+        },
+        "exercises.checks.fire": {
+            "en": "counts of {n} models, recomputed live",
+            "it": "conteggi di {n} modelli, ricalcolati ora",
+        },
+        "exercises.fire.silent": {
+            "en": "model {i}: you counted {got}, the units dead on the training set that stay silent on the test set; the question asks for those that fire there ({want}).",
+            "it": "modello {i}: avete contato {got}, le unità morte sul training set che restano mute sul test set; la domanda chiede quelle che lì si accendono ({want}).",
+        },
+        "exercises.fire.all_dead": {
+            "en": "model {i}: {got} is the number of units dead on the training set; of those, {want} fire on at least one test digit.",
+            "it": "modello {i}: {got} è il numero di unità morte sul training set; di queste, {want} si accendono su almeno una cifra di test.",
+        },
+        "exercises.fire.value": {
+            "en": "model {i}: you counted {got}, expected {want} (of {dead} units dead on the training set).",
+            "it": "modello {i}: avete contato {got} invece di {want} (su {dead} unità morte sul training set).",
+        },
+        "exercises.hint.hard_zero": {
+            "en": "Hard-Sigmoid(0) = 1/2 and Hard-Swish(0) = 0: check the shift x + 3 inside ReLU6 and the division by 6.",
+            "it": "Hard-Sigmoid(0) = 1/2 e Hard-Swish(0) = 0: controllate lo spostamento x + 3 dentro la ReLU6 e la divisione per 6.",
+        },
+        "exercises.variants.why_hardswish": {
+            "en": "Hard-Swish is x(x + 3)/6 on (−3, 3), with derivative (2x + 3)/6; PyTorch's backward takes the outer side at the kinks: 0 at −3 and 1 at 3.",
+            "it": "La Hard-Swish è x(x + 3)/6 su (−3, 3), con derivata (2x + 3)/6; il backward di PyTorch prende il lato esterno nei punti angolosi: 0 in −3 e 1 in 3.",
+        },
+        "exercises.variants.why_selu": {
+            "en": "At 0 PyTorch's SELU uses the negative branch λα·eˣ, so λα ≈ 1.758, not λ ≈ 1.051.",
+            "it": "In 0 la SELU di PyTorch usa il ramo negativo λα·eˣ, quindi λα ≈ 1,758, non λ ≈ 1,051.",
+        },
+        "exercises.variants.why_fixed_point": {
+            "en": "The map has a new fixed point {side} 1: the variance settles there, it does not drift away.",
+            "it": "La mappa ha un nuovo punto fisso {side} 1: la varianza si ferma lì, non si allontana.",
+        },
+        "exercises.variants.below": {"en": "below", "it": "sotto"},
+        "exercises.variants.above": {"en": "above", "it": "sopra"},
+        "exercises.checks.sign": {
+            "en": "four sets of paired differences, against the exact binomial tail",
+            "it": "quattro insiemi di differenze appaiate, confrontati con la coda binomiale esatta",
+        },
+        "exercises.sign.raised": {
+            "en": "on diff = {diff} it raised {exc}: {msg}",
+            "it": "su diff = {diff} ha sollevato {exc}: {msg}",
+        },
+        "exercises.sign.two_sided": {
+            "en": "on diff = {diff} ({wins} of {n} positive) it returned {got}, expected {want}: that is the two-sided p-value; the exercise asks for one side, P(at least {wins} wins).",
+            "it": "su diff = {diff} ({wins} positive su {n}) ha restituito {got} invece di {want}: è il p-value bilaterale; l'esercizio chiede un lato solo, P(almeno {wins} vittorie).",
+        },
+        "exercises.sign.strict": {
+            "en": "on diff = {diff} ({wins} of {n} positive) it returned {got}, expected {want}: 'at least {wins}' includes {wins} itself (the sum starts at j = wins, not wins + 1).",
+            "it": "su diff = {diff} ({wins} positive su {n}) ha restituito {got} invece di {want}: 'almeno {wins}' comprende {wins} stesso (la somma parte da j = wins, non da wins + 1).",
+        },
+        "exercises.sign.lower": {
+            "en": "on diff = {diff} ({wins} of {n} positive) it returned {got}, expected {want}: that is the other tail, P(at most {wins} wins).",
+            "it": "su diff = {diff} ({wins} positive su {n}) ha restituito {got} invece di {want}: è l'altra coda, P(al più {wins} vittorie).",
+        },
+        "exercises.sign.value": {
+            "en": "on diff = {diff} ({wins} of {n} positive) it returned {got}, expected {want}.",
+            "it": "su diff = {diff} ({wins} positive su {n}) ha restituito {got} invece di {want}.",
+        },
+        "exercises.checks.widths": {
+            "en": "the closest width for each parameter count, weights and biases counted",
+            "it": "la larghezza più vicina per ogni numero di parametri, pesi e bias contati",
+        },
+        "exercises.widths.not_comparison": {
+            "en": "pass the Comparison returned by variants.compare, got {got}",
+            "it": "passate il Comparison restituito da variants.compare, ricevuto {got}",
+        },
+        "exercises.widths.no_result": {
+            "en": "the comparison has no result for {key}",
+            "it": "il confronto non ha un risultato per {key}",
+        },
+        "exercises.widths.value": {
+            "en": "{part}: 64-{w}-{w}-10 has {params} parameters, and another width comes closer to {target}.",
+            "it": "{part}: 64-{w}-{w}-10 ha {params} parametri, e un'altra larghezza si avvicina di più a {target}.",
+        },
+        "exercises.widths.no_bias": {
+            "en": "{part}: 64-{w}-{w}-10 has {params} parameters with its biases, not {target}: count the biases too (one per unit).",
+            "it": "{part}: 64-{w}-{w}-10 ha {params} parametri con i bias, non {target}: contate anche i bias (uno per unità).",
+        },
+        "exercises.cost.why": {
+            "en": "np.maximum propagates nan, and on equal values (−0.0 and 0) its result depends on the loop the installed NumPy runs.",
+            "it": "np.maximum propaga nan, e su valori uguali (−0,0 e 0) il risultato dipende dal ciclo che esegue il NumPy installato.",
         },
     }
 )
