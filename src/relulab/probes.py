@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATION_TYPES", "activation_layers", "ActivationRecorder", "record_activations"]
+__all__ = ["ACTIVATION_TYPES", "activation_layers", "resolve_layers", "ForwardHooks", "ActivationRecorder", "record_activations"]
 
 #: Module types that count as activation layers by default.
 ACTIVATION_TYPES: tuple[type[nn.Module], ...] = (
@@ -54,7 +54,42 @@ def activation_layers(
     return {name: m for name, m in model.named_modules() if name and isinstance(m, types)}
 
 
-class ActivationRecorder:
+def resolve_layers(model: nn.Module, layers: Iterable[str] | None = None) -> dict[str, nn.Module]:
+    """The modules of ``model`` named in ``layers``, by name; by default every activation layer.
+
+    Raises ``ValueError`` for an empty list or a name that is not a sub-module of ``model``.
+    """
+    if layers is None:
+        return activation_layers(model)
+    available = dict(model.named_modules())
+    names = list(layers)
+    unknown = [n for n in names if n not in available or n == ""]
+    if unknown or not names:
+        raise ValueError(f"unknown layer names {unknown}; choose among {[n for n in available if n]}")
+    return {n: available[n] for n in names}
+
+
+class ForwardHooks:
+    """Base of the probes that are context managers: on entry, ``self._hook(name)`` is
+    registered as a forward hook on every module of ``self.layers`` (a name -> module
+    dict); on exit every hook is removed."""
+
+    layers: dict[str, nn.Module]
+
+    def _hook(self, name: str):  # pragma: no cover - subclasses define it
+        raise NotImplementedError
+
+    def __enter__(self):
+        self._handles = [m.register_forward_hook(self._hook(name)) for name, m in self.layers.items()]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for h in getattr(self, "_handles", []):
+            h.remove()
+        self._handles = []
+
+
+class ActivationRecorder(ForwardHooks):
     """Context manager that records the outputs of activation layers.
 
     Parameters
@@ -76,26 +111,15 @@ class ActivationRecorder:
     def __init__(self, model: nn.Module, layers: Iterable[str] | None = None, *, keep: str = "last"):
         if keep not in ("last", "all"):
             raise ValueError(f"keep must be 'last' or 'all', got {keep!r}")
-        available = dict(model.named_modules()) if isinstance(model, nn.Module) else None
-        if available is None:
+        if not isinstance(model, nn.Module):
             raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-        if layers is None:
-            chosen = activation_layers(model)
-            if not chosen:
-                raise ValueError("model has no activation layer; name the layers to record with layers=[...]")
-        else:
-            names = list(layers)
-            unknown = [n for n in names if n not in available or n == ""]
-            if unknown or not names:
-                raise ValueError(
-                    f"unknown layer names {unknown}; choose among {[n for n in available if n]}"
-                )
-            chosen = {n: available[n] for n in names}
+        chosen = resolve_layers(model, layers)
+        if not chosen:
+            raise ValueError("model has no activation layer; name the layers to record with layers=[...]")
         self.model = model
         self.layers = chosen
         self.keep = keep
         self._chunks: dict[str, list[torch.Tensor]] = {n: [] for n in chosen}
-        self._handles: list = []
 
     def _hook(self, name: str):
         def hook(_module, _inputs, output):
@@ -106,16 +130,6 @@ class ActivationRecorder:
                 self._chunks[name].append(out)
 
         return hook
-
-    def __enter__(self) -> "ActivationRecorder":
-        for name, module in self.layers.items():
-            self._handles.append(module.register_forward_hook(self._hook(name)))
-        return self
-
-    def __exit__(self, *exc) -> None:
-        for h in self._handles:
-            h.remove()
-        self._handles.clear()
 
     @property
     def outputs(self) -> dict[str, torch.Tensor]:

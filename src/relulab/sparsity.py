@@ -50,7 +50,7 @@ from .data import Split, digits
 from .i18n import register, t
 from .moments import relu_gaussian_moments
 from .plotting import OKABE_ITO, plot_mean_spread, series_style, subplots
-from .probes import activation_layers, record_activations
+from .probes import ForwardHooks, record_activations, resolve_layers
 from .training import INITS, OPTIMIZERS, accuracy, mlp, train
 
 __all__ = [
@@ -300,7 +300,7 @@ def gaussian_zero_fraction(x: torch.Tensor, *, weight_std: float, bias: float = 
 # --------------------------------------------------------------------------- training with probes
 
 
-class ActivationL1:
+class ActivationL1(ForwardHooks):
     """Cross-entropy plus an L1 penalty on activations, for :func:`relulab.training.train`'s ``loss_fn``.
 
     ``loss = cross_entropy + lam * sum over activation layers of mean(|a|)``
@@ -316,28 +316,14 @@ class ActivationL1:
         if not isinstance(model, nn.Module):
             raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
         self.lam = check_scalar_in(lam, "lam", 0.0, 1e6)
-        available = dict(model.named_modules())
-        if layers is None:
-            self.layers = activation_layers(model)
-        else:
-            unknown = [n for n in layers if n not in available or n == ""]
-            if unknown:
-                raise ValueError(f"unknown layer names {unknown}; choose among {[n for n in available if n]}")
-            self.layers = {n: available[n] for n in layers}
+        self.layers = resolve_layers(model, layers)
         if not self.layers:
             raise ValueError("model has no activation layer to penalize")
         self._outputs: dict[str, torch.Tensor] = {}
         self._handles: list = []
 
-    def __enter__(self) -> "ActivationL1":
-        for name, module in self.layers.items():
-            self._handles.append(module.register_forward_hook(self._hook(name)))
-        return self
-
     def __exit__(self, *exc) -> None:
-        for h in self._handles:
-            h.remove()
-        self._handles.clear()
+        super().__exit__(*exc)
         self._outputs.clear()
 
     def _hook(self, name: str):
