@@ -35,6 +35,7 @@ from .i18n import register, t
 from .tables import fmt
 from .probes import ActivationRecorder
 from .text import embed_ngrams, ngrams
+from .training import stack_layers
 
 __all__ = [
     "NextSymbolTask",
@@ -227,19 +228,7 @@ class BatchedMLP(nn.Sequential):
         if isinstance(seeds, (int, str)) or not isinstance(seeds, Sequence) or not seeds:
             raise TypeError(f"seeds must be a non-empty sequence of integers, got {seeds!r}")
         gens = [torch.Generator().manual_seed(check_int_in(s, f"seeds[{i}]", 0, 2**32 - 1)) for i, s in enumerate(seeds)]
-        layers: list[tuple[str, nn.Module]] = []
-        for i, (a, b) in enumerate(zip(widths[:-1], widths[1:]), 1):
-            lin = BatchedLinear(a, b, gens, dtype)
-            if i < len(widths) - 1:
-                act = activation()
-                if not isinstance(act, nn.Module):
-                    raise TypeError(f"activation() must return an nn.Module, got {type(act).__name__}")
-                layers += [(f"fc{i}", lin), (f"act{i}", act)]
-            else:
-                layers.append(("out", lin))
-        from collections import OrderedDict
-
-        super().__init__(OrderedDict(layers))
+        super().__init__(stack_layers(widths, lambda a, b: BatchedLinear(a, b, gens, dtype), activation))
         self.n_models = len(seeds)
 
 

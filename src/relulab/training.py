@@ -9,6 +9,7 @@ scores it. Everything runs on the CPU in seconds on the digits data.
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -17,7 +18,7 @@ from torch import nn
 
 from ._checks import check_int_in, check_scalar_in
 
-__all__ = ["INITS", "OPTIMIZERS", "mlp", "train", "History", "accuracy"]
+__all__ = ["INITS", "OPTIMIZERS", "mlp", "stack_layers", "train", "History", "accuracy"]
 
 #: Initializations of the Linear layers that :func:`mlp` knows.
 INITS: tuple[str, ...] = ("default", "he", "xavier", "lecun", "uniform", "normal")
@@ -85,20 +86,38 @@ def mlp(
     bias = check_scalar_in(bias, "bias", -1e6, 1e6)
     if seed is not None:
         torch.manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
-    layers: list[tuple[str, nn.Module]] = []
-    for i, (a, b) in enumerate(zip(widths[:-1], widths[1:]), 1):
+
+    def make_linear(a: int, b: int) -> nn.Linear:
         lin = nn.Linear(a, b)
         _init_linear(lin, init, weight_scale, bias)
+        return lin
+
+    return nn.Sequential(stack_layers(widths, make_linear, activation))
+
+
+def stack_layers(
+    widths: Sequence[int],
+    make_linear: Callable[[int, int], nn.Module],
+    activation: Callable[[], nn.Module],
+) -> "OrderedDict[str, nn.Module]":
+    """The layers of an MLP ``widths[0] -> ... -> widths[-1]``, named ``fc1, act1, ..., out``.
+
+    ``make_linear(fan_in, fan_out)`` builds each linear layer (in order, so a seeded
+    initialization draws the same numbers as a plain loop); ``activation()`` builds
+    each activation module and must return an ``nn.Module``.
+    """
+    layers: OrderedDict[str, nn.Module] = OrderedDict()
+    for i, (a, b) in enumerate(zip(widths[:-1], widths[1:]), 1):
+        lin = make_linear(a, b)
         if i < len(widths) - 1:
             act = activation()
             if not isinstance(act, nn.Module):
                 raise TypeError(f"activation() must return an nn.Module, got {type(act).__name__}")
-            layers += [(f"fc{i}", lin), (f"act{i}", act)]
+            layers[f"fc{i}"] = lin
+            layers[f"act{i}"] = act
         else:
-            layers.append(("out", lin))
-    from collections import OrderedDict
-
-    return nn.Sequential(OrderedDict(layers))
+            layers["out"] = lin
+    return layers
 
 
 @torch.no_grad()
