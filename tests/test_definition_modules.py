@@ -112,6 +112,24 @@ def test_fit_shallow_learns_and_breakpoints_bound_pieces():
         ex.fit_shallow(np.sin, 0)
 
 
+def test_fit_shallow_widths_trains_each_network_as_if_alone():
+    together = ex.fit_shallow_widths(np.sin, [3, 8], seeds=[0, 1], steps=40, lr=0.02, n_points=64)
+    for w in (3, 8):
+        alone = ex.fit_shallow(np.sin, w, seeds=[0, 1], steps=40, lr=0.02, n_points=64)
+        assert together[w].width == w and together[w].w1.shape == (2, w) and together[w].b2.shape == (2,)
+        for name in ("w1", "b1", "w2", "b2", "max_error", "rmse"):
+            np.testing.assert_allclose(getattr(together[w], name), getattr(alone, name), rtol=1e-9, atol=1e-12)
+    # a network's result does not depend on the other widths trained beside it
+    bigger = ex.fit_shallow_widths(np.sin, [3, 8, 32], seeds=[0, 1], steps=40, lr=0.02, n_points=64)
+    np.testing.assert_allclose(bigger[3].w1, together[3].w1, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("widths, match", [([], "non-empty"), ([4, 4], "distinct"), ([0], r"widths\[0\]")])
+def test_fit_shallow_widths_refuses_bad_widths(widths, match):
+    with pytest.raises(ValueError, match=match):
+        ex.fit_shallow_widths(np.sin, widths, steps=1)
+
+
 def test_interpolation_error_shrinks_quadratically():
     e = [ex.interpolation_error(np.sin, n, (-np.pi, np.pi)) for n in (8, 16, 32)]
     assert 3.0 < e[0] / e[1] < 5.0 and 3.0 < e[1] / e[2] < 5.0

@@ -7,14 +7,17 @@ reproducibly into training and test sets.
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from ._checks import check_int_in, check_scalar_in
 
-__all__ = ["Split", "digits"]
+__all__ = ["Split", "digits", "digits_arrays"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,28 @@ class Split:
         return int(torch.cat([self.y_train, self.y_test]).max()) + 1
 
 
+def digits_arrays() -> tuple[np.ndarray, np.ndarray]:
+    """The 1,797 digits as ``(pixels, labels)``: float64 ``(1797, 64)`` in 0-16 and int64 ``(1797,)``.
+
+    The same arrays as ``sklearn.datasets.load_digits()``, read straight from the
+    file that scikit-learn ships (``sklearn/datasets/data/digits.csv.gz``), with
+    the same parser (``np.loadtxt``). Importing ``sklearn.datasets`` costs about
+    1 s, most of a notebook's data loading; the file is found without importing
+    scikit-learn. If the file is not where it is expected (a future layout),
+    ``load_digits`` is used instead.
+    """
+    spec = importlib.util.find_spec("sklearn")
+    path = Path(spec.origin).parent / "datasets" / "data" / "digits.csv.gz" if spec and spec.origin else None
+    if path is not None and path.is_file():
+        with gzip.open(path, "rt") as f:
+            table = np.loadtxt(f, delimiter=",")
+        return table[:, :-1].astype(np.float64), table[:, -1].astype(np.int64)
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    return bunch.data.astype(np.float64), bunch.target.astype(np.int64)
+
+
 def digits(
     *, seed: int = 0, test_fraction: float = 0.3, n_train: int | None = None, standardize: bool = True
 ) -> Split:
@@ -53,13 +78,9 @@ def digits(
         Scale pixels (0–16) to zero mean and unit variance using training-set
         statistics (constant pixels are left at 0).
     """
-    from sklearn.datasets import load_digits
-
     seed = check_int_in(seed, "seed", 0, 2**32 - 1)
     test_fraction = check_scalar_in(test_fraction, "test_fraction", 0.0, 1.0, low_open=True, high_open=True)
-    bunch = load_digits()
-    x = bunch.data.astype(np.float64)
-    y = bunch.target.astype(np.int64)
+    x, y = digits_arrays()
     rng = np.random.default_rng(seed)
     test_idx, train_idx = [], []
     for c in np.unique(y):
