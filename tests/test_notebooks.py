@@ -88,6 +88,22 @@ def test_every_figure_has_alt_text(path):
             assert "image/svg+xml" not in out.get("data", {}), f"{path.name}: SVG output (nbval compares it); use PNG"
 
 
+def test_coalesce_streams_merges_consecutive_prints_of_one_stream_only():
+    out = [nbformat.v4.new_output("stream", name="stdout", text="a\n"), nbformat.v4.new_output("stream", name="stdout", text="b\n"),
+           nbformat.v4.new_output("stream", name="stderr", text="w\n"), nbformat.v4.new_output("stream", name="stdout", text="c\n"),
+           nbformat.v4.new_output("execute_result", data={"text/plain": "1"}, execution_count=1)]
+    merged = nbtool.coalesce_streams(out)
+    assert [(o.output_type, o.get("name"), o.get("text")) for o in merged] == [
+        ("stream", "stdout", "a\nb\n"), ("stream", "stderr", "w\n"), ("stream", "stdout", "c\n"), ("execute_result", None, None)]
+
+
+@pytest.mark.parametrize("path", [BOOK / lang / p for p in NOTEBOOKS for lang in LANGS], ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_stored_prints_are_not_split_into_chunks(path):
+    for i, cell in enumerate(code_cells(path)):
+        kinds = [(o.output_type, o.get("name")) for o in cell.outputs]
+        assert all(a != b or a[0] != "stream" for a, b in zip(kinds, kinds[1:])), f"{path.name} code cell {i}: split stream output"
+
+
 def test_notebooks_match_their_sources():
     assert nbtool.out_of_date() == []
 
