@@ -167,12 +167,25 @@ def test_chapters_use_the_glossary_terms_not_discouraged_synonyms(path):
     assert not problems, f"{path.parent.name}/{path.name}:\n" + "\n".join(problems)
 
 
-def test_chapter_1_links_its_key_terms_in_both_languages():
+# The key concepts each chapter must link to the glossary, in both languages (it may link more).
+KEY_TERMS = {
+    "01_definition": {"activation-function", "relu", "piecewise-linear", "kink", "positive-homogeneity",
+                      "he-initialization", "gradient-descent"},
+    "02_derivative": {"subgradient", "subdifferential", "automatic-differentiation", "backpropagation", "saturation",
+                      "vanishing-gradient", "exploding-gradient", "xavier-initialization", "gradient-clipping",
+                      "batch-normalization"},
+    "03_sparsity": {"sparsity", "dead-unit", "dropout", "overfitting", "linear-region", "pre-activation"},
+    "04_dying_relu": {"dying-relu", "dead-unit", "learning-rate", "bias", "momentum", "adam", "leaky-relu"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(KEY_TERMS))
+def test_chapters_link_their_key_terms_in_both_languages(name):
     for lang in LANGS:
         names = names_of(lang)
-        linked = {names[t.casefold()] for t in term_targets("\n".join(markdown_cells(BOOK / lang / "01_definition.ipynb")))}
-        assert {"activation-function", "relu", "piecewise-linear", "kink", "positive-homogeneity",
-                "he-initialization", "gradient-descent"} <= linked, f"{lang}: {sorted(linked)}"
+        linked = {names[t.casefold()] for t in term_targets("\n".join(markdown_cells(BOOK / lang / f"{name}.ipynb")))}
+        missing = KEY_TERMS[name] - linked
+        assert not missing, f"{lang}/{name}: key terms not linked to the glossary: {sorted(missing)}"
 
 
 # --------------------------------------------------------------------------- the check itself

@@ -43,6 +43,12 @@ def test_clean_markdown_keeps_prose_and_drops_markup():
         assert dropped not in en
 
 
+def test_clean_markdown_keeps_the_words_a_role_shows():
+    md = ("A {term}`dead unit` stays off; {term}`units <unit>` fire; see {ref}`the ledger <claims-ledger>` "
+          "and {ref}`sec-x` {cite:p}`nair2010rectified`.")
+    assert text.clean_markdown(md) == "A dead unit stays off; units fire; see the ledger and ."
+
+
 def test_markdown_cells_and_clean_markdown_refuse_bad_input():
     with pytest.raises(ValueError, match="lang must be one of"):
         text.markdown_cells(SOURCE, "fr")

@@ -95,6 +95,19 @@ ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
 
 register(
     {
+        "dying.zero_gradient": {
+            "en": "seed {seed}: dead {dead}, zero gradient {zero}, dead and zero gradient {both}, live below 1e-6 {tiny}, median of the others {median}",
+            "it": "seed {seed}: morte {dead}, gradiente nullo {zero}, morte e con gradiente nullo {both}, vive sotto 1e-6 {tiny}, mediana delle altre {median}",
+        },
+        "dying.dead_bands": {
+            "en": "{name} runs {runs}: none dead {none}, under 10% {low}, 10-70% {mid}, 70% or more {high}",
+            "it": "{name} esecuzioni {runs}: nessuna morta {none}, sotto il 10% {low}, 10-70% {mid}, 70% o più {high}",
+        },
+        "dying.killed_found": {"en": "{name} killed {killed}  found {found}", "it": "{name} uccise {killed}  trovate {found}"},
+        "dying.dead_live_norms": {
+            "en": "{fc} largest gradient norm of a dead unit: {dead}  smallest of a live unit: {live}",
+            "it": "{fc} norma del gradiente più grande di un'unità morta: {dead}  più piccola di un'unità viva: {live}",
+        },
         "dying.lr": {"en": "learning rate", "it": "learning rate"},
         "dying.dead_frac": {"en": "dead units (fraction)", "it": "unità morte (frazione)"},
         "dying.test_acc": {"en": "test accuracy", "it": "accuratezza sul test"},

@@ -1032,6 +1032,18 @@ def layer_gain(activation: str, init: str, sigma: float = 1.0) -> float:
 
 register(
     {
+        "gradients.same_values": {"en": "same values everywhere:", "it": "stessi valori ovunque:"},
+        "gradients.codes": {"en": "gradient {grad}: {codes}", "it": "gradiente {grad}: {codes}"},
+        "gradients.grad_at": {"en": "{who} gradient at (-1, 0, 2) = {grad}", "it": "{who} gradiente in (-1, 0, 2) = {grad}"},
+        "gradients.odd_at_zero": {"en": "{name} d/dx [ReLU(x) - ReLU(-x)] at 0 = {grad}", "it": "{name} d/dx [ReLU(x) - ReLU(-x)] in 0 = {grad}"},
+        "gradients.hessian_nonzero": {
+            "en": "{act}: non-zero entries {n} of {total}; within layer 1: {within}, across layers: {across}",
+            "it": "{act}: elementi non nulli {n} su {total}; dentro lo strato 1: {within}, fra strati: {across}",
+        },
+        "gradients.layer_gain": {
+            "en": "{init} n·v = {nv}: mean square × {gain} per layer, RMS × {rms}",
+            "it": "{init} n·v = {nv}: media dei quadrati × {gain} per strato, RMS × {rms}",
+        },
         "gradients.h": {"en": "step h", "it": "passo h"},
         "gradients.left": {"en": "left quotient", "it": "rapporto sinistro"},
         "gradients.right": {"en": "right quotient", "it": "rapporto destro"},

@@ -70,7 +70,19 @@ _CELL = re.compile(r"^%% (\S+)(?: (\S+))?")
 _FENCE = re.compile(r"^(```+|:::+)")
 _LABEL_LINE = re.compile(r"^\s*\([^()\s]+\)=\s*$")
 _OPTION_LINE = re.compile(r"^\s*:[\w-]+:.*$")
-_ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
+_ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
+_TITLED = re.compile(r"^(.*?)\s*<[^<>]*>$", re.S)
+
+
+def _visible_role_text(m: re.Match) -> str:
+    """What a role shows in the built book, as far as it is the author's prose: the explicit title of
+    ``{role}`title <target>```, the term itself of ``{term}`word```; nothing for a bare citation or
+    reference (Sphinx fills in a citation or a section title there)."""
+    role, body = m.group(1), m.group(2)
+    titled = _TITLED.match(body)
+    if titled:
+        return f" {titled.group(1)} "
+    return f" {body} " if role == "term" else " "
 _DISPLAY_MATH = re.compile(r"\$\$.*?\$\$", re.S)
 _INLINE_MATH = re.compile(r"\$[^$\n]+\$")
 _INLINE_CODE = re.compile(r"`[^`\n]*`")
@@ -108,8 +120,10 @@ def clean_markdown(md: str) -> str:
 
     The *contents* of directives (an exercise's text, a note) are kept, their
     fences and ``:option:`` lines dropped; fenced code blocks (```` ```python ````
-    and friends without braces) are dropped entirely. Citations and
-    cross-references (``{cite:p}`key```) disappear, links keep their text,
+    and friends without braces) are dropped entirely. Bare citations and
+    cross-references (``{cite:p}`key```, ``{ref}`label```) disappear; a glossary
+    term (``{term}`sparsity```) and a role with its own title
+    (``{ref}`the ledger <claims-ledger>```) keep the words the reader sees; links keep their text,
     maths (``$...$``, ``$$...$$``) and inline code are removed.
     """
     if not isinstance(md, str):
@@ -128,7 +142,7 @@ def clean_markdown(md: str) -> str:
             continue
         if in_code or _LABEL_LINE.match(line) or _OPTION_LINE.match(line):
             continue
-        line = _ROLE.sub(" ", line)
+        line = _ROLE.sub(_visible_role_text, line)
         line = _INLINE_MATH.sub(" ", line)
         line = _INLINE_CODE.sub(" ", line)
         line = _LINK.sub(r"\1", line)

@@ -74,6 +74,14 @@ register(
         "transformer.dead": {"en": "dead units", "it": "unità morte"},
         "transformer.params": {"en": "parameters", "it": "parametri"},
         "transformer.lr": {"en": "lr", "it": "lr"},
+        "transformer.ffn_size": {
+            "en": "{kind:7s} hidden width {hidden:4d}   weights {weights:6d}",
+            "it": "{kind:7s} ampiezza nascosta {hidden:4d}   pesi {weights:6d}",
+        },
+        "transformer.data_size": {
+            "en": "{chars} characters; {train} for training, {val} for validation",
+            "it": "{chars} caratteri; {train} per l'addestramento, {val} per la validazione",
+        },
     }
 )
 

@@ -153,6 +153,11 @@ def memory(ways: Sequence[Way]) -> list[list[str]]:
 
 register(
     {
+        "ways.homogeneous": {"en": "a = {a}: ReLU(a x) == a ReLU(x) for every x? {same}", "it": "a = {a}: ReLU(a x) == a ReLU(x) per ogni x? {same}"},
+        "ways.largest_weight": {"en": "largest first-layer weight:", "it": "peso più grande del primo strato:"},
+        "ways.same_outputs": {"en": "same outputs:", "it": "stesse uscite:"},
+        "ways.two_linear": {"en": "two linear layers == one matrix W2 @ W1:", "it": "due strati lineari == una sola matrice W2 @ W1:"},
+        "ways.relu_between": {"en": "with ReLU in between, still one matrix? ", "it": "con la ReLU in mezzo, ancora una sola matrice? "},
         "ways.shares": {"en": "shares memory with x", "it": "condivide la memoria con x"},
         "ways.changed": {"en": "x changed", "it": "x modificato"},
     }
