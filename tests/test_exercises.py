@@ -333,6 +333,15 @@ def test_registered_exercises_exist_and_their_solutions_call_the_checkers():
             )
 
 
+def test_every_exercise_of_the_book_has_a_checker_and_every_checker_is_public():
+    labels = set()
+    for source in sorted((BOOK / "sources").glob("*.nbsrc")):
+        labels |= set(re.findall(r"^:label: (ex-[\w-]+)$", source.read_text(encoding="utf-8"), flags=re.M))
+    assert len(labels) >= 30 and labels == set(ex.EXERCISES), sorted(labels ^ set(ex.EXERCISES))
+    checkers = {c.__name__ for e in ex.EXERCISES.values() for c in e.checkers}
+    assert checkers <= set(ex.__all__), sorted(checkers - set(ex.__all__))
+
+
 def test_registry_refuses_bad_entries():
     with pytest.raises(ValueError, match="already registered"):
         ex.register_exercise("ex-def-implement", "01_definition", ex.check_my_relu)
@@ -526,6 +535,9 @@ def test_later_checkers_validate_their_arguments(tiny_net):
         ex.check_fire_on_test([1, 2], [net], x, x)
     with pytest.raises(TypeError, match="Comparison"):
         ex.check_equal_param_widths(object(), crelu=1, maxout=1)
+    only_crelu = type("C", (), {"results": {"crelu": type("R", (), {"params": 4810})()}})()
+    with pytest.raises(ValueError, match="no result for maxout"):
+        ex.check_equal_param_widths(only_crelu, crelu=41, maxout=52)
     with pytest.raises(TypeError, match="function"):
         ex.check_sign_test(0.5)
     missing = ex.check_kink_gradients(a=0.0)

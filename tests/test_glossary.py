@@ -176,6 +176,15 @@ KEY_TERMS = {
                       "batch-normalization"},
     "03_sparsity": {"sparsity", "dead-unit", "dropout", "overfitting", "linear-region", "pre-activation"},
     "04_dying_relu": {"dying-relu", "dead-unit", "learning-rate", "bias", "momentum", "adam", "leaky-relu"},
+    "05_domains": {"language-model", "embedding", "dead-unit", "effective-rank", "dying-relu", "leaky-relu"},
+    "05b_transformers": {"transformer", "language-model", "gelu", "gated-linear-unit", "silu", "token", "sparsity",
+                         "dead-unit"},
+    "05c_gans": {"gan", "leaky-relu", "dead-unit", "loss-function"},
+    "06_variants": {"leaky-relu", "prelu", "elu", "selu", "gelu", "silu", "softplus", "maxout", "self-normalization",
+                    "saturation"},
+    "06b_variants_compared": {"leaky-relu", "prelu", "elu", "selu", "gelu", "silu", "maxout", "dead-unit",
+                              "self-normalization"},
+    "A1_cost": {"memory-bound", "in-place-operation", "backpropagation", "relu"},
 }
 
 

@@ -104,40 +104,6 @@ def test_a_short_training_run_learns_a_repeating_text():
     assert run.val_loss < 0.5 and len(run.ffn) == 2 and run.kind == "relu" and run.seed == 0
 
 
-def _train_alone(ids, vocab, *, kind, seed, steps, lr, **cfg):
-    """The plain loop: one model, AdamW with the same warm-up, as train_lm documents."""
-    torch.manual_seed(seed)
-    model = T.TinyLM(vocab, kind=kind, **cfg).double()
-    xs, ys = T.lm_batches(ids, context=cfg["context"], batch_size=4, steps=steps, seed=seed)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
-    warm = max(1, steps // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm))
-    losses = []
-    for step in range(steps):
-        loss = torch.nn.functional.cross_entropy(model(xs[step]).reshape(-1, vocab), ys[step].reshape(-1))
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        sched.step()
-        losses.append(float(loss.detach()))
-    return np.array(losses), model
-
-
-@pytest.mark.parametrize("kind", ["relu", "swiglu"])
-def test_seeds_trained_together_match_seeds_trained_alone(kind):
-    ids = np.array([0, 1, 2, 3, 1, 2] * 60)
-    cfg = dict(d_model=8, n_head=2, n_layer=2, context=6)
-    together = T.train_lm_seeds(ids, ids, 4, kind=kind, seeds=[0, 5], steps=12, batch_size=4, lr=1e-2, **cfg)
-    for run in together:
-        losses, model = _train_alone(ids, 4, kind=kind, seed=run.seed, steps=12, lr=1e-2, **cfg)
-        np.testing.assert_allclose(run.train_loss, losses, rtol=1e-9)
-        for (name, a), b in zip(run.model.named_parameters(), model.parameters()):
-            torch.testing.assert_close(a, b, rtol=1e-8, atol=1e-10, msg=name)
-        assert run.val_loss == pytest.approx(T.validation_loss(model, ids), rel=1e-9)
-    with pytest.raises(TypeError, match="seeds must be a non-empty"):
-        T.train_lm_seeds(ids, ids, 4, kind=kind, seeds=[], steps=2, **cfg)
-
-
 def test_compare_ffn_runs_every_kind_and_seed_and_refuses_unknown_kinds():
     ids = np.array([0, 1, 2] * 100)
     runs = T.compare_ffn(ids, ids, 3, kinds=["relu", "swiglu"], seeds=[0, 1], steps=3, d_model=8, context=4)

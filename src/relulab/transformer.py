@@ -25,7 +25,6 @@ seed.
 
 from __future__ import annotations
 
-import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -53,7 +52,6 @@ __all__ = [
     "validation_batch",
     "validation_loss",
     "train_lm",
-    "train_lm_seeds",
     "compare_ffn",
     "summary_rows",
     "summary_headers",
@@ -316,90 +314,38 @@ def train_lm(
     runs with the same seed and different ``kind`` see the same text in the
     same order. The validation loss (mean cross-entropy, nats per character)
     and :func:`ffn_probe` use 64 windows of ``val_ids`` drawn with seed 0.
-    This is :func:`train_lm_seeds` with one seed.
     """
     seed = check_int_in(seed, "seed", 0, 2**32 - 1)
-    return train_lm_seeds(
-        train_ids, val_ids, vocab, kind=kind, seeds=[seed], steps=steps, batch_size=batch_size, lr=lr,
-        d_model=d_model, n_head=n_head, n_layer=n_layer, context=context,
-    )[0]
-
-
-def train_lm_seeds(
-    train_ids: np.ndarray,
-    val_ids: np.ndarray,
-    vocab: int,
-    *,
-    kind: str,
-    seeds: Sequence[int],
-    steps: int = 200,
-    batch_size: int = 16,
-    lr: float = 3e-3,
-    d_model: int = 32,
-    n_head: int = 2,
-    n_layer: int = 2,
-    context: int = 32,
-) -> list[LMRun]:
-    """:func:`train_lm` for several seeds at once, one :class:`LMRun` per seed.
-
-    The models of all seeds train side by side: their weights are stacked
-    (``torch.func.stack_module_state``) and ``torch.func.vmap`` computes every
-    model's loss and gradient on its own batch in one call. Each model is
-    initialized as ``train_lm`` would (``torch.manual_seed(seed)``, then the
-    model), sees its own seed's batches and has its own loss, and AdamW acts on
-    every weight separately: the runs are independent, as if trained one by
-    one (the same arithmetic up to the rounding of batched matrix products),
-    at about two thirds of the time.
-    """
-    from torch.func import functional_call, grad_and_value, stack_module_state, vmap
-
-    seeds = check_seeds(seeds)
     steps = check_int_in(steps, "steps", 1)
     lr = check_scalar_in(lr, "lr", 0.0, 1.0, low_open=True)
-    models = []
-    for seed in seeds:
-        torch.manual_seed(seed)
-        models.append(TinyLM(vocab, kind=kind, d_model=d_model, n_head=n_head, n_layer=n_layer, context=context).double())
-    batches = [lm_batches(train_ids, context=context, batch_size=batch_size, steps=steps, seed=s) for s in seeds]
-    xs, ys = (torch.stack([b[i] for b in batches], dim=1) for i in (0, 1))  # (steps, seeds, batch, context)
-    params, buffers = stack_module_state(models)
-    skeleton = copy.deepcopy(models[0]).to("meta")
-
-    def loss_of(p: dict, b: dict, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-        logits = functional_call(skeleton, (p, b), (x,))
-        return nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1))
-
-    step_all = vmap(grad_and_value(loss_of))
-    opt = torch.optim.AdamW(params.values(), lr=lr, weight_decay=0.01, foreach=True)
+    torch.manual_seed(seed)
+    model = TinyLM(vocab, kind=kind, d_model=d_model, n_head=n_head, n_layer=n_layer, context=context).double()
+    xs, ys = lm_batches(train_ids, context=context, batch_size=batch_size, steps=steps, seed=seed)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01, foreach=True)
     warm = max(1, steps // 10)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm))
-    losses = np.empty((steps, len(seeds)))
+    losses = np.empty(steps)
     for step in range(steps):
-        grads, loss = step_all(params, buffers, xs[step], ys[step])
-        for name, p in params.items():
-            p.grad = grads[name]
+        logits = model(xs[step])
+        loss = nn.functional.cross_entropy(logits.reshape(-1, vocab), ys[step].reshape(-1))
+        opt.zero_grad()
+        loss.backward()
         opt.step()
         sched.step()
-        losses[step] = loss.detach().numpy()
+        losses[step] = float(loss.detach())
+    model.eval()
     xv, _ = validation_batch(val_ids, context)
-    runs = []
-    for i, (seed, model) in enumerate(zip(seeds, models)):
-        with torch.no_grad():
-            for name, p in model.named_parameters():
-                p.copy_(params[name][i])
-        model.eval()
-        n_params = sum(p.numel() for p in model.parameters())
-        runs.append(LMRun(kind, seed, lr, n_params, losses[:, i].copy(), validation_loss(model, val_ids), ffn_probe(model, xv), model))
-    return runs
+    params = sum(p.numel() for p in model.parameters())
+    return LMRun(kind, seed, lr, params, losses, validation_loss(model, val_ids), ffn_probe(model, xv), model)
 
 
 def compare_ffn(train_ids: np.ndarray, val_ids: np.ndarray, vocab: int, *, kinds: Sequence[str] = FFN_KINDS, seeds: Sequence[int], **kwargs) -> list[LMRun]:
-    """:func:`train_lm` for every FFN kind and seed (keyword arguments are passed on); the seeds of a kind train together (:func:`train_lm_seeds`)."""
+    """:func:`train_lm` for every FFN kind and seed (keyword arguments are passed on)."""
     seeds = check_seeds(seeds)
     bad = [k for k in kinds if k not in FFN_KINDS]
     if bad or not kinds:
         raise ValueError(f"kinds must be a non-empty list from {FFN_KINDS}, got {list(kinds)}")
-    return [run for k in kinds for run in train_lm_seeds(train_ids, val_ids, vocab, kind=k, seeds=seeds, **kwargs)]
+    return [train_lm(train_ids, val_ids, vocab, kind=k, seed=s, **kwargs) for k in kinds for s in seeds]
 
 
 def summary_headers(n_layer: int = 2) -> list[str]:
