@@ -1355,6 +1355,17 @@ def _ch5_number(value: object) -> float | None:
         return None
 
 
+def _ch5_answer(problems: list[Problem], part: str, answer: object) -> float | None:
+    """The number a student answered for ``part``; ``None`` (and a ``missing`` or ``format`` problem) if there is none."""
+    if answer is None:
+        problems.append(Problem("missing", t("exercises.answers.missing", part=part)))
+        return None
+    value = _ch5_number(answer)
+    if value is None:
+        problems.append(Problem("format", t("exercises.answers.format", part=part, got=repr(answer))))
+    return value
+
+
 def _ch5_choice(value: object, part: str, choices: Sequence[object]) -> None:
     """Raise ``ValueError`` unless ``value`` is ``None`` or one of ``choices``."""
     if value is not None and not any(type(value) is type(c) and value == c for c in choices):
@@ -1643,23 +1654,18 @@ def check_dying_thresholds(sweep: Sequence[object], photo_task: object, prose_ta
             problems.append(Problem(kind, t(key, part=part, got=_show(got[part]), want=_show(truth[part]), curve=curves[part])))
     lam = {part: _lambda_max(task.x_train) for part, task in (("photo", photo_task), ("prose", prose_task))}
     ratio = lam["photo"] / lam["prose"]
-    if lambda_ratio is None:
-        problems.append(Problem("missing", t("exercises.answers.missing", part="lambda_ratio")))
-    else:
-        value = _ch5_number(lambda_ratio)
-        if value is None:
-            problems.append(Problem("format", t("exercises.answers.format", part="lambda_ratio", got=repr(lambda_ratio))))
-        elif not math.isclose(value, ratio, rel_tol=0.05):
-            def x_of(task: object) -> np.ndarray:
-                return task.x_train.numpy() if isinstance(task.x_train, torch.Tensor) else np.asarray(task.x_train)
+    value = _ch5_answer(problems, "lambda_ratio", lambda_ratio)
+    if value is not None and not math.isclose(value, ratio, rel_tol=0.05):
+        def x_of(task: object) -> np.ndarray:
+            return task.x_train.numpy() if isinstance(task.x_train, torch.Tensor) else np.asarray(task.x_train)
 
-            erank = effective_rank(x_of(photo_task)) / effective_rank(x_of(prose_task))
-            smallest = [float(np.linalg.eigvalsh(np.cov(x_of(task), rowvar=False))[0]) for task in (photo_task, prose_task)]
-            slip = {"inverted": [1 / ratio], "erank": [erank, 1 / erank],
-                    "smallest": [smallest[0] / smallest[1], smallest[1] / smallest[0]] if min(smallest) > 0 else []}
-            kind = next((k for k, vs in slip.items() if any(math.isclose(value, v, rel_tol=0.05) for v in vs)), "lambda_ratio")
-            problems.append(Problem(kind, t(f"exercises.ch5.threshold.{kind}", got=f"{value:.3g}", want=f"{ratio:.3g}",
-                                            photo=f"{lam['photo']:.3g}", prose=f"{lam['prose']:.3g}")))
+        erank = effective_rank(x_of(photo_task)) / effective_rank(x_of(prose_task))
+        smallest = [float(np.linalg.eigvalsh(np.cov(x_of(task), rowvar=False))[0]) for task in (photo_task, prose_task)]
+        slip = {"inverted": [1 / ratio], "erank": [erank, 1 / erank],
+                "smallest": [smallest[0] / smallest[1], smallest[1] / smallest[0]] if min(smallest) > 0 else []}
+        kind = next((k for k, vs in slip.items() if any(math.isclose(value, v, rel_tol=0.05) for v in vs)), "lambda_ratio")
+        problems.append(Problem(kind, t(f"exercises.ch5.threshold.{kind}", got=f"{value:.3g}", want=f"{ratio:.3g}",
+                                        photo=f"{lam['photo']:.3g}", prose=f"{lam['prose']:.3g}")))
     if same_order is None:
         problems.append(Problem("missing", t("exercises.answers.missing", part="same_order")))
     elif set(truth) == {"photo", "prose"}:
@@ -1754,14 +1760,9 @@ def check_reglu(module: object, *, zeros: float | None = None, sparse: str | Non
             problems.append(Problem("forward", t("exercises.ch5.reglu.forward", shape=shape, want=tuple(down(ref).shape))))
         share = float((ref == 0).double().mean())
         swiglu_share = float((swiglu.act(swiglu.gate(x)) * swiglu.up(x) == 0).double().mean())
-    if zeros is None:
-        problems.append(Problem("missing", t("exercises.answers.missing", part="zeros")))
-    else:
-        value = _ch5_number(zeros)
-        if value is None:
-            problems.append(Problem("format", t("exercises.answers.format", part="zeros", got=repr(zeros))))
-        elif abs(value - share) > 0.05:
-            problems.append(Problem("zeros", t("exercises.ch5.reglu.zeros", got=_show(value), want=f"{share:.3f}")))
+    value = _ch5_answer(problems, "zeros", zeros)
+    if value is not None and abs(value - share) > 0.05:
+        problems.append(Problem("zeros", t("exercises.ch5.reglu.zeros", got=_show(value), want=f"{share:.3f}")))
     if sparse is None:
         problems.append(Problem("missing", t("exercises.answers.missing", part="sparse")))
     elif sparse != "reglu":

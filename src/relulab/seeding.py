@@ -33,10 +33,11 @@ def seed_everything(seed: int = 0, *, threads: int | None = 1) -> np.random.Gene
     operations it makes deterministic are almost all CUDA ones; on one CPU
     thread the book's operations already give the same bits on every run
     (nbval re-runs every notebook and compares its printed outputs). Calling
-    it cost 1.2-1.6 s per notebook (it imports ``torch._inductor``) and made
-    every ``torch.empty`` fill its memory with NaN (PyTorch's
+    it made every ``torch.empty`` fill its memory with NaN (PyTorch's
     ``torch.utils.deterministic.fill_uninitialized_memory``), a cost paid on
-    every training step.
+    every training step, and imported ``torch._inductor`` (1.2-1.6 s); a
+    notebook pays most of that import anyway when it builds its first
+    ``torch.optim`` optimizer, which imports ``torch._dynamo``.
 
     Returns
     -------
