@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from generated_pages import sync_pages
+
 ROOT = Path(__file__).resolve().parent.parent
 TERMS_FILE = ROOT / "glossary" / "terms.yaml"
 LANGS = ("en", "it")
@@ -324,17 +326,10 @@ def discouraged_uses(markdown: str, lang: str, terms: list[Term] | None = None) 
 
 def main(argv: list[str]) -> int:
     terms = load_terms()
-    stale = []
-    for lang in LANGS:
-        page = ROOT / "book" / lang / "glossary.md"
-        text = render_page(lang, terms)
-        if "--check" in argv:
-            if not page.exists() or page.read_text(encoding="utf-8") != text:
-                stale.append(str(page.relative_to(ROOT)))
-        else:
-            page.write_text(text, encoding="utf-8")
-    if stale:
-        print("out of date (run python scripts/render_glossary.py):", *stale)
+    pages = {ROOT / "book" / lang / "glossary.md": render_page(lang, terms) for lang in LANGS}
+    stale = sync_pages(pages, check="--check" in argv)
+    if stale and "--check" in argv:
+        print("out of date (run python scripts/render_glossary.py):", *(str(p.relative_to(ROOT)) for p in stale))
         return 1
     return 0
 

@@ -10,21 +10,16 @@ from pathlib import Path
 
 from relulab.ledger import render_page
 
+from generated_pages import sync_pages
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str]) -> int:
-    stale = []
-    for lang in ("en", "it"):
-        page = ROOT / "book" / lang / "claims.md"
-        text = render_page(lang)
-        if "--check" in argv:
-            if not page.exists() or page.read_text(encoding="utf-8") != text:
-                stale.append(str(page.relative_to(ROOT)))
-        else:
-            page.write_text(text, encoding="utf-8")
-    if stale:
-        print("out of date (run python scripts/render_ledger.py):", *stale)
+    pages = {ROOT / "book" / lang / "claims.md": render_page(lang) for lang in ("en", "it")}
+    stale = sync_pages(pages, check="--check" in argv)
+    if stale and "--check" in argv:
+        print("out of date (run python scripts/render_ledger.py):", *(str(p.relative_to(ROOT)) for p in stale))
         return 1
     return 0
 

@@ -39,6 +39,8 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from generated_pages import sync_pages
+
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
 LANGS = ("en", "it")
@@ -432,12 +434,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.print:
         print(render_table(rows, profile, "en"))
         return 0
-    stale = []
-    for path, text in render_pages(rows, profile).items():
-        if path.read_text(encoding="utf-8") != text:
-            stale.append(path)
-            if not args.check:
-                path.write_text(text, encoding="utf-8")
+    stale = sync_pages(render_pages(rows, profile), check=args.check)
     rel = ", ".join(str(p.relative_to(ROOT)) for p in stale)
     if args.check:
         if stale:
