@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from generated_pages import sync_pages
+from generated_pages import main_for
 
 ROOT = Path(__file__).resolve().parent.parent
 TERMS_FILE = ROOT / "glossary" / "terms.yaml"
@@ -327,11 +327,7 @@ def discouraged_uses(markdown: str, lang: str, terms: list[Term] | None = None) 
 def main(argv: list[str]) -> int:
     terms = load_terms()
     pages = {ROOT / "book" / lang / "glossary.md": render_page(lang, terms) for lang in LANGS}
-    stale = sync_pages(pages, check="--check" in argv)
-    if stale and "--check" in argv:
-        print("out of date (run python scripts/render_glossary.py):", *(str(p.relative_to(ROOT)) for p in stale))
-        return 1
-    return 0
+    return main_for(pages, argv, root=ROOT, script="scripts/render_glossary.py")
 
 
 if __name__ == "__main__":

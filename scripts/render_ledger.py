@@ -10,18 +10,14 @@ from pathlib import Path
 
 from relulab.ledger import render_page
 
-from generated_pages import sync_pages
+from generated_pages import main_for
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def main(argv: list[str]) -> int:
     pages = {ROOT / "book" / lang / "claims.md": render_page(lang) for lang in ("en", "it")}
-    stale = sync_pages(pages, check="--check" in argv)
-    if stale and "--check" in argv:
-        print("out of date (run python scripts/render_ledger.py):", *(str(p.relative_to(ROOT)) for p in stale))
-        return 1
-    return 0
+    return main_for(pages, argv, root=ROOT, script="scripts/render_ledger.py")
 
 
 if __name__ == "__main__":

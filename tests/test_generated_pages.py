@@ -1,6 +1,6 @@
 """scripts/generated_pages.py: the write-or-check step shared by the scripts that render book pages."""
 
-from generated_pages import sync_pages
+from generated_pages import main_for, sync_pages
 
 
 def test_check_reports_stale_and_missing_pages_and_writes_nothing(tmp_path):
@@ -20,3 +20,15 @@ def test_write_mode_writes_only_what_differs_and_then_nothing_is_stale(tmp_path)
     assert sync_pages({same: "a", stale: "new"}, check=False) == [stale]
     assert stale.read_text(encoding="utf-8") == "new" and same.stat().st_mtime_ns == mtime
     assert sync_pages({same: "a", stale: "new"}, check=True) == []
+
+
+def test_main_for_exits_1_naming_stale_pages_under_check_and_writes_without_it(tmp_path, capsys):
+    page = tmp_path / "book" / "page.md"
+    page.parent.mkdir()
+    page.write_text("old", encoding="utf-8")
+    assert main_for({page: "new"}, ["--check"], root=tmp_path, script="scripts/x.py") == 1
+    out = capsys.readouterr().out
+    assert "run python scripts/x.py" in out and "book/page.md" in out and page.read_text(encoding="utf-8") == "old"
+    assert main_for({page: "new"}, [], root=tmp_path, script="scripts/x.py") == 0
+    assert page.read_text(encoding="utf-8") == "new"
+    assert main_for({page: "new"}, ["--check"], root=tmp_path, script="scripts/x.py") == 0
