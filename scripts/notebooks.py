@@ -22,6 +22,8 @@ Usage:
     python scripts/notebooks.py execute [PATH ...]     # execute notebooks in place
     python scripts/notebooks.py build [NAME ...]       # generate, then execute both languages
     python scripts/notebooks.py check                  # exit 1 if a notebook is out of date with its source
+    python scripts/notebooks.py perturbed [PATH ...]   # run copies WITHOUT the pinned numerics; report
+                                                       # the code cells whose text changed (0-based)
 Without NAME/PATH: every source / every notebook of the book.
 """
 
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -130,27 +133,94 @@ def generate(name: str) -> list[Path]:
     return out
 
 
-def execute(path: Path, timeout: int = 600) -> float:
-    """Execute a notebook in place in a fresh kernel (cwd = its folder); return seconds."""
+def _numerics():
+    """relulab.numerics, loaded from its file (no torch import in this process)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_relulab_numerics", ROOT / "src" / "relulab" / "numerics.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_notebook(nb: nbformat.NotebookNode, cwd: Path, env: dict[str, str], timeout: int = 600) -> float:
+    """Execute ``nb`` in a fresh kernel started with environment ``env``; return seconds."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
     client = NotebookClient(
         nb,
         timeout=timeout,
         kernel_name="python3",
-        resources={"metadata": {"path": str(path.parent)}},
+        resources={"metadata": {"path": str(cwd)}},
         record_timing=False,
         allow_errors=False,
     )
     t0 = time.perf_counter()
-    client.execute()
+    client.execute(env=env)
     seconds = time.perf_counter() - t0
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = coalesce_streams(cell.outputs)
+    return seconds
+
+
+def execute(path: Path, timeout: int = 600) -> float:
+    """Execute a notebook in place in a fresh kernel (cwd = its folder) under the book's pinned
+    numerical environment (:mod:`relulab.numerics`), record that environment in the notebook's
+    metadata, and return the seconds it took."""
+    numerics = _numerics()
+    nb = nbformat.read(path, as_version=4)
+    seconds = run_notebook(nb, path.parent, numerics.pinned_env(), timeout)
+    nb.metadata.setdefault("relulab", {})["numerics"] = numerics.record()
     nbformat.write(nb, path)
     return seconds
+
+
+_ADDRESS = re.compile(r"0x[0-9a-fA-F]+")
+
+
+def _text_outputs(cell) -> list[str]:
+    """What nbval compares of a cell, minus images: stream text and text/plain|html results."""
+    out = []
+    for o in coalesce_streams(cell.get("outputs", [])):
+        if o.get("output_type") == "stream":
+            out.append(f"{o['name']}: {''.join(o['text'])}")
+        elif o.get("output_type") in ("execute_result", "display_data"):
+            data = o.get("data", {})
+            out.append("".join(data.get("text/html", "") or data.get("text/plain", "")))
+        elif o.get("output_type") == "error":
+            out.append(f"error: {o.get('ename')}")
+    return [_ADDRESS.sub("0xADDR", t) for t in out]
+
+
+def perturbed(path: Path, timeout: int = 600) -> dict:
+    """Execute a copy of notebook ``path`` WITHOUT the pinned numerical environment (every library
+    picks its own code path for this CPU) and compare its text outputs with the stored ones.
+
+    Returns ``{"seconds", "changed": [code-cell indices whose text differs], "error": None | str}``;
+    the stored notebook is not touched. A check cell whose conclusion fails makes ``error`` name it.
+    """
+    numerics = _numerics()
+    stored = nbformat.read(path, as_version=4)
+    nb = nbformat.read(path, as_version=4)
+    error = None
+    t0 = time.perf_counter()
+    try:
+        run_notebook(nb, path.parent, numerics.unpinned_env(), timeout)
+    except Exception as exc:  # noqa: BLE001 - reported, not hidden: the caller fails on it
+        error = f"{type(exc).__name__}: {str(exc)[-2000:]}"
+    seconds = time.perf_counter() - t0
+    changed = []
+    code_index = 0
+    for want, got in zip(stored.cells, nb.cells):
+        if want.cell_type != "code":
+            continue
+        tags = want.metadata.get("tags", [])
+        if "nbval-ignore-output" not in tags and got.get("execution_count") is not None:
+            if _text_outputs(want) != _text_outputs(got):
+                changed.append(code_index)
+        code_index += 1
+    return {"seconds": seconds, "changed": changed, "error": error}
 
 
 def coalesce_streams(outputs: list) -> list:
@@ -192,13 +262,22 @@ def out_of_date() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["generate", "execute", "build", "check"])
+    parser.add_argument("command", choices=["generate", "execute", "build", "check", "perturbed"])
     parser.add_argument("targets", nargs="*")
     args = parser.parse_args(argv)
     if args.command == "check":
         problems = out_of_date()
         print("\n".join(problems) or "all notebooks match their sources")
         return 1 if problems else 0
+    if args.command == "perturbed":
+        paths = [Path(p).resolve() for p in args.targets] or sorted((ROOT / "book" / "en").glob("*.ipynb"))
+        failed = 0
+        for p in paths:
+            r = perturbed(p)
+            failed += r["error"] is not None
+            print(f"{p.relative_to(ROOT)}: {r['seconds']:.1f} s, code cells changed: {r['changed']}"
+                  + (f"\n  FAILED: {r['error']}" if r["error"] else ""), flush=True)
+        return 1 if failed else 0
     if args.command == "execute":
         paths = [Path(p).resolve() for p in args.targets] or book_notebooks()
     else:

@@ -76,6 +76,13 @@ def _proc_status_mib(pid: int, key: str) -> float:
     return float("nan")
 
 
+def _pinned_env() -> dict[str, str]:
+    """The book's pinned numerical environment (what nbval and the notebook build use)."""
+    from notebooks import _numerics
+
+    return _numerics().pinned_env()
+
+
 async def _execute(path: Path, timeout: int) -> Run:
     from nbclient import NotebookClient
 
@@ -86,7 +93,7 @@ async def _execute(path: Path, timeout: int) -> Run:
     client.reset_execution_trackers()
     t0 = time.perf_counter()
     try:
-        async with client.async_setup_kernel():
+        async with client.async_setup_kernel(env=_pinned_env()):
             run.start_s = time.perf_counter() - t0
             pid = client.km.provisioner.pid
             t1 = time.perf_counter()

@@ -6,6 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 bash scripts/setup_browser.sh  # Debian's Chromium for tests/test_browser.py
+# The book's pinned numerical environment (src/relulab/numerics.py): read by numpy, torch, MKL,
+# OpenBLAS and the C library when they load, so it must be set before Python starts. Kernels that
+# nbval starts inherit it; tests/test_perturbed.py deliberately runs the notebooks without it.
+eval "$(.venv/bin/python src/relulab/numerics.py --export)"
 .venv/bin/python -m pytest -p no:cacheprovider \
   --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
   tests book "$@"

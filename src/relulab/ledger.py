@@ -10,6 +10,8 @@ One YAML file per claim in ``claims/`` at the root of the repository::
     summary: {en: "...", it: "..."}   # the verdict's conditions and evidence, in MyST
     evidence: [sec-history]        # MyST labels of the sections whose experiment settles it
     cite: [nair2010rectified]      # keys of references.bib (primary papers)
+    checks: [04_dying_relu]        # notebooks whose check cells (tag check-C01) assert the
+                                   # verdict's experimental conclusions on every run
 
 :func:`render_page` writes the "Claims and verdicts" page of each language.
 """
@@ -64,6 +66,7 @@ _PAGE_TEXT = {
         "sources": "Sources",
         "notes": "source notes",
         "verdict": "Verdict",
+        "checks": "Checked on every run by the check cells of",
     },
     "it": {
         "title": "Affermazioni e verdetti",
@@ -80,6 +83,7 @@ _PAGE_TEXT = {
         "sources": "Fonti",
         "notes": "appunti di partenza",
         "verdict": "Verdetto",
+        "checks": "Verificata a ogni esecuzione dalle celle di verifica di",
     },
 }
 
@@ -99,6 +103,10 @@ class Claim:
     summary: dict[str, str] = field(default_factory=dict)
     evidence: list[str] = field(default_factory=list)
     cite: list[str] = field(default_factory=list)
+    checks: list[str] = field(default_factory=list)
+
+
+_NOTEBOOK = re.compile(r"^[0-9A-Z][0-9A-Za-z]*_[a-z0-9_]+$")
 
 
 def _validate(data: dict, path: Path) -> Claim:
@@ -107,7 +115,7 @@ def _validate(data: dict, path: Path) -> Claim:
     missing = required - set(data)
     if missing:
         raise ValueError(f"{where}: missing fields {sorted(missing)}")
-    unknown = set(data) - required - {"summary", "evidence", "cite"}
+    unknown = set(data) - required - {"summary", "evidence", "cite", "checks"}
     if unknown:
         raise ValueError(f"{where}: unknown fields {sorted(unknown)}")
     if not _ID.match(str(data["id"])) or path.stem != data["id"]:
@@ -130,6 +138,10 @@ def _validate(data: dict, path: Path) -> Claim:
     bad = [e for e in evidence if not _LABEL.match(str(e))]
     if bad:
         raise ValueError(f"{where}: evidence labels {bad} are not valid MyST labels")
+    checks = [str(c) for c in (data.get("checks") or [])]
+    bad = [c for c in checks if not _NOTEBOOK.match(c)]
+    if bad:
+        raise ValueError(f"{where}: checks must name notebooks like 04_dying_relu, got {bad}")
     return Claim(
         id=data["id"],
         seeds=[str(s) for s in data["seeds"]],
@@ -139,6 +151,7 @@ def _validate(data: dict, path: Path) -> Claim:
         summary={k: str(v).strip() for k, v in (data.get("summary") or {}).items()},
         evidence=evidence,
         cite=[str(c) for c in (data.get("cite") or [])],
+        checks=checks,
     )
 
 
@@ -180,6 +193,9 @@ def render_page(lang: str, claims: list[Claim] | None = None) -> str:
             out.append(c.summary[lang])
             links = ", ".join(f"{{ref}}`{label}`" for label in c.evidence)
             out += ["", f"{tx['evidence']}: {links}."]
+            if c.checks:
+                docs = ", ".join(f"{{doc}}`{name}`" for name in c.checks)
+                out += ["", f"{tx['checks']} {docs}."]
         if c.cite:
             out += ["", f"{tx['sources']}: " + "; ".join(f"{{cite:t}}`{k}`" for k in c.cite) + "."]
         out += ["", f"<small>{tx['notes']}: {', '.join(c.seeds)}</small>", ""]

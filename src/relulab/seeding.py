@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import random
+import warnings
 
 import numpy as np
 import torch
 
+from . import numerics
 from ._checks import check_int_in
 
 __all__ = ["seed_everything", "rng"]
@@ -39,6 +42,14 @@ def seed_everything(seed: int = 0, *, threads: int | None = 1) -> np.random.Gene
     notebook pays most of that import anyway when it builds its first
     ``torch.optim`` optimizer, which imports ``torch._dynamo``.
 
+    The book's stored outputs are written under a pinned numerical environment
+    (:mod:`relulab.numerics`), set before the kernel starts. On an x86-64 machine
+    where it is missing, this function warns once and names what is missing: the
+    experiments still run and their conclusions still hold (the check cells say
+    so), but the last printed digits may differ from the book's. Runs that unpin
+    it on purpose (``RELULAB_NUMERICS=perturbed``) and other CPUs, where it cannot
+    exist, get no warning.
+
     Returns
     -------
     numpy.random.Generator
@@ -50,7 +61,29 @@ def seed_everything(seed: int = 0, *, threads: int | None = 1) -> np.random.Gene
     torch.manual_seed(seed)
     if threads is not None:
         torch.set_num_threads(check_int_in(threads, "threads", 1))
+    _warn_if_unpinned()
     return np.random.default_rng(seed)
+
+
+_warned = False
+
+
+def _warn_if_unpinned() -> None:
+    global _warned
+    if _warned or not numerics.is_x86_64() or os.environ.get("RELULAB_NUMERICS") in ("perturbed", "portable"):
+        return
+    missing = numerics.problems()
+    if missing:
+        _warned = True
+        warnings.warn(
+            "this kernel did not start in the book's pinned numerical environment, so the last digits of "
+            "some results may differ from the book's (conclusions are checked and still hold). Start "
+            "Jupyter with the variables of relulab.numerics.PINNED set, e.g. eval \"$(python "
+            "src/relulab/numerics.py --export)\" before `jupyter lab`. Differs: " + "; ".join(missing[:3])
+            + (f"; and {len(missing) - 3} more" if len(missing) > 3 else ""),
+            RuntimeWarning,
+            stacklevel=3,
+        )
 
 
 def rng(seed: int) -> np.random.Generator:
