@@ -70,6 +70,12 @@ def pytest_collection_modifyitems(session, config, items):
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    runs = getattr(config, "_relulab_perturbed", {})
+    if runs:
+        total = sum(r["seconds"] for r in runs.values())
+        terminalreporter.write_line(f"numerics: perturbed run (unpinned), {len(runs)} notebooks in {total:.0f} s; code cells whose text changed:")
+        for name, r in runs.items():
+            terminalreporter.write_line(f"  {name}: {r['changed'] or 'none'}" + (" FAILED" if r["error"] else ""))
     mode = getattr(config, "_relulab_mode", None)
     cells = getattr(config, "_relulab_cells", {})
     if mode is None or not sum(cells.values()):

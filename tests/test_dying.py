@@ -219,6 +219,14 @@ def test_train_ensemble_reproduces_train(small_split, optimizer, kind):
     )
     x, y = small_split.x_train.double(), small_split.y_train
     xt = small_split.x_test.double()
+    # The ensemble multiplies stacked weights (bmm), one model at a time uses mm: the same sums in
+    # another order, so results agree to rounding, and rounding depends on the CPU's kernels. In
+    # float64 a few steps keep the gap near 1e-15 relative; BatchNorm with Adam is the exception:
+    # the biases BatchNorm cancels get pure rounding noise as gradient, which Adam rescales into
+    # real steps, and the network's outputs inherit ~1e-9 of it (measured on an AMD EPYC: 1.2e-9;
+    # an Intel AVX-512 machine exceeded 1e-9). The tolerance stays ~1e4 below what a wrong
+    # trainer gives (a mismatched batch or step moves outputs by 1e-3 or more) on any CPU.
+    tol = 1e-5 if (kind == "batchnorm" and optimizer == "adam") else 1e-9
     for r, (seed, lr) in enumerate(zip(seeds, lrs)):
         ref = dying.make_model(widths=widths, seed=seed, **kw).double()
         hist = train(ref, x, y, optimizer=optimizer, lr=lr, epochs=2, batch_size=32, seed=seed)
@@ -233,10 +241,10 @@ def test_train_ensemble_reproduces_train(small_split, optimizer, kind):
                 # rescales to full-size steps (the running means follow them); the network's function
                 # does not depend on them, and is compared below
                 continue
-            torch.testing.assert_close(got_sd[k], ref_sd[k], rtol=1e-9, atol=1e-11, msg=f"{kind} {optimizer} {k}")
+            torch.testing.assert_close(got_sd[k], ref_sd[k], rtol=tol, atol=tol * 1e-2, msg=f"{kind} {optimizer} {k}")
         if hist.diverged:
             continue
-        torch.testing.assert_close(got.eval()(xt), ref.eval()(xt), rtol=1e-8, atol=1e-9)
+        torch.testing.assert_close(got.eval()(xt), ref.eval()(xt), rtol=tol * 10, atol=tol)
         # the recorded dead units and accuracy are those of the trained module
         masks = dying.dead_units(got, x)
         for i, layer in enumerate(res.layers):
