@@ -24,6 +24,8 @@ Usage:
     python scripts/notebooks.py check                  # exit 1 if a notebook is out of date with its source
     python scripts/notebooks.py perturbed [PATH ...]   # run copies WITHOUT the pinned numerics; report
                                                        # the code cells whose text changed (0-based)
+    python scripts/notebooks.py tag-rounding REPORT    # tag the cells a perturbed run changed
+                                                       # (REPORT: _build/perturbed.json) rounding-sensitive
 Without NAME/PATH: every source / every notebook of the book.
 """
 
@@ -223,6 +225,39 @@ def perturbed(path: Path, timeout: int = 600) -> dict:
     return {"seconds": seconds, "changed": changed, "error": error}
 
 
+ROUNDING_TAG = "rounding-sensitive"
+
+
+def tag_rounding_sensitive(name: str, indices: list[int]) -> int:
+    """Make the code cells ``indices`` (0-based, among code cells) of source ``name`` exactly the
+    ones tagged ``rounding-sensitive``; rewrite the source's ``%% code`` headers. Returns how many
+    headers changed. Run it on the cells a perturbed run reported, then rebuild the notebooks."""
+    path = SOURCES / f"{name}.nbsrc"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    wanted, code, changed = set(indices), 0, 0
+    for i, line in enumerate(lines):
+        if not line.startswith(HEADER + "code"):
+            continue
+        rest = line[len(HEADER + "code"):].strip()
+        meta = json.loads(rest) if rest else {}
+        tags = [t for t in meta.get("tags", []) if t != ROUNDING_TAG]
+        if code in wanted:
+            tags.append(ROUNDING_TAG)
+        if tags:
+            meta["tags"] = tags
+        else:
+            meta.pop("tags", None)
+        new = HEADER + "code" + (" " + json.dumps(meta, ensure_ascii=False) if meta else "")
+        if new != line:
+            lines[i] = new
+            changed += 1
+        code += 1
+    if max(wanted, default=-1) >= code:
+        raise SystemExit(f"{name}: code cell {max(wanted)} does not exist (the source has {code} code cells)")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return changed
+
+
 def coalesce_streams(outputs: list) -> list:
     """Merge consecutive outputs of the same stream (how a cell's prints were split into chunks
     depends on the machine's speed, what they print does not); nbval compares them merged too."""
@@ -262,13 +297,20 @@ def out_of_date() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["generate", "execute", "build", "check", "perturbed"])
+    parser.add_argument("command", choices=["generate", "execute", "build", "check", "perturbed", "tag-rounding"])
     parser.add_argument("targets", nargs="*")
     args = parser.parse_args(argv)
     if args.command == "check":
         problems = out_of_date()
         print("\n".join(problems) or "all notebooks match their sources")
         return 1 if problems else 0
+    if args.command == "tag-rounding":
+        report = json.loads(Path(args.targets[0]).read_text()) if args.targets else {}
+        if not report:
+            raise SystemExit("give the JSON report of a perturbed run (tests/test_perturbed.py writes _build/perturbed.json)")
+        for name, result in report.items():
+            print(f"{name}: {tag_rounding_sensitive(name, result['changed'])} headers changed")
+        return 0
     if args.command == "perturbed":
         paths = [Path(p).resolve() for p in args.targets] or sorted((ROOT / "book" / "en").glob("*.ipynb"))
         failed = 0

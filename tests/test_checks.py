@@ -154,3 +154,70 @@ def test_the_test_command_and_the_notebook_build_use_the_pinned_environment():
     src = (ROOT / "scripts" / "notebooks.py").read_text()
     assert "pinned_env()" in src and '["numerics"] = numerics.record()' in src
     assert "_pinned_env()" in (ROOT / "scripts" / "profile_book.py").read_text()
+
+
+def test_tag_rounding_sensitive_rewrites_only_code_cell_headers(tmp_path, monkeypatch):
+    import notebooks
+
+    src = tmp_path / "x_demo.nbsrc"
+    src.write_text(
+        '%% md en\nHi\n%% md it\nCiao\n%% code\na = 1\n%% code {"tags": ["hide-input"]}\nb = 2\n%% code\nc = 3\n',
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(notebooks, "SOURCES", tmp_path)
+    assert notebooks.tag_rounding_sensitive("x_demo", [1, 2]) == 2
+    cells = notebooks.parse_source(src.read_text(encoding="utf-8"))
+    tags = [c["meta"].get("tags") for c in cells if c["kind"] == "code"]
+    assert tags == [None, ["hide-input", "rounding-sensitive"], ["rounding-sensitive"]]
+    assert notebooks.tag_rounding_sensitive("x_demo", [0]) == 3
+    tags = [c["meta"].get("tags") for c in notebooks.parse_source(src.read_text(encoding="utf-8")) if c["kind"] == "code"]
+    assert tags == [["rounding-sensitive"], ["hide-input"], None]
+    with pytest.raises(SystemExit):
+        notebooks.tag_rounding_sensitive("x_demo", [7])
+
+
+def _tiny_notebook(path):
+    nb = nbformat.v4.new_notebook()
+    sensitive = nbformat.v4.new_code_cell("print(0.1 + 0.2)", execution_count=1)
+    sensitive.metadata["tags"] = ["rounding-sensitive"]
+    sensitive.outputs = [nbformat.v4.new_output("stream", name="stdout", text="0.3\n")]  # not what runs
+    exact = nbformat.v4.new_code_cell("print(6 * 7)", execution_count=2)
+    exact.outputs = [nbformat.v4.new_output("stream", name="stdout", text="42\n")]
+    nb.cells = [sensitive, exact]
+    nbformat.write(nb, path)
+
+
+@pytest.mark.parametrize("mode", ["portable", "reference"])
+def test_portable_mode_compares_rounding_sensitive_cells_by_their_checks_only(mode, tmp_path):
+    """A rounding-sensitive cell whose digits differ passes in portable mode and fails in reference
+    mode; the run says which mode it used and how many cells each way."""
+    import os
+    import subprocess
+    import sys
+
+    if mode == "reference" and not numerics.is_x86_64():
+        pytest.skip("reference mode exists only on x86-64")
+    folder = ROOT / "tests" / f"_tmp_{mode}_{os.getpid()}"  # under tests/: conftest.py applies
+    folder.mkdir()
+    try:
+        _tiny_notebook(folder / "tiny.ipynb")
+        env = numerics.pinned_env()
+        env.pop("RELULAB_NUMERICS", None)
+        if mode == "portable":
+            env["RELULAB_NUMERICS"] = "portable"
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env",
+             str(folder / "tiny.ipynb"), "-q"],
+            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+        )
+    finally:
+        import shutil
+
+        shutil.rmtree(folder, ignore_errors=True)
+    out = run.stdout + run.stderr
+    if mode == "portable":
+        assert run.returncode == 0, out
+        assert "numerics: portable mode" in out and "compared exactly: 1, by their check cells only: 1" in out, out
+    else:
+        assert run.returncode == 1 and "1 failed, 1 passed" in out, out
+        assert "numerics: reference mode" in out and "compared exactly: 2, by their check cells only: 0" in out, out
