@@ -255,7 +255,28 @@ def tag_rounding_sensitive(name: str, indices: list[int]) -> int:
     if max(wanted, default=-1) >= code:
         raise SystemExit(f"{name}: code cell {max(wanted)} does not exist (the source has {code} code cells)")
     path.write_text("\n".join(lines), encoding="utf-8")
+    _sync_tags(name)
     return changed
+
+
+def _sync_tags(name: str) -> None:
+    """Copy the code cells' tags of source ``name`` into its executed notebooks (tags do not change
+    what a cell computes, so the stored outputs stay valid and nothing is re-executed)."""
+    cells = [c for c in parse_source((SOURCES / f"{name}.nbsrc").read_text(encoding="utf-8"), name) if c["kind"] == "code"]
+    for lang in LANGS:
+        target = ROOT / "book" / lang / f"{name}.ipynb"
+        if not target.exists():
+            continue
+        nb = nbformat.read(target, as_version=4)
+        code = [c for c in nb.cells if c.cell_type == "code"]
+        if len(code) != len(cells):
+            continue  # out of date with its source: `build` it
+        for have, want in zip(code, cells):
+            if want["meta"].get("tags"):
+                have.metadata["tags"] = list(want["meta"]["tags"])
+            else:
+                have.metadata.pop("tags", None)
+        nbformat.write(nb, target)
 
 
 def coalesce_streams(outputs: list) -> list:
