@@ -221,3 +221,15 @@ def test_portable_mode_compares_rounding_sensitive_cells_by_their_checks_only(mo
     else:
         assert run.returncode == 1 and "1 failed, 1 passed" in out, out
         assert "numerics: reference mode" in out and "compared exactly: 2, by their check cells only: 0" in out, out
+
+
+def test_binder_sessions_start_in_the_pinned_environment():
+    import subprocess
+
+    start = ROOT / "binder" / "start"
+    assert start.stat().st_mode & 0o111, "binder/start must be executable"
+    env = {"PATH": "/usr/bin:/bin"}
+    run = subprocess.run(["bash", str(start), "env"], cwd="/", env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode == 0, run.stderr
+    got = dict(line.split("=", 1) for line in run.stdout.splitlines() if "=" in line)
+    assert {k: got.get(k) for k in numerics.PINNED} == numerics.PINNED
