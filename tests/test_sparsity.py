@@ -406,6 +406,10 @@ def test_switching_rows_and_top_class_share_of_a_model(small_split):
     values = [float(r[1].split(" ± ")[0]) for r in rows]
     assert all(0 <= v <= 1 for v in values)
     assert values[3] < values[4]  # images of one class share more of their pattern than images of two classes
+    sw = sp.switching_values(runs, x, y, sigmas=(0.1,))
+    assert sw.rows() == rows and list(sw.noise) == [0.1]
+    assert all(len(v) == 2 for v in (sw.step_first, sw.step_last, sw.noise[0.1], sw.same_class, sw.other_class))
+    assert sw.step_first == [float(r.step_flips[: r.steps_per_epoch].mean()) for r in runs]
     with pytest.raises(ValueError, match="flips=True"):
         sp.switching_rows([sp.train_probed(small_split, widths=(64, 8, 10), epochs=1)], x, y)
     share = sp.median_top_class_share(runs[0].model, x, y)
@@ -418,6 +422,9 @@ def test_sign_share_rows_table():
     table = {r[0]: r[1] for r in rows}
     assert table["ReLU"] == table["BatchNorm → ReLU"] == "1.00 ± 0.00"
     assert table["tanh"] == "0.00 ± 0.00" and table["ReLU → BatchNorm"] != "1.00 ± 0.00"
+    shares = sp.sign_shares(d.x_test[:100].double(), d.y_test[:100], calibrate=d.x_train[:200].double(), seeds=[0, 1], batch_sizes=(1, 8), n_batches=3)
+    assert list(shares) == list(sp.SIGN_SHARE_KINDS) and all(list(v) == [1, 8] and len(v[8]) == 2 for v in shares.values())
+    assert shares["ReLU"][1] == [1.0, 1.0] and shares["tanh"][1] == [0.0, 0.0] and len(sp.sign_share_table(shares)[0]) == 3
 
 
 def test_output_means_and_moments():

@@ -79,6 +79,8 @@ __all__ = [
     "class_activation_profile",
     "top_class_share",
     "count_patterns",
+    "Switching",
+    "switching_values",
     "switching_rows",
     "median_top_class_share",
     "union_active_fraction",
@@ -90,6 +92,9 @@ __all__ = [
     "same_sign_share",
     "grad_sign_share",
     "batchnorm_variant",
+    "SIGN_SHARE_KINDS",
+    "sign_shares",
+    "sign_share_table",
     "sign_share_rows",
     "output_moments",
     "input_second_moment",
@@ -661,31 +666,54 @@ def count_patterns(acts: torch.Tensor | Mapping[str, torch.Tensor] | Sequence[to
     return int(np.unique(packed, axis=0).shape[0])
 
 
+@dataclass(frozen=True)
+class Switching:
+    """Per run of :func:`switching_values`: shares of on/off states that flip (one value per run).
+
+    ``step_first`` / ``step_last``: one optimizer step, averaged over the first / last epoch;
+    ``noise[sigma]``: Gaussian noise of that sd added to the inputs; ``same_class`` /
+    ``other_class``: another input of the same / another class (averaged over layers).
+    """
+
+    step_first: list[float]
+    step_last: list[float]
+    noise: dict[float, list[float]]
+    same_class: list[float]
+    other_class: list[float]
+
+    def rows(self) -> list[list[str]]:
+        """Table rows "what changes -> share of states flipped", ``mean ± sd`` over the runs."""
+        rows = [[t("sparsity.flip_step_first"), pm(self.step_first, 4)], [t("sparsity.flip_step_last"), pm(self.step_last, 4)]]
+        rows += [[t("sparsity.flip_noise", s=sigma), pm(v, 4)] for sigma, v in self.noise.items()]
+        return rows + [[t("sparsity.flip_same"), pm(self.same_class, 4)], [t("sparsity.flip_other"), pm(self.other_class, 4)]]
+
+
+def switching_values(
+    runs: Sequence[ProbedRun], x: torch.Tensor, y: torch.Tensor, *, sigmas: Sequence[float] = (0.1, 0.5)
+) -> Switching:
+    """What flips on/off states, one value per run: an optimizer step (first and last epoch, from
+    ``step_flips``, which :func:`train_probed` records with ``flips=True``), Gaussian noise of each
+    ``sigma`` added to the inputs ``x`` (trained models), another input of the same class or of
+    another class (:func:`pairwise_disagreement`, averaged over layers)."""
+    if not runs or any(r.step_flips.size == 0 for r in runs):
+        raise ValueError("runs must be a non-empty list of train_probed(..., flips=True) results")
+    acts = [record_activations(r.model, x) for r in runs]
+    pairs = [[pairwise_disagreement(a, y) for a in layer_acts.values()] for layer_acts in acts]
+    return Switching(
+        step_first=[float(r.step_flips[: r.steps_per_epoch].mean()) for r in runs],
+        step_last=[float(r.step_flips[-r.steps_per_epoch :].mean()) for r in runs],
+        noise={sigma: [noise_flip_rate(r.model, x, sigma=sigma) for r in runs] for sigma in sigmas},
+        same_class=[float(np.mean([p["same_class"] for p in ps])) for ps in pairs],
+        other_class=[float(np.mean([p["other_class"] for p in ps])) for ps in pairs],
+    )
+
+
 def switching_rows(
     runs: Sequence[ProbedRun], x: torch.Tensor, y: torch.Tensor, *, sigmas: Sequence[float] = (0.1, 0.5)
 ) -> list[list[str]]:
-    """Table rows "what changes -> share of on/off states that flip", ``mean ± sd`` over ``runs``.
-
-    Rows: one optimizer step in the first epoch and in the last epoch (from
-    ``step_flips``, which :func:`train_probed` records with ``flips=True``); adding
-    Gaussian noise of each ``sigma`` to the inputs ``x`` (trained models); going
-    from one input to another of the same class, and of another class
-    (:func:`pairwise_disagreement`, averaged over layers).
-    """
-    if not runs or any(r.step_flips.size == 0 for r in runs):
-        raise ValueError("runs must be a non-empty list of train_probed(..., flips=True) results")
-    per_epoch = [r.steps_per_epoch for r in runs]
-    acts = [record_activations(r.model, x) for r in runs]
-    pairs = [[pairwise_disagreement(a, y) for a in layer_acts.values()] for layer_acts in acts]
-    rows = [
-        [t("sparsity.flip_step_first"), pm([r.step_flips[:k].mean() for r, k in zip(runs, per_epoch)], 4)],
-        [t("sparsity.flip_step_last"), pm([r.step_flips[-k:].mean() for r, k in zip(runs, per_epoch)], 4)],
-    ]
-    for sigma in sigmas:
-        rows.append([t("sparsity.flip_noise", s=sigma), pm([noise_flip_rate(r.model, x, sigma=sigma) for r in runs], 4)])
-    for key, label in (("same_class", "sparsity.flip_same"), ("other_class", "sparsity.flip_other")):
-        rows.append([t(label), pm([np.mean([p[key] for p in ps]) for ps in pairs], 4)])
-    return rows
+    """Table rows "what changes -> share of on/off states that flip", ``mean ± sd`` over ``runs``
+    (:func:`switching_values`, then :meth:`Switching.rows`)."""
+    return switching_values(runs, x, y, sigmas=sigmas).rows()
 
 
 def median_top_class_share(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
@@ -935,7 +963,10 @@ def batchnorm_variant(model: nn.Sequential, *, where: str, calibrate: torch.Tens
     return out.eval()
 
 
-def sign_share_rows(
+SIGN_SHARE_KINDS = ("ReLU", "ELU", "tanh", "BatchNorm → ReLU", "ReLU → BatchNorm")
+
+
+def sign_shares(
     x: torch.Tensor,
     y: torch.Tensor,
     *,
@@ -943,15 +974,14 @@ def sign_share_rows(
     seeds: Sequence[int] = (0, 1, 2),
     batch_sizes: Sequence[int] = (1, 8, 64),
     n_batches: int = 10,
-) -> list[list[str]]:
-    """Table rows: for five networks ``64 -> 64 -> 64 -> 10`` (ReLU, ELU, tanh, BatchNorm before
-    ReLU, BatchNorm after ReLU), :func:`grad_sign_share` of ``fc2`` for each batch size,
-    ``mean ± sd`` over one freshly initialized network per seed (He, zero biases).
+) -> dict[str, dict[int, list[float]]]:
+    """For five networks ``64 -> 64 -> 64 -> 10`` (ReLU, ELU, tanh, BatchNorm before ReLU,
+    BatchNorm after ReLU): network -> batch size -> :func:`grad_sign_share` of ``fc2``, one value
+    per seed (a freshly initialized network per seed: He, zero biases).
     ``calibrate``: inputs that set the BatchNorm statistics (:func:`batchnorm_variant`).
     """
     seeds = check_seeds(list(seeds))
-    kinds = ["ReLU", "ELU", "tanh", "BatchNorm → ReLU", "ReLU → BatchNorm"]
-    shares: dict[str, list[dict[int, float]]] = {k: [] for k in kinds}
+    shares: dict[str, dict[int, list[float]]] = {k: {b: [] for b in batch_sizes} for k in SIGN_SHARE_KINDS}
     widths = [x.shape[1], 64, 64, 10]
     for s in seeds:
         nets = {
@@ -961,9 +991,29 @@ def sign_share_rows(
         }
         nets["BatchNorm → ReLU"] = batchnorm_variant(nets["ReLU"], where="before", calibrate=calibrate)
         nets["ReLU → BatchNorm"] = batchnorm_variant(nets["ReLU"], where="after", calibrate=calibrate)
-        for k in kinds:
-            shares[k].append(grad_sign_share(nets[k], x, y, layer="fc2", batch_sizes=batch_sizes, n_batches=n_batches, seed=s))
-    return [[k, *(pm([d[b] for d in shares[k]], 2) for b in batch_sizes)] for k in kinds]
+        for k in SIGN_SHARE_KINDS:
+            got = grad_sign_share(nets[k], x, y, layer="fc2", batch_sizes=batch_sizes, n_batches=n_batches, seed=s)
+            for b in batch_sizes:
+                shares[k][b].append(got[b])
+    return shares
+
+
+def sign_share_table(shares: Mapping[str, Mapping[int, Sequence[float]]]) -> list[list[str]]:
+    """Table rows of :func:`sign_shares`: network, then ``mean ± sd`` over seeds for each batch size."""
+    return [[k, *(pm(v, 2) for v in by_batch.values())] for k, by_batch in shares.items()]
+
+
+def sign_share_rows(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    calibrate: torch.Tensor,
+    seeds: Sequence[int] = (0, 1, 2),
+    batch_sizes: Sequence[int] = (1, 8, 64),
+    n_batches: int = 10,
+) -> list[list[str]]:
+    """Table rows of :func:`sign_shares` (:func:`sign_share_table`)."""
+    return sign_share_table(sign_shares(x, y, calibrate=calibrate, seeds=seeds, batch_sizes=batch_sizes, n_batches=n_batches))
 
 
 def _inputs(name: str, z: torch.Tensor) -> torch.Tensor:
