@@ -229,3 +229,43 @@ def test_simulators_return_plain_arrays_of_the_right_shape():
 def test_inputs_are_validated(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+# --------------------------------------------------------------------------- the chapter's exercise checkers
+
+
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_exercise_checkers_pass_right_answers_and_explain_wrong_ones(lang):
+    import relulab
+    from relulab import exercises
+
+    relulab.use_language(lang)
+    try:
+        assert exercises.check_propagation_predictions(one_layer=1 / math.pi, zeros_layer_five=0.5, xavier_changes_correlation=False)
+        wrong = exercises.check_propagation_predictions(one_layer=0.0, zeros_layer_five=0.5, xavier_changes_correlation=True)
+        assert not wrong and len(wrong.problems) == 2
+        assert exercises.check_tanh_critical(P.critical_weight_var("tanh", bias_var=0.05))
+        assert exercises.check_tanh_critical(1.0).kinds == ("no_bias",)
+        assert exercises.check_tanh_critical(2.0).kinds == ("relu",)
+        assert exercises.check_tanh_critical(1.5).kinds == ("value",)
+        assert exercises.check_tanh_critical().kinds == ("missing",)
+
+        def leaky_map(c, a):
+            k1 = (math.sqrt(1 - c * c) + (math.pi - math.acos(c)) * c) / (2 * math.pi)
+            return (a * a * c + a * (1 - a) * c + (1 - a) ** 2 * k1) / ((1 + a * a) / 2)
+
+        assert exercises.check_leaky_correlation_map(leaky_map, critical=2 / 1.04)
+        bad = exercises.check_leaky_correlation_map(lambda c, a: leaky_map(c, a) * (1 + a * a) / 2, critical=2)
+        assert bad.kinds == ("value", "critical")
+        assert exercises.check_leaky_correlation_map(42, critical=2 / 1.04).kinds == ("not_callable",)
+    finally:
+        relulab.use_language("en")
+
+
+def test_leaky_reference_against_monte_carlo():
+    from relulab.exercises_propagation import _leaky_reference
+
+    for c, a in [(-0.9, 0.0), (0.3, 0.2), (0.95, 0.01)]:
+        u, v = _pair(c)
+        f = lambda x: np.where(x > 0, x, a * x)  # noqa: E731
+        _close(f(u) * f(v) / ((1 + a * a) / 2), _leaky_reference(c, a))
