@@ -200,6 +200,7 @@ def test_simulators_return_plain_arrays_of_the_right_shape():
     assert lay.spread.shape == lay.dead.shape == (1, 2)
     mean, half = P.mean_ci([1.0, 2.0, 3.0])
     assert mean == 2.0 and half == pytest.approx(4.303 * 1.0 / math.sqrt(3))
+    assert P.ci_text([1.0, 2.0, 3.0], 1) == "2.0 ± 2.5"
 
 
 # --------------------------------------------------------------------------- validation

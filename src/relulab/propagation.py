@@ -70,6 +70,7 @@ __all__ = [
     "LayerSimulation",
     "simulate_layers",
     "mean_ci",
+    "ci_text",
 ]
 
 #: Activations the variance and correlation maps know.
@@ -609,6 +610,13 @@ def mean_ci(values: Sequence[float] | np.ndarray) -> tuple[float, float]:
 
     p = paired(list(np.asarray(values, dtype=float).ravel()))
     return p.mean, p.half_width
+
+
+def ci_text(values: Sequence[float] | np.ndarray, decimals: int = 2) -> str:
+    """``"mean ± half-width of the 95% interval"`` over seeds, both to ``decimals`` decimals."""
+    decimals = check_int_in(decimals, "decimals", 0, 12)
+    mean, half = mean_ci(values)
+    return f"{mean:.{decimals}f} ± {half:.{decimals}f}"
 
 
 from .i18n import register as _register  # noqa: E402
