@@ -3935,3 +3935,5 @@ register(
         },
     }
 )
+
+from .exercises_propagation import *  # noqa: E402,F401,F403  (checkers of chapter 02b, registered on import)
