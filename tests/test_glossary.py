@@ -174,6 +174,8 @@ KEY_TERMS = {
     "02_derivative": {"subgradient", "subdifferential", "automatic-differentiation", "backpropagation", "saturation",
                       "vanishing-gradient", "exploding-gradient", "xavier-initialization", "gradient-clipping",
                       "batch-normalization"},
+    "02b_propagation": {"correlation-map", "edge-of-chaos", "positive-homogeneity", "he-initialization",
+                        "xavier-initialization", "pre-activation"},
     "03_sparsity": {"sparsity", "dead-unit", "dropout", "overfitting", "linear-region", "pre-activation"},
     "04_dying_relu": {"dying-relu", "dead-unit", "learning-rate", "bias", "momentum", "adam", "leaky-relu"},
     "05_domains": {"language-model", "embedding", "dead-unit", "effective-rank", "dying-relu", "leaky-relu"},
