@@ -99,7 +99,14 @@ def check_finite_tensor(x: object, name: str) -> torch.Tensor:
 
 
 def check_real(value: object, name: str, *, finite: bool = True) -> float:
-    """Return ``value`` as a float if it is a real number (finite unless ``finite=False``)."""
+    """Return ``value`` as a float if it is a real number (finite unless ``finite=False``).
+
+    Zero-dimensional numpy arrays and tensors of a real dtype count as numbers.
+    """
+    if isinstance(value, torch.Tensor) and value.dim() == 0 and not (value.dtype == torch.bool or value.is_complex()):
+        value = value.item()
+    elif isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
     if not _is_real_number(value):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     v = float(value)
