@@ -85,7 +85,7 @@ def check_finite_array(x: object, name: str, *, min_size: int = 0) -> np.ndarray
         raise ValueError(f"{name} must hold at least {min_size} number(s), got shape {arr.shape}")
     if np.issubdtype(arr.dtype, np.floating) and not np.isfinite(arr).all():
         bad = arr[~np.isfinite(arr)].reshape(-1)[0]
-        raise ValueError(f"{name} must hold finite numbers (no nan or inf), found {bad}")
+        raise ValueError(f"{name} must be finite (no nan or inf), found {bad}")
     return arr
 
 
@@ -94,7 +94,7 @@ def check_finite_tensor(x: object, name: str) -> torch.Tensor:
     check_tensor(x, name)
     if x.is_floating_point() and x.numel() and not bool(torch.isfinite(x.detach()).all()):
         bad = x.detach()[~torch.isfinite(x.detach())].reshape(-1)[0].item()
-        raise ValueError(f"{name} must hold finite numbers (no nan or inf), found {bad}")
+        raise ValueError(f"{name} must be finite (no nan or inf), found {bad}")
     return x
 
 
@@ -128,7 +128,7 @@ def check_numbers(values: object, name: str, *, finite: bool = False, min_len: i
         raise TypeError(f"{name} must be a sequence of real numbers, got {type(values).__name__}")
     out = [check_real(v, f"{name}[{i}]", finite=finite) for i, v in enumerate(values)]
     if len(out) < min_len:
-        raise ValueError(f"{name} must hold at least {min_len} number(s), got {len(out)}")
+        raise ValueError(f"{name} must not be empty: at least {min_len} number(s), got {len(out)}")
     return out
 
 
@@ -152,7 +152,7 @@ def check_labels(labels: object, name: str, n: int, n_classes: int | None = None
     check_tensor(labels, name)
     if labels.is_floating_point() or labels.shape != (n,):
         raise ValueError(
-            f"{name} must be a 1-D integer tensor of {n} class indices, got {labels.dtype} of shape {tuple(labels.shape)}"
+            f"{name} must be integers: a 1-D tensor of {n} class indices, got {labels.dtype} of shape {tuple(labels.shape)}"
         )
     if n and int(labels.min()) < 0:
         raise ValueError(f"{name} must be non-negative class indices, got {int(labels.min())}")

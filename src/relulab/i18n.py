@@ -107,6 +107,18 @@ def t(key: str, **fields: object) -> str:
     return text.format(**fields) if fields else text
 
 
+def template(key: str, lang: str | None = None) -> str:
+    """The text of message ``key`` in ``lang`` (default: the current language), placeholders unfilled."""
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a str, got {type(key).__name__} {key!r}")
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: relulab speaks {', '.join(map(repr, LANGUAGES))}")
+    try:
+        return _CATALOGUE[key][lang or _current]
+    except KeyError:
+        raise KeyError(f"no message {key!r} in the catalogue; register it with relulab.i18n.register") from None
+
+
 def _fields(key: str, text: str) -> set[str]:
     """The names of the ``{placeholders}`` of ``text`` (``ValueError`` if it is not a valid template)."""
     try:
