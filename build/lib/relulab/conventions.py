@@ -1,0 +1,291 @@
+"""What PyTorch returns at 0, and at the other kinks, for every way of writing ReLU and its relatives.
+
+ReLU has no derivative at 0, yet autograd must return *some* number there.
+Which one depends on how the function is written, because autograd
+differentiates the code, not the mathematical function: each operation has its
+own backward formula. :data:`WAYS` lists the ways a reader may write ReLU and
+its family in PyTorch, each with the points where it is evaluated (0 and its
+kinks). :func:`live_table` asks the installed PyTorch for the value and the
+gradient at each point, together with the left and right derivatives measured
+with one-sided difference quotients in float64, and says which of the two
+(if either) autograd picked.
+
+:data:`EXPECTED` is the documented table: what PyTorch 2.13 (CPU, float32)
+returns. ``tests/test_conventions.py`` asserts that the installed PyTorch still
+matches it, so that an upgrade that changes a convention fails loudly.
+
+The backward formulas behind the disagreements (PyTorch's
+``tools/autograd/derivatives.yaml``): ``relu``'s gradient is passed where the
+*result* is ``> 0``; ``clamp_min``'s where ``self >= min`` (bound included);
+``maximum`` gives ``grad / 2`` to each argument when they tie; ``hardtanh``
+(and ``relu6``, which is ``hardtanh(x, 0, 6)``) passes it only strictly inside
+``(min_val, max_val)``; ``x * (x > 0)`` follows the product rule with the
+mask as a constant, and ``torch.where`` sends the gradient to the branch that
+was chosen.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from .i18n import register
+
+__all__ = ["Way", "Interval", "Entry", "WAYS", "EXPECTED", "live_table", "mismatches", "table_rows", "relu_disagreements"]
+
+
+@dataclass(frozen=True)
+class Way:
+    """One way of writing ReLU or a relative: the code a reader types, a function that runs it, its points."""
+
+    code: str
+    fn: Callable[[torch.Tensor], torch.Tensor]
+    points: tuple[float, ...] = (0.0,)
+    random: bool = False  #: the gradient is drawn at random (RReLU in training mode)
+    is_relu: bool = False  #: computes exactly max(0, x)
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A gradient drawn at random from ``[lo, hi]`` (RReLU's slope in training mode)."""
+
+    lo: float
+    hi: float
+
+    def __str__(self) -> str:
+        return f"U({self.lo:.3g}, {self.hi:.3g})"
+
+
+def _zeros(x: torch.Tensor) -> torch.Tensor:
+    return torch.zeros_like(x)
+
+
+#: Every way, in the order of the printed table.
+WAYS: tuple[Way, ...] = (
+    Way("torch.relu(x)", torch.relu, is_relu=True),
+    Way("F.relu(x)", F.relu, is_relu=True),
+    Way("nn.ReLU()(x)", nn.ReLU(), is_relu=True),
+    Way("x.clamp_min(0)", lambda x: x.clamp_min(0), is_relu=True),
+    Way("torch.maximum(x, zeros)", lambda x: torch.maximum(x, _zeros(x)), is_relu=True),
+    Way("x * (x > 0)", lambda x: x * (x > 0), is_relu=True),
+    Way("torch.where(x > 0, x, 0)", lambda x: torch.where(x > 0, x, 0.0), is_relu=True),
+    Way("(x + x.abs()) / 2", lambda x: (x + x.abs()) / 2, is_relu=True),
+    Way("x.abs()", torch.abs),
+    Way("x.clamp(0, 6)", lambda x: x.clamp(0, 6), points=(0.0, 6.0)),
+    Way("F.relu6(x)", F.relu6, points=(0.0, 6.0)),
+    Way("F.hardtanh(x)", F.hardtanh, points=(-1.0, 0.0, 1.0)),
+    Way("F.leaky_relu(x)", F.leaky_relu),
+    Way("F.prelu(x, 0.25)", lambda x: F.prelu(x, torch.full((1,), 0.25, dtype=x.dtype))),
+    Way("F.rrelu(x, training=True)", lambda x: F.rrelu(x, training=True), random=True),
+    Way("F.rrelu(x)", F.rrelu),
+    Way("F.elu(x)", F.elu),
+    Way("F.celu(x)", F.celu),
+    Way("F.selu(x)", F.selu),
+    Way("F.gelu(x)", F.gelu),
+    Way('F.gelu(x, approximate="tanh")', lambda x: F.gelu(x, approximate="tanh")),
+    Way("F.silu(x)", F.silu),
+    Way("F.mish(x)", F.mish),
+    Way("F.softplus(x)", F.softplus),
+    Way("F.hardswish(x)", F.hardswish, points=(-3.0, 0.0, 3.0)),
+)
+
+_SELU = 1.0507009873554804934193349852946 * 1.6732632423543772848170429916717
+
+#: The documented table: (code, x) -> (value, gradient) that PyTorch 2.13 (CPU, float32) returns.
+EXPECTED: dict[tuple[str, float], tuple[float, float | Interval]] = {
+    # max(0, x) written eight ways: three different gradients at 0
+    ("torch.relu(x)", 0.0): (0.0, 0.0),
+    ("F.relu(x)", 0.0): (0.0, 0.0),
+    ("nn.ReLU()(x)", 0.0): (0.0, 0.0),
+    ("x.clamp_min(0)", 0.0): (0.0, 1.0),  # clamp_min passes the gradient where x >= min
+    ("torch.maximum(x, zeros)", 0.0): (0.0, 0.5),  # a tie: half the gradient to each argument
+    ("x * (x > 0)", 0.0): (0.0, 0.0),  # product rule, the mask (x > 0) is 0 at 0
+    ("torch.where(x > 0, x, 0)", 0.0): (0.0, 0.0),  # the condition is False at 0: the constant branch
+    ("(x + x.abs()) / 2", 0.0): (0.0, 0.5),  # (1 + sign(0)) / 2
+    ("x.abs()", 0.0): (0.0, 0.0),  # sign(0) = 0
+    # two kinks: clamp includes its bounds, relu6 (= hardtanh(x, 0, 6)) excludes them
+    ("x.clamp(0, 6)", 0.0): (0.0, 1.0),
+    ("x.clamp(0, 6)", 6.0): (6.0, 1.0),
+    ("F.relu6(x)", 0.0): (0.0, 0.0),
+    ("F.relu6(x)", 6.0): (6.0, 0.0),
+    ("F.hardtanh(x)", -1.0): (-1.0, 0.0),
+    ("F.hardtanh(x)", 0.0): (0.0, 1.0),
+    ("F.hardtanh(x)", 1.0): (1.0, 0.0),
+    # the leaky family: at 0 the negative side's slope
+    ("F.leaky_relu(x)", 0.0): (0.0, 0.01),
+    ("F.prelu(x, 0.25)", 0.0): (0.0, 0.25),
+    ("F.rrelu(x, training=True)", 0.0): (0.0, Interval(1.0 / 8.0, 1.0 / 3.0)),
+    ("F.rrelu(x)", 0.0): (0.0, (1.0 / 8.0 + 1.0 / 3.0) / 2.0),
+    # exponential family: ELU and CELU (alpha = 1) are differentiable at 0, SELU is not
+    ("F.elu(x)", 0.0): (0.0, 1.0),
+    ("F.celu(x)", 0.0): (0.0, 1.0),
+    ("F.selu(x)", 0.0): (0.0, _SELU),  # the left derivative, lambda * alpha
+    # smooth relatives: the derivative exists
+    ("F.gelu(x)", 0.0): (0.0, 0.5),
+    ('F.gelu(x, approximate="tanh")', 0.0): (0.0, 0.5),
+    ("F.silu(x)", 0.0): (0.0, 0.5),
+    ("F.mish(x)", 0.0): (0.0, 0.6),  # tanh(ln 2) = 3/5
+    ("F.softplus(x)", 0.0): (math.log(2.0), 0.5),
+    # hard-swish: kinks at -3 and 3, smooth at 0
+    ("F.hardswish(x)", -3.0): (0.0, 0.0),
+    ("F.hardswish(x)", 0.0): (0.0, 0.5),
+    ("F.hardswish(x)", 3.0): (3.0, 1.0),
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One row of the live table."""
+
+    code: str
+    x: float
+    value: float
+    grad: float | Interval
+    left: float | None  #: left derivative (one-sided quotient, float64); None for random ways
+    right: float | None  #: right derivative
+
+    @property
+    def side(self) -> str:
+        """Where autograd's gradient sits: smooth, left, right, midpoint, between, outside or random."""
+        if isinstance(self.grad, Interval) or self.left is None or self.right is None:
+            return "random"
+        close = lambda a, b: abs(a - b) <= 1e-4 * (1.0 + abs(b))  # noqa: E731
+        if close(self.left, self.right):
+            return "smooth" if close(self.grad, self.left) else "outside"
+        if close(self.grad, self.left):
+            return "left"
+        if close(self.grad, self.right):
+            return "right"
+        if close(self.grad, (self.left + self.right) / 2):
+            return "midpoint"
+        lo, hi = sorted((self.left, self.right))
+        return "between" if lo < self.grad < hi else "outside"
+
+
+def _value_and_grad(way: Way, x: float, dtype: torch.dtype) -> tuple[float, float | Interval]:
+    if way.random:
+        with torch.random.fork_rng():
+            torch.manual_seed(0)
+            t = torch.zeros(4096, dtype=dtype, requires_grad=True) + x
+            t.retain_grad()
+            y = way.fn(t)
+            y.sum().backward()
+        g = t.grad
+        return float(y.detach()[0]), Interval(float(g.min()), float(g.max()))
+    t = torch.tensor([x], dtype=dtype, requires_grad=True)
+    y = way.fn(t)
+    y.sum().backward()
+    return float(y.detach()[0]), float(t.grad[0])
+
+
+def _one_sided(way: Way, x: float, h: float = 1e-7) -> tuple[float, float]:
+    f = lambda a: way.fn(torch.as_tensor(a, dtype=torch.float64)).detach().numpy()  # noqa: E731
+    f0 = float(f(np.array([x]))[0])
+    left = (f0 - float(f(np.array([x - h]))[0])) / h
+    right = (float(f(np.array([x + h]))[0]) - f0) / h
+    return left, right
+
+
+def live_table(dtype: torch.dtype = torch.float32) -> list[Entry]:
+    """Ask the installed PyTorch: value and autograd gradient of every way at each of its points.
+
+    RReLU in training mode draws its negative slope at random: it is run on 4,096
+    zeros with a fixed seed (the global random state is left untouched) and the
+    range of the gradients is reported as an :class:`Interval`.
+    """
+    if dtype not in (torch.float32, torch.float64):
+        raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
+    out = []
+    for way in WAYS:
+        for x in way.points:
+            value, grad = _value_and_grad(way, x, dtype)
+            left, right = (None, None) if way.random else _one_sided(way, x)
+            out.append(Entry(way.code, x, value, grad, left, right))
+    return out
+
+
+def mismatches(live: list[Entry] | None = None, expected: dict = EXPECTED, *, tol: float = 1e-6) -> list[str]:
+    """Differences between the live table and the documented one (empty if they agree).
+
+    For a random gradient the live range must lie inside the documented interval
+    and cover at least 90% of it.
+    """
+    live = live_table() if live is None else live
+    have = {(e.code, e.x): e for e in live}
+    problems = [f"{k}: documented but not measured" for k in expected if k not in have]
+    problems += [f"{k}: measured but not documented" for k in have if k not in expected]
+    for key, (value, grad) in expected.items():
+        if key not in have:
+            continue
+        e = have[key]
+        if not math.isclose(e.value, value, rel_tol=tol, abs_tol=tol):
+            problems.append(f"{key}: value {e.value!r}, documented {value!r}")
+        if isinstance(grad, Interval):
+            ok = (
+                isinstance(e.grad, Interval)
+                and e.grad.lo >= grad.lo - tol
+                and e.grad.hi <= grad.hi + tol
+                and e.grad.hi - e.grad.lo >= 0.9 * (grad.hi - grad.lo)
+            )
+            if not ok:
+                problems.append(f"{key}: gradient {e.grad}, documented random in {grad}")
+        elif isinstance(e.grad, Interval) or not math.isclose(e.grad, grad, rel_tol=tol, abs_tol=tol):
+            problems.append(f"{key}: gradient {e.grad!r}, documented {grad!r}")
+    return problems
+
+
+def _num(v: float) -> str:
+    """4 significant digits; zeros print as ``0`` or ``-0`` (the sign bit stays visible)."""
+    if v == 0.0:
+        return "-0" if math.copysign(1.0, v) < 0 else "0"
+    return f"{v:.4g}"
+
+
+def table_rows(entries: list[Entry]) -> list[list[str]]:
+    """Rows for :func:`relulab.tables.format_table`: code, x, value, gradient, left, right, where it sits.
+
+    One-sided derivatives are rounded to 4 decimals (they are estimates, good to about 6 digits).
+    """
+    from .i18n import t
+
+    rows = []
+    for e in entries:
+        grad = str(e.grad) if isinstance(e.grad, Interval) else _num(e.grad)
+        left = "—" if e.left is None else _num(round(e.left, 4) + 0.0)
+        right = "—" if e.right is None else _num(round(e.right, 4) + 0.0)
+        rows.append([e.code, _num(e.x), _num(e.value), grad, left, right, t(f"conventions.{e.side}")])
+    return rows
+
+
+def relu_disagreements(entries: list[Entry]) -> dict[float, list[str]]:
+    """For the ways that compute exactly max(0, x): the gradient at 0 -> the ways that return it."""
+    relu_codes = {w.code for w in WAYS if w.is_relu}
+    out: dict[float, list[str]] = {}
+    for e in entries:
+        if e.code in relu_codes and e.x == 0.0 and not isinstance(e.grad, Interval):
+            out.setdefault(e.grad, []).append(e.code)
+    return dict(sorted(out.items()))
+
+
+register(
+    {
+        "conventions.code": {"en": "code", "it": "codice"},
+        "conventions.x": {"en": "x", "it": "x"},
+        "conventions.value": {"en": "value", "it": "valore"},
+        "conventions.grad": {"en": "autograd", "it": "autograd"},
+        "conventions.left": {"en": "left", "it": "sinistra"},
+        "conventions.right": {"en": "right", "it": "destra"},
+        "conventions.side": {"en": "autograd picks", "it": "autograd sceglie"},
+        "conventions.smooth": {"en": "the derivative", "it": "la derivata"},
+        "conventions.midpoint": {"en": "the midpoint", "it": "il punto medio"},
+        "conventions.between": {"en": "a value between", "it": "un valore intermedio"},
+        "conventions.outside": {"en": "neither side", "it": "nessuno dei due lati"},
+        "conventions.random": {"en": "at random", "it": "a caso"},
+    }
+)

@@ -1,0 +1,1097 @@
+"""The derivative of ReLU, and what happens to gradients through depth.
+
+Chapter 2 ("The derivative") is built on this module:
+
+* :func:`difference_quotients`, :func:`one_sided_derivatives` and
+  :func:`is_subgradient` show that ReLU has a left derivative 0 and a right
+  derivative 1 at the origin, that every slope in ``[0, 1]`` is a subgradient
+  there, and that a central difference at exactly 0 gives 0.5;
+* :func:`relu_at_zero` (a ``torch.autograd.Function``) and :class:`ReLUAtZero`
+  (its module) are ReLU with a derivative at 0 of your choice;
+  :func:`gradcheck_rows` runs ``torch.autograd.gradcheck`` on it;
+* :class:`ZeroCounter`, :func:`exact_zero_rows` and :func:`at_zero_experiment`
+  measure how often a pre-activation is *exactly* 0, and whether the
+  derivative chosen at 0 changes training;
+* :func:`second_derivative`, :func:`input_curvature` and
+  :func:`curvature_loss_gradient_norm` show that ReLU has no curvature;
+* :class:`MLPEnsemble` holds many deep MLPs (one per seed and configuration)
+  and runs them together with batched matrix products;
+  :func:`gradient_profile` measures the gradient per layer at initialization,
+  :func:`train_ensemble` trains them (optionally with BatchNorm and with
+  global gradient-norm clipping, as ``torch.nn.utils.clip_grad_norm_`` does
+  for each network), and :func:`summarize` reports mean and spread over seeds;
+* :func:`derivative_moment` and :func:`layer_gain` give the per-layer
+  factor of the backward pass predicted by the variance argument of Glorot &
+  Bengio (2010) and He et al. (2015).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ._checks import check_int_in, check_scalar_in, check_seeds, check_tensor
+from .i18n import register
+
+__all__ = [
+    "DifferenceQuotients",
+    "difference_quotients",
+    "one_sided_derivatives",
+    "is_subgradient",
+    "ReLUAtZeroFunction",
+    "relu_at_zero",
+    "ReLUAtZero",
+    "gradcheck_rows",
+    "ZeroCounter",
+    "exact_zero_rows",
+    "AT_ZERO_SETUPS",
+    "AtZeroResult",
+    "at_zero_experiment",
+    "second_derivative",
+    "input_curvature",
+    "curvature_loss_gradient_norm",
+    "output_hessian",
+    "ACTIVATIONS",
+    "DEPTH_INITS",
+    "Member",
+    "grid",
+    "MLPEnsemble",
+    "GradientProfile",
+    "gradient_profile",
+    "TrainRun",
+    "train_ensemble",
+    "summarize",
+    "mean_sd_text",
+    "profile_rows",
+    "train_rows",
+    "plot_layers",
+    "derivative_moment",
+    "layer_gain",
+]
+
+
+# --------------------------------------------------------------------------------------
+# 1. One-sided limits, finite differences, subgradients
+# --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DifferenceQuotients:
+    """Difference quotients of a function at ``x0`` for several step sizes ``h``."""
+
+    x0: float
+    h: np.ndarray
+    left: np.ndarray  #: (f(x0) - f(x0 - h)) / h
+    right: np.ndarray  #: (f(x0 + h) - f(x0)) / h
+    central: np.ndarray  #: (f(x0 + h) - f(x0 - h)) / (2h)
+
+
+def _as_float_fn(f: Callable) -> Callable[[np.ndarray], np.ndarray]:
+    if not callable(f):
+        raise TypeError(f"f must be a function of a float64 numpy array, got {type(f).__name__}")
+
+    def g(x: np.ndarray) -> np.ndarray:
+        y = np.asarray(f(np.asarray(x, dtype=np.float64)), dtype=np.float64)
+        if y.shape != np.shape(x):
+            raise ValueError(f"f must return one value per input: input shape {np.shape(x)}, output {y.shape}")
+        return y
+
+    return g
+
+
+def difference_quotients(
+    f: Callable[[np.ndarray], np.ndarray], x0: float = 0.0, hs: Sequence[float] = (1e-1, 1e-3, 1e-6, 1e-9)
+) -> DifferenceQuotients:
+    """Left, right and central difference quotients of ``f`` at ``x0`` (float64).
+
+    Parameters
+    ----------
+    f:
+        A function of a float64 numpy array, elementwise (e.g. ``relulab.activations.relu_np``).
+    x0:
+        The point.
+    hs:
+        Positive step sizes.
+    """
+    f = _as_float_fn(f)
+    x0 = check_scalar_in(x0, "x0", -1e6, 1e6)
+    if isinstance(hs, (int, float)) or len(hs) == 0:
+        raise TypeError("hs must be a non-empty sequence of positive step sizes")
+    h = np.array([check_scalar_in(v, f"hs[{i}]", 0.0, 1e6, low_open=True) for i, v in enumerate(hs)])
+    f0 = f(np.full_like(h, x0))
+    fp, fm = f(x0 + h), f(x0 - h)
+    return DifferenceQuotients(x0, h, (f0 - fm) / h, (fp - f0) / h, (fp - fm) / (2 * h))
+
+
+def one_sided_derivatives(f: Callable[[np.ndarray], np.ndarray], x0: float = 0.0, h: float = 1e-7) -> tuple[float, float]:
+    """Estimates of the left and right derivatives of ``f`` at ``x0`` (one-sided quotients, step ``h``).
+
+    The error is of order ``h`` times the second derivative beside ``x0``: with the default step the
+    estimates are good to about 6 digits for the activation functions of this book.
+    """
+    q = difference_quotients(f, x0, [h])
+    return float(q.left[0]), float(q.right[0])
+
+
+def is_subgradient(
+    f: Callable[[np.ndarray], np.ndarray], x0: float, slope: float, xs: np.ndarray | None = None
+) -> bool:
+    """Whether ``slope`` is a subgradient of ``f`` at ``x0`` on the sample ``xs``.
+
+    ``g`` is a subgradient if the line through ``(x0, f(x0))`` with slope ``g``
+    stays below the graph: ``f(x) >= f(x0) + g (x - x0)`` for every ``x`` (here:
+    every ``x`` of ``xs``, by default 2,001 points on ``[x0 - 5, x0 + 5]``).
+    For a convex function such as ReLU the subgradients at a kink form the
+    interval between the left and the right derivative (the *subdifferential*).
+    """
+    f = _as_float_fn(f)
+    x0 = check_scalar_in(x0, "x0", -1e6, 1e6)
+    slope = check_scalar_in(slope, "slope", -1e6, 1e6)
+    xs = np.linspace(x0 - 5.0, x0 + 5.0, 2001) if xs is None else np.asarray(xs, dtype=np.float64)
+    if xs.ndim != 1 or xs.size == 0:
+        raise ValueError("xs must be a non-empty 1-D array of points")
+    line = f(np.array([x0]))[0] + slope * (xs - x0)
+    return bool(np.all(f(xs) >= line - 1e-12 * (1.0 + np.abs(line))))
+
+
+# --------------------------------------------------------------------------------------
+# 2. ReLU with a chosen derivative at 0
+# --------------------------------------------------------------------------------------
+
+
+class ReLUAtZeroFunction(torch.autograd.Function):
+    """ReLU whose backward pass uses ``at_zero`` as the derivative at exactly 0."""
+
+    @staticmethod
+    def forward(ctx, x: torch.Tensor, at_zero: float) -> torch.Tensor:
+        ctx.save_for_backward(x)
+        ctx.at_zero = at_zero
+        return x.clamp_min(0)
+
+    @staticmethod
+    def backward(ctx, grad_out: torch.Tensor):
+        (x,) = ctx.saved_tensors
+        slope = (x > 0).to(grad_out.dtype)
+        if ctx.at_zero != 0.0:
+            slope = slope.masked_fill(x == 0, ctx.at_zero)
+        # the slope is a constant of x (a step function): its own derivative is 0,
+        # so a double backward through this function gives zeros, like torch.relu
+        return grad_out * slope, None
+
+
+def _check_at_zero(at_zero: object) -> float:
+    return check_scalar_in(at_zero, "at_zero (the derivative used at 0; ReLU's subdifferential there is [0, 1])", 0.0, 1.0)
+
+
+def relu_at_zero(x: torch.Tensor, at_zero: float = 0.0) -> torch.Tensor:
+    """ReLU whose autograd derivative at exactly 0 is ``at_zero``.
+
+    The forward value is ``max(0, x)``. The backward pass multiplies the
+    incoming gradient by 1 where ``x > 0``, 0 where ``x < 0`` and ``at_zero``
+    where ``x == 0`` (also ``-0.0``). ``at_zero=0`` reproduces ``torch.relu``
+    exactly; any value in ``[0, 1]`` is a valid subgradient.
+    """
+    check_tensor(x, "x")
+    if not x.is_floating_point():
+        raise TypeError(f"x must be a floating-point tensor to be differentiated, got {x.dtype}")
+    return ReLUAtZeroFunction.apply(x, _check_at_zero(at_zero))
+
+
+class ReLUAtZero(nn.Module):
+    """An ``nn.Module`` for :func:`relu_at_zero`: a ReLU layer with a chosen derivative at 0."""
+
+    def __init__(self, at_zero: float = 0.0):
+        super().__init__()
+        self.at_zero = _check_at_zero(at_zero)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return relu_at_zero(x, self.at_zero)
+
+    def extra_repr(self) -> str:
+        return f"at_zero={self.at_zero}"
+
+
+def gradcheck_rows(points: Sequence[float], at_zeros: Sequence[float], *, eps: float = 1e-6, atol: float = 1e-5) -> list[list]:
+    """Run ``torch.autograd.gradcheck`` on :func:`relu_at_zero` at each point, for each ``at_zero``.
+
+    One row per (point, at_zero): the point, ``at_zero``, the derivative autograd
+    returns, the central difference ``(f(x+eps) - f(x-eps)) / (2 eps)`` that
+    gradcheck compares it with, and whether gradcheck passes (float64, one point at a time).
+    """
+    eps = check_scalar_in(eps, "eps", 0.0, 1.0, low_open=True)
+    rows = []
+    for p in points:
+        p = check_scalar_in(p, "point", -1e6, 1e6)
+        for a in at_zeros:
+            a = _check_at_zero(a)
+            x = torch.tensor([p], dtype=torch.float64, requires_grad=True)
+            fn = lambda t, a=a: relu_at_zero(t, a)  # noqa: E731
+            (g,) = torch.autograd.grad(fn(x).sum(), x)
+            numeric = (max(p + eps, 0.0) - max(p - eps, 0.0)) / (2 * eps)
+            ok = torch.autograd.gradcheck(fn, (x,), eps=eps, atol=atol, raise_exception=False)
+            rows.append([p, a, float(g[0]), numeric, bool(ok)])
+    return rows
+
+
+# --------------------------------------------------------------------------------------
+# 3. Exact zeros: how often, and does the derivative at 0 matter?
+# --------------------------------------------------------------------------------------
+
+
+class ZeroCounter:
+    """Context manager that counts exact zeros in the *inputs* of ReLU layers during forward passes.
+
+    Parameters
+    ----------
+    model:
+        Any ``nn.Module``.
+    types:
+        Module types whose inputs are counted (default: ``nn.ReLU`` and :class:`ReLUAtZero`).
+
+    After (or during) the ``with`` block, :attr:`zeros`, :attr:`total` and
+    :attr:`fraction` hold the counts over every forward pass made inside it.
+    """
+
+    def __init__(self, model: nn.Module, types: tuple[type[nn.Module], ...] = (nn.ReLU, ReLUAtZero)):
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        self.layers = [m for m in model.modules() if isinstance(m, types)]
+        if not self.layers:
+            raise ValueError(f"model has no layer of types {[t.__name__ for t in types]}")
+        self.zeros = 0
+        self.total = 0
+        self._handles: list = []
+
+    def _hook(self, _module, args):
+        x = args[0]
+        self.zeros += int((x == 0).sum())
+        self.total += x.numel()
+
+    def __enter__(self) -> "ZeroCounter":
+        self._handles = [m.register_forward_pre_hook(self._hook) for m in self.layers]
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for h in self._handles:
+            h.remove()
+        self._handles.clear()
+
+    @property
+    def fraction(self) -> float:
+        """Share of counted inputs that were exactly 0 (``nan`` before any forward pass)."""
+        return self.zeros / self.total if self.total else float("nan")
+
+
+def _fake_quantize_int8(z: torch.Tensor) -> torch.Tensor:
+    scale = float(z.abs().max()) / 127.0
+    return torch.fake_quantize_per_tensor_affine(z, scale, 0, -128, 127)
+
+
+def exact_zero_rows(x: torch.Tensor, *, width: int = 512, seeds: Sequence[int] = (0, 1, 2)) -> list[list]:
+    """Count exactly-zero pre-activations ``x @ W`` of one layer in several number formats.
+
+    ``W`` has ``width`` columns drawn from N(0, 1/fan_in), one draw per seed.
+    Formats: float64, float32, bfloat16 (PyTorch's matrix product, which
+    accumulates in float32 on the CPU), bfloat16 with every addition rounded to
+    bfloat16 (low-precision accumulation, done term by term here), and int8
+    (values rounded to 255 levels, as in quantized inference). Rows: format, zeros,
+    total, fraction.
+    """
+    check_tensor(x, "x")
+    if x.dim() != 2:
+        raise ValueError(f"x must be a (samples, features) matrix, got shape {tuple(x.shape)}")
+    width = check_int_in(width, "width", 1, 100_000)
+    seeds = check_seeds(seeds)
+    x64 = x.to(torch.float64)
+    counts = {k: [0, 0] for k in ("float64", "float32", "bfloat16", "bfloat16_acc", "int8")}
+    for s in seeds:
+        g = torch.Generator().manual_seed(s)
+        w = torch.randn(x.shape[1], width, generator=g, dtype=torch.float64) / math.sqrt(x.shape[1])
+        outs = {
+            "float64": x64 @ w,
+            "float32": x64.float() @ w.float(),
+            "bfloat16": x64.bfloat16() @ w.bfloat16(),
+            "int8": _fake_quantize_int8((x64.float() @ w.float())),
+        }
+        xb, wb = x64.bfloat16(), w.bfloat16()
+        acc = torch.zeros(x.shape[0], width, dtype=torch.bfloat16)
+        for i in range(x.shape[1]):
+            acc = acc + xb[:, i : i + 1] * wb[i : i + 1, :]
+        outs["bfloat16_acc"] = acc
+        for k, z in outs.items():
+            counts[k][0] += int((z == 0).sum())
+            counts[k][1] += z.numel()
+    return [[k, z, n, z / n] for k, (z, n) in counts.items()]
+
+
+#: Settings of :func:`at_zero_experiment`.
+AT_ZERO_SETUPS: tuple[str, ...] = ("standard", "zero_init", "conv_padding")
+
+
+@dataclass(frozen=True)
+class AtZeroResult:
+    """What :func:`at_zero_experiment` measured: one entry per (derivative at 0, seed)."""
+
+    setup: str
+    at_zeros: tuple[float, ...]
+    seeds: tuple[int, ...]
+    test_acc: np.ndarray  #: (len(at_zeros), len(seeds))
+    zero_fraction: np.ndarray  #: (len(at_zeros), len(seeds)): exact zeros among ReLU inputs during training
+    max_param_diff: np.ndarray  #: (len(at_zeros), len(seeds)): largest |difference| from the run with at_zeros[0]
+
+
+def _at_zero_model(setup: str, at_zero: float, seed: int) -> nn.Module:
+    from .training import mlp
+
+    if setup in ("standard", "zero_init"):
+        model = mlp([64, 64, 64, 10], lambda: ReLUAtZero(at_zero), seed=seed)
+        if setup == "zero_init":
+            with torch.no_grad():
+                model.fc1.weight.zero_()
+                model.fc1.bias.zero_()
+        return model
+    torch.manual_seed(seed)
+    return nn.Sequential(
+        nn.Unflatten(1, (1, 8, 8)),
+        nn.Conv2d(1, 8, 3, padding=1, bias=False),
+        ReLUAtZero(at_zero),
+        nn.Conv2d(8, 8, 3, padding=1, bias=False),
+        ReLUAtZero(at_zero),
+        nn.Flatten(),
+        nn.Linear(8 * 64, 10),
+    )
+
+
+def at_zero_experiment(
+    setup: str,
+    *,
+    at_zeros: Sequence[float] = (0.0, 0.5, 1.0),
+    seeds: Sequence[int] = (0, 1, 2),
+    epochs: int = 2,
+    lr: float = 0.1,
+) -> AtZeroResult:
+    """Train the same network with different derivatives of ReLU at 0, on the digits (float32, plain SGD).
+
+    Setups (:data:`AT_ZERO_SETUPS`):
+
+    ``"standard"``
+        a 64-64-64-10 MLP with PyTorch's default initialization on standardized digits;
+    ``"zero_init"``
+        the same, with the first layer's weights and biases set to 0: at the
+        start every first-layer pre-activation is exactly 0;
+    ``"conv_padding"``
+        two 3×3 convolutions without bias and with zero padding on the raw
+        pixels (scaled to [0, 1]), whose black background gives all-zero patches.
+
+    For every seed, the runs with different ``at_zeros`` start from the same
+    weights and see the same mini-batches, so any difference comes from the
+    derivative at 0 alone.
+    """
+    from .data import digits
+    from .training import accuracy, train
+
+    if setup not in AT_ZERO_SETUPS:
+        raise ValueError(f"setup must be one of {AT_ZERO_SETUPS}, got {setup!r}")
+    at_zeros = tuple(_check_at_zero(a) for a in at_zeros)
+    if not at_zeros:
+        raise ValueError("at_zeros must name at least one derivative at 0")
+    seeds = tuple(check_seeds(seeds))
+    epochs = check_int_in(epochs, "epochs", 1, 1000)
+    split = digits(seed=0, standardize=setup != "conv_padding")
+    scale = 16.0 if setup == "conv_padding" else 1.0
+    xtr, xte = split.x_train / scale, split.x_test / scale
+    acc = np.zeros((len(at_zeros), len(seeds)))
+    frac = np.zeros_like(acc)
+    diff = np.zeros_like(acc)
+    for j, s in enumerate(seeds):
+        first = None
+        for i, a in enumerate(at_zeros):
+            model = _at_zero_model(setup, a, s)
+            with ZeroCounter(model) as counter:
+                train(model, xtr, split.y_train, lr=lr, epochs=epochs, seed=s, optimizer="sgd")
+            acc[i, j] = accuracy(model, xte, split.y_test)
+            frac[i, j] = counter.fraction
+            params = torch.cat([p.detach().flatten() for p in model.parameters()])
+            first = params if first is None else first
+            diff[i, j] = float((params - first).abs().max())
+    return AtZeroResult(setup, at_zeros, seeds, acc, frac, diff)
+
+
+# --------------------------------------------------------------------------------------
+# 4. Second derivative
+# --------------------------------------------------------------------------------------
+
+
+def second_derivative(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """The second derivative of an elementwise ``fn`` at the points ``x``, by double backward (float64).
+
+    Where autograd's graph of the first derivative does not depend on ``x`` at
+    all (as for ReLU, whose derivative is a step), the result is zeros.
+    """
+    check_tensor(x, "x")
+    x = x.detach().to(torch.float64).requires_grad_(True)
+    (g,) = torch.autograd.grad(fn(x).sum(), x, create_graph=True)
+    if not g.requires_grad:
+        return torch.zeros_like(x).detach()
+    (g2,) = torch.autograd.grad(g.sum(), x, allow_unused=True)
+    return torch.zeros_like(x).detach() if g2 is None else g2.detach()
+
+
+def _input_derivatives(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    check_tensor(x, "x")
+    if x.dim() != 2 or x.shape[1] != 1:
+        raise ValueError(f"x must have shape (points, 1) for a model of one input, got {tuple(x.shape)}")
+    x = x.detach().requires_grad_(True)
+    u = model(x)
+    if u.shape != x.shape:
+        raise ValueError(f"the model must map (points, 1) to (points, 1), got output {tuple(u.shape)}")
+    (du,) = torch.autograd.grad(u.sum(), x, create_graph=True)
+    if du.requires_grad:
+        (d2u,) = torch.autograd.grad(du.sum(), x, create_graph=True, allow_unused=True)
+    else:
+        d2u = None
+    if d2u is None:
+        d2u = torch.zeros_like(x)
+    return u, du, d2u
+
+
+def input_curvature(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """d²u/dx² of a model ``u`` of one input at the points ``x`` (shape ``(points, 1)``)."""
+    return _input_derivatives(model, x)[2].detach()
+
+
+def curvature_loss_gradient_norm(model: nn.Module, x: torch.Tensor, target: torch.Tensor) -> float:
+    """Norm of the gradient, with respect to the parameters, of ``mean((u''(x) - target)^2)``.
+
+    This is the kind of term a physics-informed loss adds (e.g. ``u'' = f`` for
+    a Poisson equation). If ``u''`` does not depend on the parameters — as for a
+    ReLU network, where it is 0 everywhere — the gradient is 0 and the term
+    cannot be reduced by training.
+    """
+    check_tensor(target, "target")
+    _, _, d2u = _input_derivatives(model, x)
+    if target.shape != d2u.shape:
+        raise ValueError(f"target must have the shape of x, {tuple(d2u.shape)}, got {tuple(target.shape)}")
+    loss = ((d2u - target) ** 2).mean()
+    params = [p for p in model.parameters() if p.requires_grad]
+    if not loss.requires_grad:
+        return 0.0
+    grads = torch.autograd.grad(loss, params, allow_unused=True)
+    return float(torch.sqrt(sum((g**2).sum() for g in grads if g is not None) + torch.zeros((), dtype=x.dtype)))
+
+
+def output_hessian(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """Hessian of ``model(x).sum()`` with respect to all the model's parameters (flattened, in order).
+
+    For a ReLU network the activation's second derivative is 0, and so is the
+    Hessian with respect to the *input*; with respect to the *weights* it is
+    not: the output is a product of weights of successive layers along every
+    active path, so the mixed second derivatives between two layers are not 0.
+    """
+    check_tensor(x, "x")
+    names = [n for n, _ in model.named_parameters()]
+    params = [p.detach() for _, p in model.named_parameters()]
+    if not params:
+        raise ValueError("model has no parameters")
+    sizes = [p.numel() for p in params]
+
+    def out(flat: torch.Tensor) -> torch.Tensor:
+        chunks = torch.split(flat, sizes)
+        new = {n: c.view_as(p) for n, c, p in zip(names, chunks, params)}
+        return torch.func.functional_call(model, new, (x,)).sum()
+
+    return torch.autograd.functional.hessian(out, torch.cat([p.flatten() for p in params]))
+
+
+# --------------------------------------------------------------------------------------
+# 5. Deep networks: many seeds and configurations at once
+# --------------------------------------------------------------------------------------
+
+#: Activations of the depth experiments.
+ACTIVATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "sigmoid": torch.sigmoid,
+    "tanh": torch.tanh,
+    "relu": torch.relu,
+}
+_MODULES: dict[str, type[nn.Module]] = {"sigmoid": nn.Sigmoid, "tanh": nn.Tanh, "relu": nn.ReLU}
+
+#: Initializations of the depth experiments: PyTorch's default ``nn.Linear`` one
+#: (uniform, variance 1/(3 fan_in), random biases), Xavier/Glorot (normal,
+#: variance 2/(fan_in + fan_out)) and He/Kaiming (normal, variance 2/fan_in),
+#: the last two with zero biases.
+DEPTH_INITS: tuple[str, ...] = ("default", "xavier", "he")
+
+
+@dataclass(frozen=True)
+class Member:
+    """One network of an :class:`MLPEnsemble`: activation, initialization, seed and a weight scale."""
+
+    activation: str = "relu"
+    init: str = "he"
+    seed: int = 0
+    scale: float = 1.0
+
+    def __post_init__(self):
+        if self.activation not in ACTIVATIONS:
+            raise ValueError(f"activation must be one of {tuple(ACTIVATIONS)}, got {self.activation!r}")
+        if self.init not in DEPTH_INITS:
+            raise ValueError(f"init must be one of {DEPTH_INITS}, got {self.init!r}")
+        check_int_in(self.seed, "seed", 0, 2**32 - 1)
+        check_scalar_in(self.scale, "scale", 0.0, 1e3, low_open=True)
+
+    @property
+    def config(self) -> tuple[str, str, float]:
+        """(activation, init, scale): the member without its seed."""
+        return (self.activation, self.init, self.scale)
+
+
+def grid(
+    activations: Iterable[str] = ("relu",),
+    inits: Iterable[str] = ("he",),
+    seeds: Sequence[int] = (0, 1, 2),
+    scales: Iterable[float] = (1.0,),
+) -> list[Member]:
+    """Every combination of activations × inits × scales × seeds (seeds vary fastest)."""
+    seeds = check_seeds(seeds)
+    out = [Member(a, i, s, float(c)) for a in activations for i in inits for c in scales for s in seeds]
+    if not out:
+        raise ValueError("the grid is empty: give at least one activation, init and scale")
+    return out
+
+
+def _draw_layer(member: Member, gen: torch.Generator, fan_in: int, fan_out: int, dtype) -> tuple[torch.Tensor, torch.Tensor]:
+    """Weights (fan_in, fan_out) and biases (1, fan_out) of one layer of one member."""
+    if member.init == "default":
+        bound = 1.0 / math.sqrt(fan_in)  # nn.Linear: kaiming_uniform_(a=sqrt(5)) and U(-1/sqrt(fan_in), ...) biases
+        w = (torch.rand(fan_out, fan_in, generator=gen, dtype=torch.float64) * 2 - 1) * bound
+        b = (torch.rand(1, fan_out, generator=gen, dtype=torch.float64) * 2 - 1) * bound
+    else:
+        var = 2.0 / fan_in if member.init == "he" else 2.0 / (fan_in + fan_out)
+        w = torch.randn(fan_out, fan_in, generator=gen, dtype=torch.float64) * math.sqrt(var)
+        b = torch.zeros(1, fan_out, dtype=torch.float64)
+    return (w.T * member.scale).to(dtype).contiguous(), b.to(dtype)
+
+
+class MLPEnsemble(nn.Module):
+    """Many independent MLPs of the same shape, run together with batched matrix products.
+
+    Member ``m`` is the MLP ``widths[0] -> ... -> widths[-1]`` with hidden layers
+    ``Linear -> [BatchNorm] -> activation`` and a final ``Linear``, initialized
+    from its own seed (the same seed gives the same random numbers whatever the
+    other members are, so configurations can be compared seed by seed). The
+    networks share nothing: member ``m``'s outputs and gradients are exactly
+    those of :meth:`member_model` ``(m)``, an ordinary ``nn.Sequential``.
+
+    Parameters
+    ----------
+    widths:
+        Input size, hidden sizes, output size.
+    members:
+        The networks (see :class:`Member` and :func:`grid`).
+    batchnorm:
+        Put a BatchNorm (batch statistics in training, running statistics in
+        evaluation; momentum 0.1, eps 1e-5, like ``nn.BatchNorm1d``) before every activation.
+    dtype:
+        ``torch.float64`` by default: small deep networks are chaotic, and
+        printed results must be the same on every machine.
+    """
+
+    def __init__(
+        self,
+        widths: Sequence[int],
+        members: Sequence[Member],
+        *,
+        batchnorm: bool = False,
+        dtype: torch.dtype = torch.float64,
+    ):
+        super().__init__()
+        widths = [check_int_in(w, f"widths[{i}]", 1, 100_000) for i, w in enumerate(widths)]
+        if len(widths) < 3:
+            raise ValueError(f"widths needs an input, at least one hidden layer and an output, got {widths}")
+        members = list(members)
+        if not members or not all(isinstance(m, Member) for m in members):
+            raise TypeError("members must be a non-empty sequence of relulab.gradients.Member (see grid())")
+        if dtype not in (torch.float32, torch.float64):
+            raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
+        self.widths = widths
+        self.members = tuple(members)
+        self.batchnorm = bool(batchnorm)
+        self.dtype = dtype
+        layers = list(zip(widths[:-1], widths[1:]))
+        per_member = []
+        for m in self.members:
+            gen = torch.Generator().manual_seed(m.seed)
+            per_member.append([_draw_layer(m, gen, a, b, dtype) for a, b in layers])
+        self.weights = nn.ParameterList([nn.Parameter(torch.stack([pm[l][0] for pm in per_member])) for l in range(len(layers))])
+        self.biases = nn.ParameterList([nn.Parameter(torch.stack([pm[l][1] for pm in per_member])) for l in range(len(layers))])
+        n_members = len(self.members)
+        if self.batchnorm:
+            self.bn_weight = nn.ParameterList([nn.Parameter(torch.ones(n_members, 1, w, dtype=dtype)) for w in widths[1:-1]])
+            self.bn_bias = nn.ParameterList([nn.Parameter(torch.zeros(n_members, 1, w, dtype=dtype)) for w in widths[1:-1]])
+            for l, w in enumerate(widths[1:-1]):
+                self.register_buffer(f"running_mean{l}", torch.zeros(n_members, 1, w, dtype=dtype))
+                self.register_buffer(f"running_var{l}", torch.ones(n_members, 1, w, dtype=dtype))
+        # contiguous runs of members with the same activation
+        self._runs: list[tuple[int, int, str]] = []
+        for i, m in enumerate(self.members):
+            if self._runs and self._runs[-1][2] == m.activation:
+                self._runs[-1] = (self._runs[-1][0], i + 1, m.activation)
+            else:
+                self._runs.append((i, i + 1, m.activation))
+        self.pre: list[torch.Tensor] = []
+        self.post: list[torch.Tensor] = []
+
+    @property
+    def depth(self) -> int:
+        """Number of hidden layers."""
+        return len(self.widths) - 2
+
+    def _activate(self, z: torch.Tensor) -> torch.Tensor:
+        if len(self._runs) == 1:
+            return ACTIVATIONS[self._runs[0][2]](z)
+        return torch.cat([ACTIVATIONS[a](z[lo:hi]) for lo, hi, a in self._runs], dim=0)
+
+    def _norm(self, z: torch.Tensor, l: int) -> torch.Tensor:
+        rm, rv = getattr(self, f"running_mean{l}"), getattr(self, f"running_var{l}")
+        if self.training:
+            mean = z.mean(dim=1, keepdim=True)
+            var = z.var(dim=1, unbiased=False, keepdim=True)
+            with torch.no_grad():
+                n = z.shape[1]
+                rm.mul_(0.9).add_(0.1 * mean)
+                rv.mul_(0.9).add_(0.1 * var * (n / max(n - 1, 1)))
+        else:
+            mean, var = rm, rv
+        return (z - mean) / torch.sqrt(var + 1e-5) * self.bn_weight[l] + self.bn_bias[l]
+
+    def forward(self, x: torch.Tensor, *, record: bool = False) -> torch.Tensor:
+        """Outputs of every member: ``(members, batch, widths[-1])``.
+
+        ``x`` is ``(batch, widths[0])`` (the same batch for every member) or
+        ``(members, batch, widths[0])``. With ``record=True`` the pre-activations
+        (after BatchNorm, i.e. the activations' inputs) and the hidden outputs are
+        kept in :attr:`pre` and :attr:`post`, with their gradients retained.
+        """
+        check_tensor(x, "x")
+        n_members = len(self.members)
+        if x.dim() == 2:
+            x = x.unsqueeze(0).expand(n_members, *x.shape)
+        if x.dim() != 3 or x.shape[0] != n_members or x.shape[2] != self.widths[0]:
+            raise ValueError(
+                f"x must be (batch, {self.widths[0]}) or ({n_members}, batch, {self.widths[0]}), got {tuple(x.shape)}"
+            )
+        h = x.to(self.dtype)
+        self.pre, self.post = [], []
+        last = len(self.weights) - 1
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            z = torch.baddbmm(b, h, w)
+            if l == last:
+                return z
+            if self.batchnorm:
+                z = self._norm(z, l)
+            h = self._activate(z)
+            if record:
+                if z.requires_grad:
+                    z.retain_grad()
+                    h.retain_grad()
+                self.pre.append(z)
+                self.post.append(h)
+        raise AssertionError("unreachable")
+
+    def member_model(self, i: int) -> nn.Sequential:
+        """Member ``i`` as an ordinary ``nn.Sequential`` (a copy of its current parameters and statistics)."""
+        i = check_int_in(i, "i", 0, len(self.members) - 1)
+        mods: list[nn.Module] = []
+        last = len(self.weights) - 1
+        for l, (w, b) in enumerate(zip(self.weights, self.biases)):
+            lin = nn.Linear(w.shape[1], w.shape[2]).to(self.dtype)
+            with torch.no_grad():
+                lin.weight.copy_(w[i].T)
+                lin.bias.copy_(b[i, 0])
+            mods.append(lin)
+            if l == last:
+                break
+            if self.batchnorm:
+                bn = nn.BatchNorm1d(w.shape[2]).to(self.dtype)
+                with torch.no_grad():
+                    bn.weight.copy_(self.bn_weight[l][i, 0])
+                    bn.bias.copy_(self.bn_bias[l][i, 0])
+                    bn.running_mean.copy_(getattr(self, f"running_mean{l}")[i, 0])
+                    bn.running_var.copy_(getattr(self, f"running_var{l}")[i, 0])
+                mods.append(bn)
+            mods.append(_MODULES[self.members[i].activation]())
+        model = nn.Sequential(*mods)
+        model.train(self.training)
+        return model
+
+    def member_losses(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        """Mean cross-entropy of each member on labels ``y``: shape ``(members,)``."""
+        n_members, batch, classes = out.shape
+        per = F.cross_entropy(out.reshape(n_members * batch, classes), y.repeat(n_members), reduction="none")
+        return per.view(n_members, batch).mean(dim=1)
+
+
+def _rms(t: torch.Tensor) -> torch.Tensor:
+    return t.detach().pow(2).flatten(1).mean(dim=1).sqrt()
+
+
+@dataclass(frozen=True)
+class GradientProfile:
+    """Gradients per hidden layer at initialization, for every member (rows) of an ensemble.
+
+    Hidden layers are numbered 1 (next to the input) to ``depth`` (next to the output).
+    Every quantity is a root mean square over the batch and the units of a layer.
+    """
+
+    members: tuple[Member, ...]
+    signal: np.ndarray  #: (M, depth): RMS of dL/dh_l, the gradient reaching the output h_l of hidden layer l
+    weight_grad: np.ndarray  #: (M, depth + 1): RMS of dL/dW_l for every Linear layer (the last is the output layer)
+    activation_rms: np.ndarray  #: (M, depth): RMS of h_l
+    preactivation_rms: np.ndarray  #: (M, depth): RMS of z_l, the input of the activation of layer l
+    act_factor: np.ndarray  #: (M, depth): RMS(dL/dz_l) / RMS(dL/dh_l): what the activation's derivative does
+    weight_factor: np.ndarray  #: (M, depth - 1): RMS(dL/dh_{l-1}) / RMS(dL/dz_l), l = 2..depth: what W_l^T does
+    predicted_act_factor: np.ndarray  #: (M, depth): sqrt(E[φ'(Z)²]) for Z ~ N(0, preactivation_rms²)
+    input_spread: np.ndarray  #: (M, depth): RMS over units of the std over the batch of h_l, over RMS(h_l)
+
+    def rows_of(self, config: tuple[str, str, float]) -> np.ndarray:
+        """Indices of the members with this (activation, init, scale)."""
+        idx = [i for i, m in enumerate(self.members) if m.config == tuple(config)]
+        if not idx:
+            raise KeyError(f"no member with config {config}; configs: {sorted({m.config for m in self.members})}")
+        return np.array(idx)
+
+
+def gradient_profile(
+    members: Sequence[Member],
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    depth: int = 30,
+    width: int = 32,
+) -> GradientProfile:
+    """Forward and backward one batch ``(x, y)`` (cross-entropy) through fresh deep MLPs; measure every layer.
+
+    Each member is an MLP with ``depth`` hidden layers of ``width`` units
+    (float64, no BatchNorm), initialized as its :class:`Member` says.
+    """
+    depth = check_int_in(depth, "depth", 2, 500)
+    width = check_int_in(width, "width", 1, 10_000)
+    check_tensor(x, "x")
+    check_tensor(y, "y")
+    if x.dim() != 2 or y.shape != (x.shape[0],):
+        raise ValueError(f"x must be (batch, features) and y (batch,), got {tuple(x.shape)} and {tuple(y.shape)}")
+    classes = int(y.max()) + 1
+    ens = MLPEnsemble([x.shape[1]] + [width] * depth + [classes], members)
+    out = ens(x, record=True)
+    ens.member_losses(out, y).sum().backward()
+    signal = torch.stack([_rms(h.grad) for h in ens.post], dim=1)
+    dz = torch.stack([_rms(z.grad) for z in ens.pre], dim=1)
+    wgrad = torch.stack([_rms(w.grad) for w in ens.weights], dim=1)
+    act = torch.stack([_rms(h) for h in ens.post], dim=1)
+    pre = torch.stack([_rms(z) for z in ens.pre], dim=1).numpy()
+    spread = torch.stack([_rms(h.detach().std(dim=1, unbiased=False)) / _rms(h) for h in ens.post], dim=1)
+    predicted = np.array(
+        [[math.sqrt(derivative_moment(m.activation, max(float(sd), 1e-12))) for sd in row] for m, row in zip(members, pre)]
+    )
+    return GradientProfile(
+        tuple(members),
+        signal.numpy(),
+        wgrad.numpy(),
+        act.numpy(),
+        pre,
+        (dz / signal).numpy(),
+        (signal[:, :-1] / dz[:, 1:]).numpy(),
+        predicted,
+        spread.numpy(),
+    )
+
+
+@dataclass(frozen=True)
+class TrainRun:
+    """What :func:`train_ensemble` recorded, one row per member."""
+
+    members: tuple[Member, ...]
+    batchnorm: bool
+    clip_norm: float | None
+    loss: np.ndarray  #: (M, epochs): mean training loss of each epoch's mini-batches (nan after divergence)
+    test_acc: np.ndarray  #: (M,): test accuracy at the end (nan if diverged)
+    diverged: np.ndarray  #: (M,): the loss became inf or nan
+    max_grad_norm: np.ndarray  #: (M,): the largest global gradient norm seen (before clipping)
+
+
+def train_ensemble(
+    ens: MLPEnsemble,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    x_test: torch.Tensor,
+    y_test: torch.Tensor,
+    *,
+    epochs: int = 5,
+    lr: float = 0.02,
+    momentum: float = 0.9,
+    batch_size: int = 64,
+    clip_norm: float | None = None,
+    seed: int = 0,
+) -> TrainRun:
+    """Train every member of ``ens`` with SGD + momentum on the same mini-batches (cross-entropy).
+
+    ``clip_norm`` rescales each member's gradient so that its global norm (over
+    all of that member's parameters) is at most ``clip_norm``, exactly as
+    ``torch.nn.utils.clip_grad_norm_(member.parameters(), clip_norm)`` does for
+    one network. A member whose loss becomes inf or nan is frozen and marked
+    ``diverged``; the others go on.
+    """
+    if not isinstance(ens, MLPEnsemble):
+        raise TypeError(f"ens must be an MLPEnsemble, got {type(ens).__name__}")
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    lr = check_scalar_in(lr, "lr", 0.0, 100.0, low_open=True)
+    momentum = check_scalar_in(momentum, "momentum", 0.0, 1.0, high_open=True)
+    batch_size = check_int_in(batch_size, "batch_size", 1, 1_000_000)
+    if clip_norm is not None:
+        clip_norm = check_scalar_in(clip_norm, "clip_norm", 0.0, 1e12, low_open=True)
+    for name, t in (("x", x), ("y", y), ("x_test", x_test), ("y_test", y_test)):
+        check_tensor(t, name)
+    if x.shape[0] != y.shape[0] or x.shape[0] == 0:
+        raise ValueError(f"x and y must have the same, non-zero number of rows, got {x.shape[0]} and {y.shape[0]}")
+    x, x_test = x.to(ens.dtype), x_test.to(ens.dtype)
+    params = list(ens.parameters())
+    opt = torch.optim.SGD(params, lr=lr, momentum=momentum)
+    gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
+    n_members = len(ens.members)
+    alive = torch.ones(n_members, dtype=torch.bool)
+    loss_hist = np.full((n_members, epochs), np.nan)
+    max_norm = torch.zeros(n_members, dtype=torch.float64)
+    ens.train()
+    for ep in range(epochs):
+        order = torch.randperm(x.shape[0], generator=gen)
+        sums = torch.zeros(n_members, dtype=torch.float64)
+        steps = 0
+        for i in range(0, x.shape[0], batch_size):
+            idx = order[i : i + batch_size]
+            losses = ens.member_losses(ens(x[idx]), y[idx])
+            alive &= torch.isfinite(losses.detach())
+            if not alive.any():
+                break
+            opt.zero_grad(set_to_none=False)
+            losses[alive].sum().backward()
+            norms = torch.sqrt(sum(p.grad.detach().flatten(1).pow(2).sum(dim=1) for p in params)).to(torch.float64)
+            alive &= torch.isfinite(norms)
+            max_norm = torch.where(alive, torch.maximum(max_norm, norms), max_norm)
+            keep = alive.to(ens.dtype)
+            if clip_norm is not None:
+                coef = (clip_norm / (norms + 1e-6)).clamp(max=1.0).to(ens.dtype)
+                keep = keep * torch.nan_to_num(coef, nan=0.0)
+            for p in params:
+                p.grad.nan_to_num_(0.0).mul_(keep.view(-1, *([1] * (p.dim() - 1))))
+            opt.step()
+            sums += losses.detach().to(torch.float64)
+            steps += 1
+        loss_hist[:, ep] = torch.where(alive, sums / max(steps, 1), torch.tensor(float("nan"), dtype=torch.float64)).numpy()
+    ens.eval()
+    with torch.no_grad():
+        acc = (ens(x_test).argmax(dim=2) == y_test).to(torch.float64).mean(dim=1)
+    acc = torch.where(alive, acc, torch.tensor(float("nan"), dtype=torch.float64))
+    return TrainRun(ens.members, ens.batchnorm, clip_norm, loss_hist, acc.numpy(), (~alive).numpy(), max_norm.numpy())
+
+
+def summarize(members: Sequence[Member], values: np.ndarray, *, log: bool = False) -> list[tuple[tuple, float, float, int]]:
+    """Mean and standard deviation over seeds of one value per member, for each (activation, init, scale).
+
+    Returns ``[(config, mean, std, n), ...]`` in the order configurations first
+    appear. ``nan`` values (e.g. diverged runs) are left out of mean and std;
+    ``n`` counts the finite ones. With ``log=True`` mean and std are those of
+    ``log10(values)`` (for quantities spread over many orders of magnitude).
+    """
+    values = np.asarray(values, dtype=float)
+    if values.shape != (len(members),):
+        raise ValueError(f"values must have one entry per member ({len(members)}), got shape {values.shape}")
+    out = []
+    for config in dict.fromkeys(m.config for m in members):
+        v = values[[i for i, m in enumerate(members) if m.config == config]]
+        v = v[np.isfinite(v)]
+        if log:
+            v = np.log10(v[v > 0])
+        mean = float(v.mean()) if v.size else float("nan")
+        std = float(v.std()) if v.size else float("nan")
+        out.append((config, mean, std, int(v.size)))
+    return out
+
+
+def mean_sd_text(mean: float, sd: float, decimals: int = 2) -> str:
+    """``"mean ± sd"`` with ``decimals`` decimals (``"—"`` if there is no finite value)."""
+    decimals = check_int_in(decimals, "decimals", 0, 10)
+    if not (math.isfinite(mean) and math.isfinite(sd)):
+        return "—"
+    m, s = round(mean, decimals) + 0.0, round(sd, decimals) + 0.0
+    return f"{m:.{decimals}f} ± {s:.{decimals}f}"
+
+
+def profile_rows(profile: GradientProfile, *, decimals: int = 1) -> list[list]:
+    """One row per configuration: activation, init, scale, and (mean ± sd over seeds) the log10 of
+
+    the gradient's RMS at the first hidden layer over that at the last (``-5`` means 100,000 times
+    smaller near the input), and of the activations' RMS at the last hidden layer.
+    """
+    ratio = summarize(profile.members, profile.signal[:, 0] / profile.signal[:, -1], log=True)
+    act = summarize(profile.members, profile.activation_rms[:, -1], log=True)
+    return [
+        [c[0], c[1], c[2], mean_sd_text(m, s, decimals), mean_sd_text(am, asd, decimals)]
+        for (c, m, s, _), (_, am, asd, _) in zip(ratio, act)
+    ]
+
+
+def train_rows(run: TrainRun, *, decimals: int = 2) -> list[list]:
+    """One row per configuration: activation, init, scale, test accuracy (mean ± sd), mean loss in the
+
+    first and last epoch (over the runs that did not diverge), and how many runs diverged.
+    """
+    acc = summarize(run.members, run.test_acc)
+    first = summarize(run.members, run.loss[:, 0])
+    last = summarize(run.members, run.loss[:, -1])
+    rows = []
+    for (c, m, s, _), (_, l0, _, _), (_, l1, _, _) in zip(acc, first, last):
+        idx = [i for i, mm in enumerate(run.members) if mm.config == c]
+        rows.append([c[0], c[1], c[2], mean_sd_text(m, s, decimals), f"{l0:.3g}", f"{l1:.3g}", f"{int(run.diverged[idx].sum())}/{len(idx)}"])
+    return rows
+
+
+def plot_layers(ax, profile: GradientProfile, configs: Sequence[tuple[str, str, float]], *, quantity: str = "signal", labels: Sequence[str] | None = None):
+    """Plot log10 of a per-layer quantity of ``profile`` (mean over seeds, band = min to max) for each config.
+
+    ``quantity`` is ``"signal"`` (the gradient reaching each hidden layer) or
+    ``"activation_rms"`` (the size of each hidden layer's output).
+    """
+    from .i18n import t
+    from .plotting import plot_mean_spread
+
+    if quantity not in ("signal", "activation_rms"):
+        raise ValueError(f"quantity must be 'signal' or 'activation_rms', got {quantity!r}")
+    configs = [tuple(c) for c in configs]
+    labels = [c[0] for c in configs] if labels is None else list(labels)
+    if len(labels) != len(configs):
+        raise ValueError(f"give one label per config: {len(configs)} configs, {len(labels)} labels")
+    values = getattr(profile, quantity)
+    layers = np.arange(1, values.shape[1] + 1)
+    for k, (config, label) in enumerate(zip(configs, labels)):
+        plot_mean_spread(ax, layers, np.log10(values[profile.rows_of(config)]), label=label, index=k, spread="minmax")
+    ax.set(xlabel=t("gradients.layer"), ylabel=t(f"gradients.{quantity}_log"))
+    return ax
+
+
+# --------------------------------------------------------------------------------------
+# 6. The variance argument
+# --------------------------------------------------------------------------------------
+
+_DERIVATIVES: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "relu": lambda z: (z > 0).astype(float),
+    "tanh": lambda z: 1.0 - np.tanh(z) ** 2,
+    "sigmoid": lambda z: 0.25 * (1.0 - np.tanh(z / 2.0) ** 2),  # σ(1 - σ), without overflow
+}
+
+
+@functools.lru_cache(maxsize=8)
+def _hermite_nodes(n: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.polynomial.hermite_e.hermegauss(n)
+
+
+def derivative_moment(activation: str, sigma: float = 1.0, *, nodes: int = 200) -> float:
+    """E[φ'(Z)²] for Z ~ N(0, σ²), by Gauss–Hermite quadrature.
+
+    For ReLU this is P(Z > 0) = 1/2 for every σ; for tanh it falls from 1 (σ → 0)
+    towards 0; for the sigmoid it is at most 1/16, since σ' ≤ 1/4.
+    """
+    if activation not in _DERIVATIVES:
+        raise ValueError(f"activation must be one of {tuple(_DERIVATIVES)}, got {activation!r}")
+    sigma = check_scalar_in(sigma, "sigma", 0.0, 1e6, low_open=True)
+    nodes = check_int_in(nodes, "nodes", 2, 10_000)
+    z, w = _hermite_nodes(nodes)
+    return float(np.sum(w * _DERIVATIVES[activation](sigma * z) ** 2) / math.sqrt(2.0 * math.pi))
+
+
+def layer_gain(activation: str, init: str, sigma: float = 1.0) -> float:
+    """Predicted factor by which one layer multiplies the gradient's mean square, fan_in = fan_out = n.
+
+    Backward, ``dL/dh_{l-1} = W_l^T (φ'(z_l) ⊙ dL/dh_l)``: with independent
+    zero-mean weights of variance v, the mean square is multiplied by
+    ``n · v · E[φ'(z)²]``. ``n·v`` is 1/3 for PyTorch's default
+    initialization, 1 for Xavier and 2 for He; ``E[φ'(z)²]`` is
+    :func:`derivative_moment` at the pre-activations' scale ``sigma``.
+    """
+    nv = {"default": 1.0 / 3.0, "xavier": 1.0, "he": 2.0}
+    if init not in nv:
+        raise ValueError(f"init must be one of {tuple(nv)}, got {init!r}")
+    return nv[init] * derivative_moment(activation, sigma)
+
+
+register(
+    {
+        "gradients.same_values": {"en": "same values everywhere:", "it": "stessi valori ovunque:"},
+        "gradients.codes": {"en": "gradient {grad}: {codes}", "it": "gradiente {grad}: {codes}"},
+        "gradients.grad_at": {"en": "{who} gradient at (-1, 0, 2) = {grad}", "it": "{who} gradiente in (-1, 0, 2) = {grad}"},
+        "gradients.odd_at_zero": {"en": "{name} d/dx [ReLU(x) - ReLU(-x)] at 0 = {grad}", "it": "{name} d/dx [ReLU(x) - ReLU(-x)] in 0 = {grad}"},
+        "gradients.hessian_nonzero": {
+            "en": "{act}: non-zero entries {n} of {total}; within layer 1: {within}, across layers: {across}",
+            "it": "{act}: elementi non nulli {n} su {total}; dentro lo strato 1: {within}, fra strati: {across}",
+        },
+        "gradients.layer_gain": {
+            "en": "{init} n·v = {nv}: mean square × {gain} per layer, RMS × {rms}",
+            "it": "{init} n·v = {nv}: media dei quadrati × {gain} per strato, RMS × {rms}",
+        },
+        "gradients.h": {"en": "step h", "it": "passo h"},
+        "gradients.left": {"en": "left quotient", "it": "rapporto sinistro"},
+        "gradients.right": {"en": "right quotient", "it": "rapporto destro"},
+        "gradients.central": {"en": "central difference", "it": "differenza centrale"},
+        "gradients.slope": {"en": "slope g", "it": "pendenza g"},
+        "gradients.is_subgradient": {"en": "subgradient?", "it": "sottogradiente?"},
+        "gradients.valid": {"en": "subgradients (slope in [0, 1])", "it": "sottogradienti (pendenza in [0, 1])"},
+        "gradients.invalid": {"en": "not subgradients", "it": "non sottogradienti"},
+        "gradients.point": {"en": "x", "it": "x"},
+        "gradients.at_zero": {"en": "ReLU'(0)", "it": "ReLU'(0)"},
+        "gradients.autograd": {"en": "autograd", "it": "autograd"},
+        "gradients.numeric": {"en": "central difference", "it": "differenza centrale"},
+        "gradients.gradcheck": {"en": "gradcheck passes", "it": "gradcheck superato"},
+        "gradients.format": {"en": "number format", "it": "formato numerico"},
+        "gradients.zeros": {"en": "exact zeros", "it": "zeri esatti"},
+        "gradients.total": {"en": "pre-activations", "it": "pre-attivazioni"},
+        "gradients.fraction": {"en": "fraction", "it": "frazione"},
+        "gradients.setup": {"en": "setting", "it": "situazione"},
+        "gradients.test_acc": {"en": "test accuracy", "it": "accuratezza di test"},
+        "gradients.zero_frac": {"en": "zeros in ReLU inputs", "it": "zeri negli ingressi ReLU"},
+        "gradients.max_diff": {"en": "max |Δw| vs 0", "it": "max |Δw| rispetto a 0"},
+        "gradients.layer": {"en": "hidden layer (1 = next to the input)", "it": "strato nascosto (1 = vicino all'ingresso)"},
+        "gradients.signal_log": {"en": "log₁₀ RMS of dL/dh", "it": "log₁₀ RMS di dL/dh"},
+        "gradients.activation_rms_log": {"en": "log₁₀ RMS of h", "it": "log₁₀ RMS di h"},
+        "gradients.init_default": {"en": "PyTorch's default init", "it": "inizializzazione predefinita di PyTorch"},
+        "gradients.init_xavier": {"en": "Xavier/Glorot init", "it": "inizializzazione di Xavier/Glorot"},
+        "gradients.init_he": {"en": "He/Kaiming init", "it": "inizializzazione di He/Kaiming"},
+        "gradients.act_last": {"en": "log10 RMS of h, last layer", "it": "log10 RMS di h, ultimo strato"},
+        "gradients.activation": {"en": "activation", "it": "attivazione"},
+        "gradients.init": {"en": "initialization", "it": "inizializzazione"},
+        "gradients.scale": {"en": "weight scale", "it": "scala dei pesi"},
+        "gradients.ratio": {"en": "log10 (first / last layer)", "it": "log10 (primo / ultimo strato)"},
+        "gradients.gain_theory": {"en": "predicted gain per layer", "it": "guadagno per strato previsto"},
+        "gradients.gain_measured": {"en": "measured gain per layer", "it": "guadagno per strato misurato"},
+        "gradients.mean_sd": {"en": "mean ± sd", "it": "media ± dev. std."},
+        "gradients.loss_first": {"en": "loss, epoch 1", "it": "loss, epoca 1"},
+        "gradients.loss_last": {"en": "loss, last epoch", "it": "loss, ultima epoca"},
+        "gradients.diverged": {"en": "diverged", "it": "divergenti"},
+        "gradients.max_grad": {"en": "max grad norm (log10)", "it": "norma max del gradiente (log10)"},
+        "gradients.variant": {"en": "training", "it": "addestramento"},
+        "gradients.plain": {"en": "plain SGD", "it": "SGD semplice"},
+        "gradients.clip": {"en": "clip_grad_norm_ 5.0", "it": "clip_grad_norm_ 5,0"},
+        "gradients.bn": {"en": "BatchNorm", "it": "BatchNorm"},
+        "gradients.act_part": {"en": "× from φ'", "it": "× da φ'"},
+        "gradients.weight_part": {"en": "× from Wᵀ", "it": "× da Wᵀ"},
+        "gradients.total_part": {"en": "× per layer", "it": "× per strato"},
+        "gradients.second": {"en": "second derivative", "it": "derivata seconda"},
+        "gradients.curv_grad": {"en": "|∇θ curvature loss|", "it": "|∇θ loss di curvatura|"},
+        "gradients.max_abs_d2u": {"en": "max |u''(x)|", "it": "max |u''(x)|"},
+    }
+)

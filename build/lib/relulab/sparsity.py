@@ -1,0 +1,1308 @@
+"""Sparsity of ReLU networks: how many units are off, which ones, when, and what that buys.
+
+``acts`` below is what one activation layer outputs for a set of inputs: a
+tensor with one row per example and one column per unit (trailing dimensions,
+e.g. channels × positions, are flattened into units). A unit is *inactive for
+an input* when its output is exactly zero; *dead on a data set* when it is
+inactive for every input of that set.
+
+* Definitions: :func:`zero_fraction`, :func:`population_sparsity` (per example),
+  :func:`lifetime_sparsity` (per unit), :func:`dead_mask`, :func:`always_on_mask`,
+  :func:`layer_sparsity` (one row per activation layer of any model).
+* Initialization: :func:`init_network`, :func:`sparsity_at_init` (depth 1 to
+  10, any initialization, biases and weight shifts) and
+  :func:`gaussian_zero_fraction` (the formula for the first layer).
+* Training: :func:`train_probed` trains a :func:`relulab.training.mlp` with
+  :func:`relulab.training.train` and records sparsity per layer after every
+  epoch and, on request, how many on/off states flip at every step;
+  :class:`ActivationL1` adds an L1 penalty on activations;
+  :func:`small_data_runs` repeats configurations over seeds on a small
+  training set and :func:`compare_runs` tabulates the train/test gap.
+* Which units switch: :func:`flip_rate`, :func:`noise_flip_rate`,
+  :func:`pairwise_disagreement`, :func:`class_activation_profile`,
+  :func:`top_class_share`, :func:`count_patterns`.
+* Efficiency: :func:`union_active_fraction` and :func:`time_products` (dense
+  against compacted matrix products).
+* Not zero-centred: :func:`output_mean`, :func:`same_sign_share`,
+  :func:`grad_sign_share`, :func:`batchnorm_variant`,
+  :func:`input_condition_number`, :func:`gd_steps_to_converge`,
+  :func:`sgd_path`.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import statistics
+import time
+import warnings
+from collections import OrderedDict
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ._checks import (
+    check_finite_array,
+    check_finite_tensor,
+    check_int_in,
+    check_labels,
+    check_numbers,
+    check_scalar_in,
+    check_seeds,
+    check_tensor,
+)
+from .data import Split, digits
+from .i18n import register, t
+from .moments import relu_gaussian_moments
+from .plotting import OKABE_ITO, plot_mean_spread, series_style, subplots
+from .probes import ForwardHooks, record_activations, resolve_layers
+from .training import INITS, OPTIMIZERS, accuracy, mlp, train
+
+__all__ = [
+    "zero_fraction",
+    "population_sparsity",
+    "lifetime_sparsity",
+    "inactive_mask",
+    "dead_mask",
+    "always_on_mask",
+    "LayerSparsity",
+    "layer_sparsity",
+    "init_network",
+    "InitSparsity",
+    "sparsity_at_init",
+    "gaussian_zero_fraction",
+    "ActivationL1",
+    "ProbedRun",
+    "train_probed",
+    "small_data_runs",
+    "compare_runs",
+    "mean_sd",
+    "pm",
+    "flip_rate",
+    "noise_flip_rate",
+    "pairwise_disagreement",
+    "class_activation_profile",
+    "top_class_share",
+    "count_patterns",
+    "switching_rows",
+    "median_top_class_share",
+    "union_active_fraction",
+    "ProductTimings",
+    "time_products",
+    "ACTIVATION_FUNCTIONS",
+    "output_mean",
+    "exact_output_mean",
+    "same_sign_share",
+    "grad_sign_share",
+    "batchnorm_variant",
+    "sign_share_rows",
+    "output_moments",
+    "input_second_moment",
+    "input_condition_number",
+    "relu_condition_number",
+    "gd_steps_to_converge",
+    "SGDPath",
+    "sgd_path",
+    "plot_init_depth",
+    "plot_training",
+    "plot_class_profile",
+    "plot_gap_vs_sparsity",
+    "plot_sgd_paths",
+]
+
+
+# --------------------------------------------------------------------------- definitions
+
+
+def _as_units(acts: object, name: str = "acts") -> torch.Tensor:
+    """``acts`` as a 2-D tensor (examples × units); trailing dimensions are flattened."""
+    check_tensor(acts, name)
+    if acts.ndim < 2:
+        raise ValueError(f"{name} must have one row per example and at least one unit (2 or more dims), got shape {tuple(acts.shape)}")
+    if acts.shape[0] == 0 or acts[0].numel() == 0:
+        raise ValueError(f"{name} must hold at least one example and one unit, got shape {tuple(acts.shape)}")
+    return acts.reshape(acts.shape[0], -1)
+
+
+def inactive_mask(acts: torch.Tensor) -> torch.Tensor:
+    """Boolean tensor (examples × units): ``True`` where the unit's output is exactly zero for that input."""
+    return _as_units(acts) == 0
+
+
+def zero_fraction(acts: torch.Tensor) -> float:
+    """Share of exact zeros among all outputs (every example, every unit)."""
+    return float(inactive_mask(acts).double().mean())
+
+
+def population_sparsity(acts: torch.Tensor) -> np.ndarray:
+    """For each example, the share of units whose output is zero (how few units describe this input)."""
+    return inactive_mask(acts).double().mean(dim=1).numpy()
+
+
+def lifetime_sparsity(acts: torch.Tensor) -> np.ndarray:
+    """For each unit, the share of examples for which its output is zero (how rarely this unit fires)."""
+    return inactive_mask(acts).double().mean(dim=0).numpy()
+
+
+def dead_mask(acts: torch.Tensor) -> np.ndarray:
+    """For each unit, ``True`` if its output is zero for *every* example given (dead on this data set)."""
+    return inactive_mask(acts).all(dim=0).numpy()
+
+
+def always_on_mask(acts: torch.Tensor) -> np.ndarray:
+    """For each unit, ``True`` if its output is non-zero for every example given (it never switches off)."""
+    return (~inactive_mask(acts)).all(dim=0).numpy()
+
+
+@dataclass(frozen=True)
+class LayerSparsity:
+    """Sparsity of one activation layer over a data set."""
+
+    layer: str
+    units: int
+    zero_fraction: float
+    dead_fraction: float
+    always_on_fraction: float
+
+
+def layer_sparsity(model: nn.Module, data: object, *, layers: Sequence[str] | None = None) -> list[LayerSparsity]:
+    """One :class:`LayerSparsity` per activation layer of ``model`` over ``data`` (a tensor or batches).
+
+    The model runs in evaluation mode (see :func:`relulab.probes.record_activations`).
+    """
+    out = []
+    for name, acts in record_activations(model, data, layers=layers).items():
+        a = _as_units(acts)
+        out.append(
+            LayerSparsity(
+                name, int(a.shape[1]), zero_fraction(a), float(dead_mask(a).mean()), float(always_on_mask(a).mean())
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- initialization
+
+_BIAS_MODES = ("own", "zero", "random")
+
+
+def init_network(
+    widths: Sequence[int],
+    *,
+    init: str = "he",
+    bias: str | float = "own",
+    weight_shift: float = 0.0,
+    seed: int = 0,
+    activation: Callable[[], nn.Module] = nn.ReLU,
+    dtype: torch.dtype = torch.float64,
+) -> nn.Sequential:
+    """A freshly initialized :func:`relulab.training.mlp`, with control over biases and the weights' mean.
+
+    Parameters
+    ----------
+    init:
+        One of :data:`relulab.training.INITS`.
+    bias:
+        ``"own"``: what ``init`` does (PyTorch's random uniform biases for
+        ``"default"``, zero for the others); ``"zero"``; ``"random"``: uniform on
+        :math:`\\pm 1/\\sqrt{\\text{fan-in}}` like PyTorch's default, for every init;
+        or a number: every bias equals it (a *bias shift*).
+    weight_shift:
+        Added to every weight after initialization: a non-zero value makes
+        the weights' distribution non-centred (no longer symmetric about 0).
+    """
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    if isinstance(bias, str):
+        if bias not in _BIAS_MODES:
+            raise ValueError(f"bias must be one of {_BIAS_MODES} or a number, got {bias!r}")
+    else:
+        bias = check_scalar_in(bias, "bias", -1e3, 1e3)
+    weight_shift = check_scalar_in(weight_shift, "weight_shift", -1e3, 1e3)
+    seed = check_int_in(seed, "seed", 0, 2**32 - 1)
+    model = mlp(widths, activation, init=init, seed=seed)
+    gen = torch.Generator().manual_seed(seed + 1)
+    with torch.no_grad():
+        for layer in model.modules():
+            if not isinstance(layer, nn.Linear):
+                continue
+            if bias == "zero":
+                layer.bias.zero_()
+            elif bias == "random":
+                bound = 1.0 / math.sqrt(layer.in_features)
+                layer.bias.copy_(torch.rand(layer.bias.shape, generator=gen) * 2 * bound - bound)
+            elif not isinstance(bias, str):
+                layer.bias.fill_(bias)
+            layer.weight.add_(weight_shift)
+    return model.to(dtype)
+
+
+@dataclass(frozen=True)
+class InitSparsity:
+    """Sparsity of freshly initialized networks, one row per seed and one column per hidden layer."""
+
+    seeds: list[int]
+    zero: np.ndarray
+    dead: np.ndarray
+    always_on: np.ndarray
+
+    @property
+    def depth(self) -> int:
+        return int(self.zero.shape[1])
+
+
+def sparsity_at_init(
+    x: torch.Tensor,
+    *,
+    depth: int = 10,
+    width: int = 64,
+    init: str = "he",
+    bias: str | float = "own",
+    weight_shift: float = 0.0,
+    seeds: Sequence[int] = (0, 1, 2, 3, 4),
+) -> InitSparsity:
+    """Zero fraction, dead fraction and always-on fraction of every hidden layer at initialization.
+
+    Builds one network ``x.shape[1] -> width × depth -> 10`` per seed with
+    :func:`init_network` (float64) and runs the inputs ``x`` through it.
+    """
+    x = _as_units(x, "x").to(torch.float64)
+    depth = check_int_in(depth, "depth", 1, 100)
+    width = check_int_in(width, "width", 1, 100_000)
+    seeds = check_seeds(list(seeds))
+    zero, dead, on = [], [], []
+    for s in seeds:
+        model = init_network(
+            [x.shape[1]] + [width] * depth + [10], init=init, bias=bias, weight_shift=weight_shift, seed=s
+        )
+        acts = list(record_activations(model, x).values())
+        zero.append([zero_fraction(a) for a in acts])
+        dead.append([float(dead_mask(a).mean()) for a in acts])
+        on.append([float(always_on_mask(a).mean()) for a in acts])
+    return InitSparsity(seeds, np.array(zero), np.array(dead), np.array(on))
+
+
+def gaussian_zero_fraction(x: torch.Tensor, *, weight_std: float, bias: float = 0.0) -> float:
+    """Expected zero fraction of a first ReLU layer with weights iid N(0, weight_std²) and a constant bias.
+
+    For an input :math:`x`, the pre-activation :math:`z = w\\cdot x + b` is
+    :math:`\\mathcal N(b, \\sigma_w^2\\lVert x\\rVert^2)`, so the unit is off with
+    probability :math:`1 - \\Phi(b / (\\sigma_w \\lVert x\\rVert))`; this averages it
+    over the rows of ``x`` (inputs with ``x = 0`` give a zero output iff ``b <= 0``).
+    """
+    x = check_finite_tensor(_as_units(x, "x"), "x").to(torch.float64)
+    weight_std = check_scalar_in(weight_std, "weight_std", 0.0, 1e6, low_open=True)
+    bias = check_scalar_in(bias, "bias", -1e6, 1e6)
+    fractions = []
+    for norm in x.norm(dim=1).tolist():
+        if norm == 0.0:
+            fractions.append(0.0 if bias > 0 else 1.0)
+        else:
+            fractions.append(1.0 - relu_gaussian_moments(bias, weight_std * norm).p_active)
+    return float(np.mean(fractions))
+
+
+# --------------------------------------------------------------------------- training with probes
+
+
+class ActivationL1(ForwardHooks):
+    """Cross-entropy plus an L1 penalty on activations, for :func:`relulab.training.train`'s ``loss_fn``.
+
+    ``loss = cross_entropy + lam * sum over activation layers of mean(|a|)``
+    (the mean runs over the batch and the layer's units). Forward hooks keep
+    the outputs of the activation layers of the last forward pass; the model
+    itself is unchanged. Use it as a context manager so the hooks are removed::
+
+        with ActivationL1(model, 0.1) as loss_fn:
+            train(model, x, y, loss_fn=loss_fn)
+    """
+
+    def __init__(self, model: nn.Module, lam: float, *, layers: Sequence[str] | None = None):
+        if not isinstance(model, nn.Module):
+            raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+        self.lam = check_scalar_in(lam, "lam", 0.0, 1e6)
+        self.layers = resolve_layers(model, layers)
+        if not self.layers:
+            raise ValueError("model has no activation layer to penalize")
+        self._outputs: dict[str, torch.Tensor] = {}
+        self._handles: list = []
+
+    def __exit__(self, *exc) -> None:
+        super().__exit__(*exc)
+        self._outputs.clear()
+
+    def _hook(self, name: str):
+        def hook(_module, _inputs, output):
+            self._outputs[name] = output
+
+        return hook
+
+    def penalty(self) -> torch.Tensor:
+        """``lam`` times the summed mean absolute activation of the last forward pass."""
+        if not self._handles:
+            raise RuntimeError("use ActivationL1 inside a with-block (the hooks are not registered)")
+        if not self._outputs:
+            raise RuntimeError("no forward pass recorded yet: call the model first")
+        return self.lam * sum(a.abs().mean() for a in self._outputs.values())
+
+    def __call__(self, logits: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        loss = F.cross_entropy(logits, target)
+        return loss + self.penalty() if self.lam > 0 else loss
+
+
+@dataclass
+class ProbedRun:
+    """One training run of :func:`train_probed`.
+
+    ``zero`` and ``dead`` have one row per epoch (row 0: at initialization) and
+    one column per activation layer, measured on the probe inputs (the test
+    set) in evaluation mode. ``step_flips[k]`` is the share of (input, unit)
+    on/off states of all layers that changed during optimizer step ``k + 1``.
+    """
+
+    seed: int
+    layers: list[str]
+    zero: np.ndarray
+    dead: np.ndarray
+    step_flips: np.ndarray
+    steps_per_epoch: int
+    train_acc: float
+    test_acc: float
+    model: nn.Module = field(repr=False)
+
+    @property
+    def gap(self) -> float:
+        """Train accuracy minus test accuracy: how much the network overfits."""
+        return self.train_acc - self.test_acc
+
+    @property
+    def final_zero(self) -> float:
+        """Zero fraction after training, averaged over layers."""
+        return float(self.zero[-1].mean())
+
+
+def _activation_factory(activation: Callable[[], nn.Module], dropout: float) -> Callable[[], nn.Module]:
+    if dropout == 0.0:
+        return activation
+    return lambda: nn.Sequential(activation(), nn.Dropout(dropout))
+
+
+def train_probed(
+    split: Split,
+    *,
+    widths: Sequence[int] = (64, 64, 64, 10),
+    seed: int = 0,
+    epochs: int = 20,
+    lr: float = 1e-3,
+    optimizer: str = "adam",
+    batch_size: int = 64,
+    activation: Callable[[], nn.Module] = nn.ReLU,
+    init: str = "he",
+    bias: str | float = "own",
+    l1: float = 0.0,
+    dropout: float = 0.0,
+    flips: bool = False,
+    every_epoch: bool = True,
+    dtype: torch.dtype = torch.float64,
+) -> ProbedRun:
+    """Train an MLP on ``split`` with :func:`relulab.training.train` and watch its activations.
+
+    Parameters
+    ----------
+    widths:
+        Input size, hidden sizes, number of classes (``widths[0]`` must equal
+        the number of features of ``split``).
+    l1:
+        Weight of an L1 penalty on the activations (:class:`ActivationL1`).
+    dropout:
+        Dropout probability after every activation (0: none).
+    bias:
+        Initial biases, as in :func:`init_network` (a negative number is a bias shift).
+    flips:
+        Also record, after every step, the share of on/off states that flipped
+        on the test inputs (costs one forward pass of the test set per step).
+    every_epoch:
+        Record sparsity after every epoch (``False``: only at initialization
+        and after training, so ``zero`` and ``dead`` have two rows; faster).
+    """
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be a relulab.data.Split, got {type(split).__name__}")
+    widths = list(widths)
+    if len(widths) < 3 or widths[0] != split.n_features:
+        raise ValueError(
+            f"widths must be [n_features={split.n_features}, hidden..., n_classes] with at least one hidden layer, got {widths}"
+        )
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
+    dropout = check_scalar_in(dropout, "dropout", 0.0, 1.0, high_open=True)
+    epochs = check_int_in(epochs, "epochs", 1, 100_000)
+    batch_size = check_int_in(batch_size, "batch_size", 1, 10_000_000)
+    model = init_network(widths, init=init, bias=bias, seed=seed, activation=_activation_factory(activation, dropout), dtype=dtype)
+    x, y = split.x_train.to(dtype), split.y_train
+    probe = split.x_test.to(dtype)
+    steps_per_epoch = math.ceil(x.shape[0] / batch_size)
+
+    def states() -> dict[str, torch.Tensor]:
+        return record_activations(model, probe)
+
+    first = states()
+    layers = list(first)
+    zero = [[zero_fraction(a) for a in first.values()]]
+    dead = [[float(dead_mask(a).mean()) for a in first.values()]]
+    flip_log: list[float] = []
+    previous = [inactive_mask(a) for a in first.values()] if flips else None
+
+    def on_step(step: int, _model: nn.Module) -> None:
+        nonlocal previous
+        end_of_epoch = every_epoch and step % steps_per_epoch == 0
+        if not (flips or end_of_epoch):
+            return
+        acts = states()
+        if flips:
+            masks = [inactive_mask(a) for a in acts.values()]
+            changed = sum(int((m != p).sum()) for m, p in zip(masks, previous))
+            flip_log.append(changed / sum(m.numel() for m in masks))
+            previous = masks
+        if end_of_epoch:
+            zero.append([zero_fraction(a) for a in acts.values()])
+            dead.append([float(dead_mask(a).mean()) for a in acts.values()])
+
+    with ActivationL1(model, l1) as loss_fn:
+        hist = train(model, x, y, optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, loss_fn=loss_fn, on_step=on_step)
+    if hist.diverged:
+        raise RuntimeError(f"training diverged (seed {seed}, lr {lr}); lower the learning rate")
+    if not every_epoch:
+        last = states()
+        zero.append([zero_fraction(a) for a in last.values()])
+        dead.append([float(dead_mask(a).mean()) for a in last.values()])
+    return ProbedRun(
+        seed=seed,
+        layers=layers,
+        zero=np.array(zero),
+        dead=np.array(dead),
+        step_flips=np.array(flip_log),
+        steps_per_epoch=steps_per_epoch,
+        train_acc=accuracy(model, x, y),
+        test_acc=accuracy(model, probe, split.y_test),
+        model=model,
+    )
+
+
+def small_data_runs(
+    configs: Mapping[str, Mapping[str, object]],
+    *,
+    seeds: Sequence[int],
+    n_train: int,
+    **common: object,
+) -> dict[str, list[ProbedRun]]:
+    """Train every configuration on a small training set, once per seed.
+
+    Seed ``s`` draws both the training subset (``digits(seed=s, n_train=n_train)``)
+    and the network, so the configurations are compared *paired*: the same
+    data, initial weights and batch order for every configuration of a seed.
+    ``configs`` maps a label to keyword arguments of :func:`train_probed`
+    (they override ``common``). Sparsity is recorded at initialization and
+    after training only (``every_epoch=False``) unless ``common`` says otherwise.
+    """
+    seeds = check_seeds(list(seeds))
+    if not configs:
+        raise ValueError("configs must name at least one configuration")
+    splits = {s: digits(seed=s, n_train=n_train) for s in seeds}
+    return {
+        label: [train_probed(splits[s], seed=s, **{"every_epoch": False, **common, **dict(kw)}) for s in seeds]
+        for label, kw in configs.items()
+    }
+
+
+def mean_sd(values: Sequence[float]) -> tuple[float, float]:
+    """Mean and sample standard deviation (0 for a single value).
+
+    A ``nan`` or infinite value (e.g. a diverged run) gives a ``nan`` spread and
+    the mean numpy computes (``nan`` or ``±inf``), so a table still prints.
+    """
+    vals = check_numbers(values, "values")
+    if not all(math.isfinite(v) for v in vals):
+        with np.errstate(invalid="ignore"):
+            return float(np.mean(vals)), math.nan
+    return statistics.fmean(vals), (statistics.stdev(vals) if len(vals) > 1 else 0.0)
+
+
+def pm(values: Sequence[float], digits: int = 2) -> str:
+    """``"mean ± sd"`` of ``values`` with ``digits`` decimals (``-0.00`` printed as ``0.00``)."""
+    m, s = mean_sd(values)
+    digits = check_int_in(digits, "digits", 0, 15)
+    text = f"{m:.{digits}f} ± {s:.{digits}f}"
+    return text.replace("-0." + "0" * digits + " ", "0." + "0" * digits + " ")
+
+
+def compare_runs(runs: Mapping[str, Sequence[ProbedRun]], *, baseline: str, digits: int = 3) -> list[list[str]]:
+    """Table rows: label, zero fraction, train acc., test acc., gap, paired change of the gap against ``baseline``.
+
+    Every cell is ``mean ± sd`` over seeds; the last column is the mean and sd of
+    ``gap(config, seed) - gap(baseline, seed)`` over the seeds both share.
+    """
+    if baseline not in runs:
+        raise ValueError(f"baseline {baseline!r} is not one of {list(runs)}")
+    base = {r.seed: r.gap for r in runs[baseline]}
+    rows = []
+    for label, rs in runs.items():
+        diffs = [r.gap - base[r.seed] for r in rs if r.seed in base]
+        rows.append(
+            [
+                label,
+                pm([r.final_zero for r in rs], 2),
+                pm([r.train_acc for r in rs], digits),
+                pm([r.test_acc for r in rs], digits),
+                pm([r.gap for r in rs], digits),
+                pm(diffs, digits) if diffs else "",
+            ]
+        )
+    return rows
+
+
+# --------------------------------------------------------------------------- which units switch
+
+
+def flip_rate(before: torch.Tensor, after: torch.Tensor) -> float:
+    """Share of (example, unit) entries whose on/off state differs between two activation tensors."""
+    a, b = inactive_mask(before), inactive_mask(after)
+    if a.shape != b.shape:
+        raise ValueError(f"before and after must have the same shape, got {tuple(before.shape)} and {tuple(after.shape)}")
+    return float((a != b).double().mean())
+
+
+def noise_flip_rate(model: nn.Module, x: torch.Tensor, *, sigma: float, seed: int = 0) -> float:
+    """Share of on/off states (all activation layers) that flip when N(0, sigma²) noise is added to ``x``."""
+    check_tensor(x, "x")
+    sigma = check_scalar_in(sigma, "sigma", 0.0, 1e6)
+    gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
+    noisy = x + sigma * torch.randn(x.shape, generator=gen, dtype=x.dtype)
+    clean, pert = record_activations(model, x), record_activations(model, noisy)
+    changed = sum(int((inactive_mask(clean[n]) != inactive_mask(pert[n])).sum()) for n in clean)
+    return changed / sum(inactive_mask(a).numel() for a in clean.values())
+
+
+def pairwise_disagreement(acts: torch.Tensor, labels: torch.Tensor | None = None) -> dict[str, float]:
+    """Mean share of units whose on/off state differs between two distinct examples.
+
+    Exact (every pair, no sampling): with :math:`c_k` of the :math:`n` examples
+    switching unit :math:`k` on, the mean over ordered pairs and units is
+    :math:`\\sum_k 2 c_k (n - c_k) / (n (n-1) u)`. With ``labels`` it is also
+    split into pairs of the same class and pairs of different classes.
+    Returns a dict with key ``"all"`` (and ``"same_class"``, ``"other_class"``).
+    """
+    on = (~inactive_mask(acts)).double()
+    n, u = on.shape
+    if n < 2:
+        raise ValueError("pairwise_disagreement needs at least two examples")
+    c = on.sum(dim=0)
+    total = float((2 * c * (n - c)).sum())
+    out = {"all": total / (n * (n - 1) * u)}
+    if labels is not None:
+        check_tensor(labels, "labels")
+        if labels.shape != (n,):
+            raise ValueError(f"labels must have shape ({n},), got {tuple(labels.shape)}")
+        same, same_pairs = 0.0, 0
+        for cls in torch.unique(labels):
+            sel = on[labels == cls]
+            m = sel.shape[0]
+            cc = sel.sum(dim=0)
+            same += float((2 * cc * (m - cc)).sum())
+            same_pairs += m * (m - 1)
+        other_pairs = n * (n - 1) - same_pairs
+        out["same_class"] = same / (same_pairs * u) if same_pairs else float("nan")
+        out["other_class"] = (total - same) / (other_pairs * u) if other_pairs else float("nan")
+    return out
+
+
+#: The most cells (classes × units) :func:`class_activation_profile` builds (8 MB of float64).
+_MAX_PROFILE_CELLS = 1_000_000
+
+
+def class_activation_profile(acts: torch.Tensor, labels: torch.Tensor, n_classes: int | None = None) -> np.ndarray:
+    """Array (classes × units): for each class, the share of its examples for which each unit is on."""
+    on = (~inactive_mask(acts)).double()
+    check_labels(labels, "labels", on.shape[0])
+    if on.shape[0] == 0:
+        raise ValueError("acts must hold at least one example (row)")
+    top = int(labels.max()) + 1
+    k = top if n_classes is None else check_int_in(n_classes, "n_classes", top)
+    if k * max(on.shape[1], 1) > _MAX_PROFILE_CELLS:
+        raise ValueError(
+            f"labels go up to {top - 1}, which would make a {k} × {on.shape[1]} profile; "
+            f"class indices must be 0..n_classes-1 with at most {_MAX_PROFILE_CELLS:,} cells in all"
+        )
+    profile = np.full((k, on.shape[1]), np.nan)
+    for cls in range(k):
+        sel = on[labels == cls]
+        if sel.shape[0]:
+            profile[cls] = sel.mean(dim=0).numpy()
+    return profile
+
+
+def top_class_share(profile: np.ndarray) -> np.ndarray:
+    """For each unit that fires at all, the share of its firing that comes from its favourite class.
+
+    ``profile`` is the output of :func:`class_activation_profile`. A unit that
+    fires for one class only scores 1; one that fires equally for all
+    :math:`k` classes scores :math:`1/k`. Units that never fire are left out.
+    """
+    p = np.asarray(profile, dtype=float)
+    if p.ndim != 2 or p.shape[0] < 2:
+        raise ValueError(f"profile must be a (classes × units) array with at least two classes, got shape {p.shape}")
+    p = np.nan_to_num(p, nan=0.0)
+    totals = p.sum(axis=0)
+    live = totals > 0
+    return p[:, live].max(axis=0) / totals[live]
+
+
+def count_patterns(acts: torch.Tensor | Mapping[str, torch.Tensor] | Sequence[torch.Tensor]) -> int:
+    """Number of distinct on/off patterns among the examples.
+
+    Given one layer, patterns of that layer; given several (a dict from
+    :func:`relulab.probes.record_activations`, or a list), the pattern of the whole
+    network: inputs with the same pattern lie in the same *linear region*, where
+    the network computes one affine map.
+    """
+    if isinstance(acts, torch.Tensor):
+        parts = [acts]
+    elif isinstance(acts, Mapping):
+        parts = list(acts.values())
+    else:
+        parts = list(acts)
+    if not parts:
+        raise ValueError("acts holds no layer")
+    masks = [(~inactive_mask(a)).numpy() for a in parts]
+    n = masks[0].shape[0]
+    if any(m.shape[0] != n for m in masks):
+        raise ValueError("every layer must have the same number of examples")
+    packed = np.packbits(np.concatenate(masks, axis=1), axis=1)
+    return int(np.unique(packed, axis=0).shape[0])
+
+
+def switching_rows(
+    runs: Sequence[ProbedRun], x: torch.Tensor, y: torch.Tensor, *, sigmas: Sequence[float] = (0.1, 0.5)
+) -> list[list[str]]:
+    """Table rows "what changes -> share of on/off states that flip", ``mean ± sd`` over ``runs``.
+
+    Rows: one optimizer step in the first epoch and in the last epoch (from
+    ``step_flips``, which :func:`train_probed` records with ``flips=True``); adding
+    Gaussian noise of each ``sigma`` to the inputs ``x`` (trained models); going
+    from one input to another of the same class, and of another class
+    (:func:`pairwise_disagreement`, averaged over layers).
+    """
+    if not runs or any(r.step_flips.size == 0 for r in runs):
+        raise ValueError("runs must be a non-empty list of train_probed(..., flips=True) results")
+    per_epoch = [r.steps_per_epoch for r in runs]
+    acts = [record_activations(r.model, x) for r in runs]
+    pairs = [[pairwise_disagreement(a, y) for a in layer_acts.values()] for layer_acts in acts]
+    rows = [
+        [t("sparsity.flip_step_first"), pm([r.step_flips[:k].mean() for r, k in zip(runs, per_epoch)], 4)],
+        [t("sparsity.flip_step_last"), pm([r.step_flips[-k:].mean() for r, k in zip(runs, per_epoch)], 4)],
+    ]
+    for sigma in sigmas:
+        rows.append([t("sparsity.flip_noise", s=sigma), pm([noise_flip_rate(r.model, x, sigma=sigma) for r in runs], 4)])
+    for key, label in (("same_class", "sparsity.flip_same"), ("other_class", "sparsity.flip_other")):
+        rows.append([t(label), pm([np.mean([p[key] for p in ps]) for ps in pairs], 4)])
+    return rows
+
+
+def median_top_class_share(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Median of :func:`top_class_share` over the units (that fire) of every activation layer of ``model``."""
+    shares = [top_class_share(class_activation_profile(a, y)) for a in record_activations(model, x).values()]
+    flat = np.concatenate(shares)
+    if flat.size == 0:
+        raise ValueError("no unit of the model fires on x")
+    return float(np.median(flat))
+
+
+# --------------------------------------------------------------------------- efficiency
+
+
+def union_active_fraction(acts: torch.Tensor, batch_size: int) -> float:
+    """Share of units that are on for *at least one* example of a batch, averaged over consecutive batches.
+
+    A dense batched product can skip a unit's weights only if the unit is off
+    for every example of the batch; this is the share it cannot skip. The last
+    incomplete batch is dropped.
+    """
+    on = ~inactive_mask(acts)
+    batch_size = check_int_in(batch_size, "batch_size", 1, on.shape[0])
+    n = (on.shape[0] // batch_size) * batch_size
+    batches = on[:n].reshape(-1, batch_size, on.shape[1])
+    return float(batches.any(dim=1).double().mean())
+
+
+@dataclass(frozen=True)
+class ProductTimings:
+    """Best (smallest) seconds of one product ``h @ W`` computed several ways (see :func:`time_products`)."""
+
+    seconds: dict[str, float]
+    active_fraction: float
+    max_abs_diff: float
+
+
+def time_products(
+    n_in: int = 1024,
+    n_out: int = 1024,
+    *,
+    batch: int = 1,
+    zero_fraction: float = 0.5,
+    repeats: int = 50,
+    seed: int = 0,
+) -> ProductTimings:
+    """Time ``h @ W`` (``h``: batch × n_in with about ``zero_fraction`` zeros; ``W``: n_in × n_out).
+
+    Ways (float32, one thread as set by :func:`relulab.seed_everything`):
+
+    * ``"dense"``: the plain product, zeros included;
+    * ``"compacted"``: find the units that are on for at least one row of
+      ``h``, gather those columns of ``h`` and rows of ``W``, multiply the
+      smaller matrices (all the work a real skip needs);
+    * ``"pregathered"``: only the product of the already gathered smaller
+      matrices (a lower bound that no real input achieves: the active units
+      change from input to input);
+    * ``"sparse_csr"``: ``h`` stored as a ``torch.sparse_csr_tensor``.
+
+    Returns the fastest of ``repeats`` runs of each way (the run least
+    disturbed by other processes); the results of every way are checked to
+    agree (``max_abs_diff``). Timings vary from run to run and machine to
+    machine: never compare them across machines.
+    """
+    n_in = check_int_in(n_in, "n_in", 1, 1 << 16)
+    n_out = check_int_in(n_out, "n_out", 1, 1 << 16)
+    batch = check_int_in(batch, "batch", 1, 1 << 16)
+    zero_fraction = check_scalar_in(zero_fraction, "zero_fraction", 0.0, 1.0)
+    repeats = check_int_in(repeats, "repeats", 1, 100_000)
+    gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
+    # |N(0,1)| values, each set to zero with probability zero_fraction (independently)
+    h = torch.randn(batch, n_in, generator=gen).abs() * (torch.rand(batch, n_in, generator=gen) >= zero_fraction)
+    w = torch.randn(n_in, n_out, generator=gen) / math.sqrt(n_in)
+
+    def compacted() -> torch.Tensor:
+        idx = torch.nonzero(h.any(dim=0)).squeeze(1)
+        return h.index_select(1, idx) @ w.index_select(0, idx)
+
+    idx = torch.nonzero(h.any(dim=0)).squeeze(1)
+    h_small, w_small = h.index_select(1, idx).contiguous(), w.index_select(0, idx).contiguous()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "sparse CSR support is in beta"
+        h_csr = h.to_sparse_csr()
+    ways: dict[str, Callable[[], torch.Tensor]] = {
+        "dense": lambda: h @ w,
+        "compacted": compacted,
+        "pregathered": lambda: h_small @ w_small,
+        "sparse_csr": lambda: h_csr @ w,
+    }
+    reference = h @ w
+    diff = max(float((f() - reference).abs().max()) for f in ways.values())
+    seconds = {}
+    for name, f in ways.items():
+        for _ in range(3):
+            f()  # warm-up
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            f()
+            times.append(time.perf_counter() - t0)
+        seconds[name] = min(times)
+    return ProductTimings(seconds, float(idx.numel()) / n_in, diff)
+
+
+# --------------------------------------------------------------------------- not zero-centred
+
+#: Activations compared in the zero-centring experiments (torch functions of a tensor).
+ACTIVATION_FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
+    "ReLU": torch.relu,
+    "ELU": F.elu,
+    "tanh": torch.tanh,
+}
+
+
+def _check_activation_name(name: str) -> str:
+    allowed = list(ACTIVATION_FUNCTIONS) + ["ReLU + BatchNorm"]
+    if name not in allowed:
+        raise ValueError(f"activation must be one of {allowed}, got {name!r}")
+    return name
+
+
+def output_mean(name: str, *, n: int = 200_000, seed: int = 0) -> tuple[float, float]:
+    """Monte Carlo mean of ``f(Z)``, ``Z ~ N(0, 1)``, and its standard error, for an activation of :data:`ACTIVATION_FUNCTIONS`."""
+    if name not in ACTIVATION_FUNCTIONS:
+        raise ValueError(f"name must be one of {list(ACTIVATION_FUNCTIONS)}, got {name!r}")
+    n = check_int_in(n, "n", 2, 50_000_000)
+    gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
+    v = ACTIVATION_FUNCTIONS[name](torch.randn(n, generator=gen, dtype=torch.float64))
+    return float(v.mean()), float(v.std() / math.sqrt(n))
+
+
+def exact_output_mean(name: str) -> float:
+    """:math:`E[f(Z)]`, :math:`Z \\sim \\mathcal N(0, 1)`, in closed form.
+
+    ReLU: :math:`\\varphi(0) = 1/\\sqrt{2\\pi}`; ELU (:math:`\\alpha = 1`):
+    :math:`E[Z; Z>0] + E[e^Z - 1; Z<0] = \\varphi(0) + e^{1/2}\\Phi(-1) - 1/2`; tanh: 0 (odd function).
+    """
+    if name not in ACTIVATION_FUNCTIONS:
+        raise ValueError(f"name must be one of {list(ACTIVATION_FUNCTIONS)}, got {name!r}")
+    phi0 = 1.0 / math.sqrt(2.0 * math.pi)
+    if name == "ReLU":
+        return phi0
+    if name == "ELU":
+        return phi0 + math.exp(0.5) * 0.5 * math.erfc(1.0 / math.sqrt(2.0)) - 0.5
+    return 0.0
+
+
+def same_sign_share(grad: torch.Tensor) -> float:
+    """Share of rows of a weight gradient whose non-zero entries all have the same sign.
+
+    Row :math:`j` holds the gradients of the weights *into* unit :math:`j`.
+    Rows with fewer than two non-zero entries say nothing and are left out
+    (``nan`` if no row is left).
+    """
+    g = _as_units(grad, "grad")
+    nonzero = (g != 0).sum(dim=1)
+    pos, neg = (g > 0).sum(dim=1), (g < 0).sum(dim=1)
+    informative = nonzero >= 2
+    if not bool(informative.any()):
+        return float("nan")
+    same = ((pos == 0) | (neg == 0)) & informative
+    return float(same.sum()) / float(informative.sum())
+
+
+def grad_sign_share(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    layer: str,
+    batch_sizes: Sequence[int] = (1, 8, 64),
+    n_batches: int = 20,
+    seed: int = 0,
+) -> dict[int, float]:
+    """:func:`same_sign_share` of the cross-entropy gradient of ``layer.weight``, averaged over random batches.
+
+    For each batch size, ``n_batches`` batches are drawn (seeded) from ``(x, y)``;
+    the model is left in evaluation mode for the gradients only and restored.
+    """
+    modules = dict(model.named_modules())
+    if layer not in modules or not isinstance(getattr(modules[layer], "weight", None), torch.Tensor):
+        raise ValueError(f"layer must name a module with a weight, one of {[n for n, m in modules.items() if isinstance(getattr(m, 'weight', None), torch.Tensor)]}")
+    weight = modules[layer].weight
+    n_batches = check_int_in(n_batches, "n_batches", 1, 10_000)
+    gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
+    was = model.training
+    model.eval()
+    out = {}
+    try:
+        for b in batch_sizes:
+            b = check_int_in(b, "batch size", 1, x.shape[0])
+            shares = []
+            for _ in range(n_batches):
+                idx = torch.randperm(x.shape[0], generator=gen)[:b]
+                (g,) = torch.autograd.grad(F.cross_entropy(model(x[idx]), y[idx]), weight)
+                shares.append(same_sign_share(g))
+            out[b] = float(np.nanmean(shares))
+    finally:
+        model.train(was)
+    return out
+
+
+def batchnorm_variant(model: nn.Sequential, *, where: str, calibrate: torch.Tensor | None = None) -> nn.Sequential:
+    """A copy of a :func:`relulab.training.mlp` with ``BatchNorm1d`` added to every hidden layer.
+
+    ``where="before"``: ``Linear -> BatchNorm -> activation`` (the usual place; the
+    activation's outputs stay non-negative); ``where="after"``:
+    ``Linear -> activation -> BatchNorm`` (the next layer's inputs are centred).
+    Linear weights are copied. With ``calibrate`` (inputs), the running mean
+    and variance of every BatchNorm are set to their averages over those
+    inputs, so that in evaluation mode (even one example at a time) each
+    BatchNorm normalizes with the statistics of the data. The copy is
+    returned in evaluation mode.
+    """
+    import copy
+
+    if where not in ("before", "after"):
+        raise ValueError(f"where must be 'before' or 'after', got {where!r}")
+    if not isinstance(model, nn.Sequential):
+        raise TypeError(f"model must be an nn.Sequential built by relulab.training.mlp, got {type(model).__name__}")
+    layers: list[tuple[str, nn.Module]] = []
+    width = None
+    dtype = next(model.parameters()).dtype
+    for name, module in model.named_children():
+        module = copy.deepcopy(module)
+        if isinstance(module, nn.Linear):
+            width = module.out_features
+        if name.startswith("act"):
+            bn = (f"bn{name[3:]}", nn.BatchNorm1d(width).to(dtype))
+            layers += [bn, (name, module)] if where == "before" else [(name, module), bn]
+        else:
+            layers.append((name, module))
+    if not any(n.startswith("bn") for n, _ in layers):
+        raise ValueError("model has no activation layer named act1, act2, ... (build it with relulab.training.mlp)")
+    out = nn.Sequential(OrderedDict(layers))
+    if calibrate is not None:
+        check_tensor(calibrate, "calibrate")
+        bns = [m for m in out.modules() if isinstance(m, nn.BatchNorm1d)]
+        for bn in bns:
+            bn.reset_running_stats()
+            bn.momentum = None  # cumulative average over the calibration pass
+        out.train()
+        with torch.no_grad():
+            out(calibrate.to(dtype))
+        for bn in bns:
+            bn.momentum = 0.1
+    return out.eval()
+
+
+def sign_share_rows(
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    calibrate: torch.Tensor,
+    seeds: Sequence[int] = (0, 1, 2),
+    batch_sizes: Sequence[int] = (1, 8, 64),
+    n_batches: int = 10,
+) -> list[list[str]]:
+    """Table rows: for five networks ``64 -> 64 -> 64 -> 10`` (ReLU, ELU, tanh, BatchNorm before
+    ReLU, BatchNorm after ReLU), :func:`grad_sign_share` of ``fc2`` for each batch size,
+    ``mean ± sd`` over one freshly initialized network per seed (He, zero biases).
+    ``calibrate``: inputs that set the BatchNorm statistics (:func:`batchnorm_variant`).
+    """
+    seeds = check_seeds(list(seeds))
+    kinds = ["ReLU", "ELU", "tanh", "BatchNorm → ReLU", "ReLU → BatchNorm"]
+    shares: dict[str, list[dict[int, float]]] = {k: [] for k in kinds}
+    widths = [x.shape[1], 64, 64, 10]
+    for s in seeds:
+        nets = {
+            "ReLU": init_network(widths, bias="zero", seed=s),
+            "ELU": init_network(widths, bias="zero", seed=s, activation=nn.ELU),
+            "tanh": init_network(widths, bias="zero", seed=s, activation=nn.Tanh),
+        }
+        nets["BatchNorm → ReLU"] = batchnorm_variant(nets["ReLU"], where="before", calibrate=calibrate)
+        nets["ReLU → BatchNorm"] = batchnorm_variant(nets["ReLU"], where="after", calibrate=calibrate)
+        for k in kinds:
+            shares[k].append(grad_sign_share(nets[k], x, y, layer="fc2", batch_sizes=batch_sizes, n_batches=n_batches, seed=s))
+    return [[k, *(pm([d[b] for d in shares[k]], 2) for b in batch_sizes)] for k in kinds]
+
+
+def _inputs(name: str, z: torch.Tensor) -> torch.Tensor:
+    """Inputs of the next layer: ``f(z)``; for ``"ReLU + BatchNorm"`` ReLU standardized with its exact mean and sd."""
+    if name == "ReLU + BatchNorm":
+        m = relu_gaussian_moments(0.0, 1.0)
+        return (torch.relu(z) - m.mean) / math.sqrt(m.second_moment - m.mean**2)
+    return ACTIVATION_FUNCTIONS[name](z)
+
+
+@functools.lru_cache(maxsize=64)
+def output_moments(name: str, *, n: int = 200_000, seed: int = 0) -> tuple[float, float]:
+    """Mean and variance of :math:`f(Z)`, :math:`Z \\sim \\mathcal N(0, 1)`: exact for ``"ReLU"`` and
+    ``"ReLU + BatchNorm"`` (0 and 1), Monte Carlo with ``n`` samples for the others."""
+    _check_activation_name(name)
+    if name == "ReLU + BatchNorm":
+        return 0.0, 1.0
+    if name == "ReLU":
+        m = relu_gaussian_moments(0.0, 1.0)
+        return m.mean, m.second_moment - m.mean**2
+    n = check_int_in(n, "n", 2, 50_000_000)
+    gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
+    v = _inputs(name, torch.randn(n, generator=gen, dtype=torch.float64))
+    return float(v.mean()), float(v.var())
+
+
+def input_second_moment(name: str, n_inputs: int) -> np.ndarray:
+    """:math:`E[h h^T]` for inputs :math:`h_i = f(z_i)` with independent :math:`z_i \\sim \\mathcal N(0, 1)`.
+
+    Independence gives :math:`E[hh^T] = \\sigma^2 I + \\mu^2 \\mathbf 1 \\mathbf 1^T` with
+    :math:`\\mu, \\sigma^2` the mean and variance of :math:`f(Z)` (:func:`output_moments`).
+    This is the Hessian of the squared loss of one linear unit fed by :math:`h`.
+    """
+    n_inputs = check_int_in(n_inputs, "n_inputs", 1, 10_000)
+    mu, var = output_moments(name)
+    return var * np.eye(n_inputs) + mu * mu * np.ones((n_inputs, n_inputs))
+
+
+def input_condition_number(name: str, n_inputs: int) -> float:
+    """Condition number of :func:`input_second_moment`: :math:`1 + n\\mu^2/\\sigma^2` (eigenvalues
+    :math:`\\sigma^2 + n\\mu^2` along :math:`\\mathbf 1`, :math:`\\sigma^2` across it)."""
+    n_inputs = check_int_in(n_inputs, "n_inputs", 1, 10_000)
+    mu, var = output_moments(name)
+    return 1.0 + n_inputs * mu * mu / var
+
+
+def relu_condition_number(n_inputs: int) -> float:
+    """Exact :func:`input_condition_number` for ReLU: :math:`\\mu = 1/\\sqrt{2\\pi}`,
+    :math:`\\sigma^2 = 1/2 - 1/(2\\pi)`, so :math:`1 + n/(\\pi - 1) \\approx 1 + 0.467\\,n`."""
+    n_inputs = check_int_in(n_inputs, "n_inputs", 1)
+    return 1.0 + n_inputs / (math.pi - 1.0)
+
+
+def gd_steps_to_converge(second_moment: np.ndarray, *, tol: float = 1e-2, max_steps: int = 100_000) -> int:
+    """Gradient-descent steps on :math:`\\tfrac12 (w - w^*)^T C (w - w^*)` until the loss falls below ``tol`` times its start.
+
+    Starts at :math:`w - w^* = -\\mathbf 1 / \\sqrt n` rotated to weight every
+    eigen-direction equally, with the best constant step :math:`2/(\\lambda_{\\max}+\\lambda_{\\min})`.
+    """
+    c = check_finite_array(second_moment, "second_moment").astype(float)
+    if c.ndim != 2 or c.shape[0] != c.shape[1] or c.shape[0] == 0:
+        raise ValueError(f"second_moment must be a non-empty square matrix, got shape {c.shape}")
+    if not np.allclose(c, c.T, rtol=1e-10, atol=1e-12 * float(np.abs(c).max())):
+        raise ValueError("second_moment must be symmetric")
+    tol = check_scalar_in(tol, "tol", 0.0, 1.0, low_open=True, high_open=True)
+    max_steps = check_int_in(max_steps, "max_steps", 1)
+    ev, vecs = np.linalg.eigh(c)
+    if ev[0] <= 0:
+        raise ValueError("second_moment must be positive definite")
+    lr = 2.0 / (ev[-1] + ev[0])
+    e = vecs @ np.full(c.shape[0], 1.0 / math.sqrt(c.shape[0]))
+    start = 0.5 * e @ c @ e
+    for step in range(1, max_steps + 1):
+        e = e - lr * (c @ e)
+        if 0.5 * e @ c @ e <= tol * start:
+            return step
+    return max_steps
+
+
+@dataclass(frozen=True)
+class SGDPath:
+    """Weights of one linear unit after every SGD step (row 0: the start) and their distance to the target."""
+
+    activation: str
+    weights: np.ndarray
+    distance: np.ndarray
+    target: np.ndarray
+
+
+def sgd_path(
+    activation: str,
+    *,
+    target: Sequence[float] = (1.0, -1.0),
+    steps: int = 60,
+    lr: float = 0.1,
+    seed: int = 0,
+) -> SGDPath:
+    """Online SGD (one example per step) for a linear unit :math:`y = w\\cdot h` fed by :math:`h = f(z)`.
+
+    Each step draws :math:`z \\sim \\mathcal N(0, I)`, sets :math:`y = w^*\\cdot h` and
+    moves :math:`w \\leftarrow w - \\text{lr}\\,(w\\cdot h - y)\\,h`. With ReLU inputs
+    (:math:`h \\ge 0`) every step changes all weights in the same direction.
+    ``activation``: a key of :data:`ACTIVATION_FUNCTIONS` or ``"ReLU + BatchNorm"``
+    (ReLU outputs standardized, as BatchNorm after the ReLU does).
+    """
+    _check_activation_name(activation)
+    w_star = torch.tensor([float(v) for v in target], dtype=torch.float64)
+    if w_star.numel() < 1:
+        raise ValueError("target must hold at least one weight")
+    steps = check_int_in(steps, "steps", 1, 1_000_000)
+    lr = check_scalar_in(lr, "lr", 0.0, 10.0, low_open=True)
+    gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
+    h_all = _inputs(activation, torch.randn(steps, w_star.numel(), generator=gen, dtype=torch.float64))
+    w = torch.zeros_like(w_star)
+    path = [w.clone()]
+    for h in h_all:
+        w = w - lr * (w @ h - w_star @ h) * h
+        path.append(w.clone())
+    weights = torch.stack(path).numpy()
+    return SGDPath(activation, weights, np.linalg.norm(weights - w_star.numpy(), axis=1), w_star.numpy())
+
+
+# --------------------------------------------------------------------------- plots
+
+register(
+    {
+        # definitions
+        "sparsity.layer": {"en": "layer", "it": "strato"},
+        "sparsity.units": {"en": "units", "it": "unità"},
+        "sparsity.unit": {"en": "unit", "it": "unità"},
+        "sparsity.input_i": {"en": "input", "it": "ingresso"},
+        "sparsity.zero_fraction": {"en": "share of zeros", "it": "quota di zeri"},
+        "sparsity.population": {"en": "population sparsity (zeros among units)", "it": "sparsità di popolazione (zeri fra le unità)"},
+        "sparsity.lifetime": {"en": "lifetime sparsity (zeros among inputs)", "it": "sparsità nel tempo (zeri fra gli ingressi)"},
+        "sparsity.dead": {"en": "dead", "it": "morta"},
+        "sparsity.always": {"en": "always on", "it": "sempre accesa"},
+        "sparsity.yes": {"en": "yes", "it": "sì"},
+        "sparsity.no": {"en": "no", "it": "no"},
+        "sparsity.dead_fraction": {"en": "share of units dead on the data", "it": "quota di unità morte sui dati"},
+        "sparsity.always_on": {"en": "share always on", "it": "quota sempre accese"},
+        "sparsity.shapes": {"en": "recorded outputs (inputs × units):", "it": "uscite registrate (ingressi × unità):"},
+        # initialization
+        "sparsity.hidden_layer": {"en": "hidden layer", "it": "strato nascosto"},
+        "sparsity.init": {"en": "initialization", "it": "inizializzazione"},
+        "sparsity.bias": {"en": "biases", "it": "bias"},
+        "sparsity.bias_zero": {"en": "zero", "it": "nulli"},
+        "sparsity.bias_random": {"en": "random ±1/√fan-in", "it": "casuali ±1/√fan-in"},
+        "sparsity.zeros_layer": {"en": "zeros, layer {k}", "it": "zeri, strato {k}"},
+        "sparsity.dead_layer": {"en": "dead, layer {k}", "it": "morte, strato {k}"},
+        "sparsity.same_patterns": {
+            "en": "same on/off pattern in all 10 layers for N(0,1), Xavier and He weights:",
+            "it": "stesso schema acceso/spento in tutti i 10 strati con pesi N(0,1), Xavier e He:",
+        },
+        "sparsity.case": {"en": "case", "it": "caso"},
+        "sparsity.formula_layer1": {"en": "formula, layer 1", "it": "formula, strato 1"},
+        "sparsity.case_bias": {"en": "every bias = {b}", "it": "ogni bias = {b}"},
+        "sparsity.case_raw": {"en": "symmetric weights, raw pixels ≥ 0", "it": "pesi simmetrici, pixel grezzi ≥ 0"},
+        "sparsity.case_shift": {"en": "weights shifted by +0.05, {inputs}", "it": "pesi spostati di +0,05, {inputs}"},
+        "sparsity.inputs_std": {"en": "standardized pixels", "it": "pixel standardizzati"},
+        "sparsity.inputs_raw": {"en": "raw pixels ≥ 0", "it": "pixel grezzi ≥ 0"},
+        "sparsity.label_default": {"en": "PyTorch default (random biases)", "it": "default di PyTorch (bias casuali)"},
+        "sparsity.label_xavier": {"en": "Xavier, random biases", "it": "Xavier, bias casuali"},
+        "sparsity.label_he": {"en": "He, zero biases", "it": "He, bias nulli"},
+        # training
+        "sparsity.epoch": {"en": "epoch", "it": "epoca"},
+        "sparsity.step": {"en": "optimizer step", "it": "passo dell'ottimizzatore"},
+        "sparsity.flips": {"en": "share of on/off states flipped", "it": "quota di stati acceso/spento cambiati"},
+        "sparsity.zeros_at_init": {"en": "zeros at init.", "it": "zeri all'inizio"},
+        "sparsity.zeros_trained": {"en": "zeros after training", "it": "zeri dopo l'addestramento"},
+        "sparsity.dead_trained": {"en": "dead after training", "it": "morte dopo l'addestramento"},
+        "sparsity.test_acc_runs": {"en": "test accuracy (3 seeds):", "it": "accuratezza di test (3 seed):"},
+        # switching
+        "sparsity.what_flips": {"en": "what changes", "it": "che cosa cambia"},
+        "sparsity.share_flipped": {"en": "share of states flipped", "it": "quota di stati cambiati"},
+        "sparsity.flip_step_first": {"en": "one optimizer step (first epoch)", "it": "un passo dell'ottimizzatore (prima epoca)"},
+        "sparsity.flip_step_last": {"en": "one optimizer step (last epoch)", "it": "un passo dell'ottimizzatore (ultima epoca)"},
+        "sparsity.flip_noise": {"en": "noise σ = {s} added to the input", "it": "rumore σ = {s} aggiunto all'ingresso"},
+        "sparsity.flip_same": {"en": "another image of the same class", "it": "un'altra immagine della stessa classe"},
+        "sparsity.flip_other": {"en": "an image of another class", "it": "un'immagine di un'altra classe"},
+        "sparsity.class": {"en": "class (digit)", "it": "classe (cifra)"},
+        "sparsity.unit_sorted": {"en": "unit (sorted by favourite class)", "it": "unità (ordinate per classe preferita)"},
+        "sparsity.p_on": {"en": "share on", "it": "quota accese"},
+        "sparsity.width": {"en": "width", "it": "ampiezza"},
+        "sparsity.patterns_l1": {"en": "patterns, layer 1", "it": "pattern, strato 1"},
+        "sparsity.patterns_all": {"en": "patterns, whole network", "it": "pattern, rete intera"},
+        "sparsity.trained": {"en": "trained", "it": "addestrata"},
+        # overfitting
+        "sparsity.config": {"en": "configuration", "it": "configurazione"},
+        "sparsity.train_acc": {"en": "train acc.", "it": "acc. training"},
+        "sparsity.test_acc": {"en": "test acc.", "it": "acc. test"},
+        "sparsity.gap": {"en": "gap (train - test)", "it": "divario (training - test)"},
+        "sparsity.dgap": {"en": "gap change vs ReLU (paired)", "it": "variazione del divario vs ReLU (appaiata)"},
+        "sparsity.n_train": {"en": "training images", "it": "immagini di training"},
+        "sparsity.test_acc_of": {"en": "test acc., {a}", "it": "acc. test, {a}"},
+        "sparsity.gap_of": {"en": "gap, {a}", "it": "divario, {a}"},
+        # efficiency and interpretability
+        "sparsity.batch": {"en": "batch size", "it": "dimensione del batch"},
+        "sparsity.union": {"en": "units on for at least one image", "it": "unità accese per almeno un'immagine"},
+        "sparsity.indep": {"en": "independent units: 1 - 2^-B", "it": "unità indipendenti: 1 - 2^-B"},
+        "sparsity.way": {"en": "way", "it": "modo"},
+        "sparsity.way.dense": {"en": "dense product", "it": "prodotto denso"},
+        "sparsity.way.compacted": {"en": "compact, then multiply", "it": "compatta, poi moltiplica"},
+        "sparsity.way.pregathered": {"en": "already compact (unrealistic)", "it": "già compatto (irrealistico)"},
+        "sparsity.way.sparse_csr": {"en": "sparse CSR format", "it": "formato sparso CSR"},
+        "sparsity.microseconds": {"en": "best of 20 runs (µs)", "it": "migliore di 20 prove (µs)"},
+        "sparsity.relative": {"en": "relative to dense", "it": "rispetto al denso"},
+        "sparsity.top_share": {"en": "median share of firing from the favourite class", "it": "quota mediana di attivazioni dalla classe preferita"},
+        # zero-centred
+        "sparsity.activation": {"en": "activation", "it": "attivazione"},
+        "sparsity.mean_out": {"en": "mean of f(Z), Monte Carlo", "it": "media di f(Z), Monte Carlo"},
+        "sparsity.se": {"en": "std. error", "it": "errore std."},
+        "sparsity.exact": {"en": "exact", "it": "esatta"},
+        "sparsity.network": {"en": "network", "it": "rete"},
+        "sparsity.same_sign": {"en": "one-sign rows, batch {b}", "it": "righe di un solo segno, batch {b}"},
+        "sparsity.cond": {"en": "condition no., n = {n}", "it": "num. di condizionamento, n = {n}"},
+        "sparsity.gd_steps": {"en": "GD steps, n = {n}", "it": "passi di GD, n = {n}"},
+        "sparsity.cond_formula": {"en": "ReLU formula 1 + n/(π - 1):", "it": "formula per la ReLU 1 + n/(π - 1):"},
+        "sparsity.distance": {"en": "distance from w* after {k} steps", "it": "distanza da w* dopo {k} passi"},
+        "sparsity.w1": {"en": "weight $w_1$", "it": "peso $w_1$"},
+        "sparsity.w2": {"en": "weight $w_2$", "it": "peso $w_2$"},
+        "sparsity.target": {"en": "target $w^*$", "it": "obiettivo $w^*$"},
+        "sparsity.start": {"en": "start", "it": "partenza"},
+    }
+)
+
+
+def plot_init_depth(results: Mapping[str, InitSparsity], axes=None):
+    """Left: share of zeros per hidden layer; right: share of units dead on the data; mean ± sd over seeds."""
+    if not results:
+        raise ValueError("results must not be empty")
+    if axes is None:
+        _, axes = subplots(2, width=9.0, height=3.4)
+    for i, (label, r) in enumerate(results.items()):
+        depth = np.arange(1, r.depth + 1)
+        plot_mean_spread(axes[0], depth, r.zero, label=label, index=i)
+        plot_mean_spread(axes[1], depth, r.dead, label=label, index=i)
+    axes[0].axhline(0.5, color="grey", linewidth=0.8)
+    axes[0].set(xlabel=t("sparsity.hidden_layer"), ylabel=t("sparsity.zero_fraction"), ylim=(0, 1))
+    axes[1].set(xlabel=t("sparsity.hidden_layer"), ylabel=t("sparsity.dead_fraction"), ylim=(0, 1))
+    axes[1].legend(fontsize=8)
+    return axes
+
+
+def plot_training(runs: Sequence[ProbedRun], axes=None):
+    """Left: share of zeros per layer after every epoch; right: flips per step (mean ± sd over runs)."""
+    if not runs:
+        raise ValueError("runs must not be empty")
+    if axes is None:
+        _, axes = subplots(2, width=9.0, height=3.4)
+    epochs = np.arange(runs[0].zero.shape[0])
+    for j, layer in enumerate(runs[0].layers):
+        plot_mean_spread(axes[0], epochs, np.stack([r.zero[:, j] for r in runs]), label=f"{t('sparsity.layer')} {layer}", index=j)
+    axes[0].set(xlabel=t("sparsity.epoch"), ylabel=t("sparsity.zero_fraction"), ylim=(0, 1))
+    axes[0].legend(fontsize=8)
+    if runs[0].step_flips.size:
+        flips = np.stack([r.step_flips for r in runs])
+        steps = np.arange(1, flips.shape[1] + 1)
+        plot_mean_spread(axes[1], steps, flips, label=t("sparsity.flips"), index=0)
+        for line in axes[1].lines:
+            line.set_marker("")
+        axes[1].set(xlabel=t("sparsity.step"), ylabel=t("sparsity.flips"), ylim=(0, None))
+    return axes
+
+
+def plot_class_profile(profile: np.ndarray, ax=None, *, title: str | None = None):
+    """Heat map (classes × units): units sorted by their favourite class, then by how often they fire.
+
+    The colour scale (cividis, readable in grey) runs from 0 (never on for
+    this class) to 1 (on for every image of the class).
+    """
+    p = np.nan_to_num(np.asarray(profile, dtype=float), nan=0.0)
+    if p.ndim != 2:
+        raise ValueError(f"profile must be 2-D, got shape {p.shape}")
+    if ax is None:
+        _, ax = subplots(1, width=9.0, height=3.2)
+    order = np.lexsort((-p.max(axis=0), p.argmax(axis=0)))
+    im = ax.imshow(p[:, order], aspect="auto", cmap="cividis", vmin=0, vmax=1, interpolation="nearest")
+    ax.set(xlabel=t("sparsity.unit_sorted"), ylabel=t("sparsity.class"), yticks=range(p.shape[0]))
+    if title:
+        ax.set_title(title)
+    ax.grid(False)
+    ax.figure.colorbar(im, ax=ax, label=t("sparsity.p_on"), fraction=0.04, pad=0.01)
+    return ax
+
+
+def plot_gap_vs_sparsity(runs: Mapping[str, Sequence[ProbedRun]], ax=None):
+    """Each configuration: mean zero fraction (x) against mean train/test gap (y), ±1 sd bars over seeds."""
+    if not runs:
+        raise ValueError("runs must not be empty")
+    if ax is None:
+        _, ax = subplots(1, width=6.4, height=3.6)
+    for i, (label, rs) in enumerate(runs.items()):
+        (zx, zs), (gy, gs) = mean_sd([r.final_zero for r in rs]), mean_sd([r.gap for r in rs])
+        style = series_style(i)
+        ax.errorbar(zx, gy, xerr=zs, yerr=gs, label=label, color=style["color"], marker=style["marker"], linestyle="none", capsize=3)
+    ax.set(xlabel=t("sparsity.zero_fraction"), ylabel=t("sparsity.gap"))
+    ax.legend(fontsize=8, ncol=2)
+    return ax
+
+
+def plot_sgd_paths(paths: Sequence[SGDPath], axes=None):
+    """One panel per path: the SGD trajectory of the two weights, from the start to the target."""
+    if not paths:
+        raise ValueError("paths must not be empty")
+    if any(p.weights.shape[1] != 2 for p in paths):
+        raise ValueError("plot_sgd_paths draws two-weight paths only")
+    if axes is None:
+        _, axes = subplots(len(paths), width=min(2.6 * len(paths), 10.0), height=2.9)
+    axes = np.atleast_1d(axes)
+    for ax, p in zip(axes, paths):
+        w = p.weights
+        ax.plot(w[:, 0], w[:, 1], color=OKABE_ITO[2], marker=".", markersize=4, linewidth=1.0)
+        ax.plot(*w[0], marker="s", color=OKABE_ITO[0], linestyle="none", label=t("sparsity.start"))
+        ax.plot(*p.target, marker="*", markersize=12, color=OKABE_ITO[4], linestyle="none", label=t("sparsity.target"))
+        ax.set(title=p.activation, xlabel=t("sparsity.w1"))
+        ax.set_aspect("equal", adjustable="datalim")
+    axes[0].set_ylabel(t("sparsity.w2"))
+    axes[0].legend(fontsize=8, loc="upper right")
+    return axes

@@ -1,0 +1,45 @@
+"""Plain-text tables that print the same on every machine (no pandas needed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+__all__ = ["format_table", "fmt"]
+
+
+def fmt(value: object, digits: int = 3) -> str:
+    """Format a number with ``digits`` significant digits; strings and other values with ``str``.
+
+    ``-0.0`` prints as ``-0.0`` and ``nan``/``inf`` as such, so sign-of-zero
+    differences stay visible.
+    """
+    if isinstance(value, (bool, str)) or value is None:
+        return str(value)
+    if isinstance(value, int):
+        return str(value)
+    try:
+        v = float(value)  # numpy and torch scalars too
+    except (TypeError, ValueError):
+        return str(value)
+    if v != v:
+        return "nan"
+    if v in (float("inf"), float("-inf")):
+        return "inf" if v > 0 else "-inf"
+    if v == 0.0:
+        return "-0.0" if str(v).startswith("-") else "0.0"
+    return f"{v:.{digits}g}"
+
+
+def format_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, digits: int = 3) -> str:
+    """Align ``rows`` under ``headers`` in columns; numbers get ``digits`` significant digits."""
+    if not headers:
+        raise ValueError("headers must not be empty")
+    cells = [[fmt(v, digits) for v in row] for row in rows]
+    for i, row in enumerate(cells):
+        if len(row) != len(headers):
+            raise ValueError(f"row {i} has {len(row)} cells, headers have {len(headers)}")
+    widths = [max([len(h)] + [len(r[j]) for r in cells]) for j, h in enumerate(headers)]
+    line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
+    out = [line(list(headers)), line(["-" * w for w in widths])]
+    out += [line(r) for r in cells]
+    return "\n".join(out)

@@ -1,0 +1,216 @@
+"""Small models and one training loop that every chapter's experiments share.
+
+:func:`mlp` builds a multilayer perceptron with any activation and
+initialization; :func:`train` trains it with mini-batch SGD, momentum or Adam,
+seeded, calling an optional callback after every step; :func:`accuracy`
+scores it. Everything runs on the CPU in seconds on the digits data.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from ._checks import check_int_in, check_labels, check_module, check_scalar_in, check_tensor
+
+__all__ = ["INITS", "OPTIMIZERS", "mlp", "stack_layers", "train", "History", "accuracy"]
+
+#: Initializations of the Linear layers that :func:`mlp` knows.
+INITS: tuple[str, ...] = ("default", "he", "xavier", "lecun", "uniform", "normal")
+#: Optimizers that :func:`train` knows.
+OPTIMIZERS: tuple[str, ...] = ("sgd", "momentum", "adam")
+
+
+def _init_linear(layer: nn.Linear, init: str, scale: float, bias: float) -> None:
+    fan_in = layer.in_features
+    with torch.no_grad():
+        if init == "he":
+            layer.weight.normal_(0.0, math.sqrt(2.0 / fan_in))
+        elif init == "xavier":
+            layer.weight.normal_(0.0, math.sqrt(2.0 / (fan_in + layer.out_features)))
+        elif init == "lecun":
+            layer.weight.normal_(0.0, math.sqrt(1.0 / fan_in))
+        elif init == "uniform":
+            layer.weight.uniform_(-1.0, 1.0)
+        elif init == "normal":
+            layer.weight.normal_(0.0, 1.0)
+        # "default": PyTorch's own (Kaiming-uniform with a = sqrt(5)) is kept
+        layer.weight.mul_(scale)
+        if init != "default" or bias != 0.0:
+            layer.bias.fill_(bias)
+
+
+def mlp(
+    widths: Sequence[int],
+    activation: Callable[[], nn.Module] = nn.ReLU,
+    *,
+    init: str = "default",
+    weight_scale: float = 1.0,
+    bias: float = 0.0,
+    seed: int | None = None,
+) -> nn.Sequential:
+    """A multilayer perceptron ``widths[0] -> ... -> widths[-1]``.
+
+    Hidden layers are ``Linear`` followed by ``activation()``; the last
+    ``Linear`` has no activation. Module names are ``fc1, act1, fc2, act2, ..., out``.
+
+    Parameters
+    ----------
+    widths:
+        Input size, hidden sizes, output size (at least two numbers).
+    activation:
+        A factory of activation modules (a class such as ``nn.ReLU``, or a lambda).
+    init:
+        One of :data:`INITS`: ``"default"`` (PyTorch's), ``"he"`` (normal, variance 2/fan_in),
+        ``"xavier"`` (normal, variance 2/(fan_in+fan_out)), ``"lecun"`` (normal, 1/fan_in),
+        ``"uniform"`` (U(-1, 1)), ``"normal"`` (N(0, 1)).
+    weight_scale:
+        Multiplies every initial weight (to study bad scales).
+    bias:
+        Initial value of every bias (with ``init="default"`` and ``bias=0`` PyTorch's
+        default uniform biases are kept).
+    seed:
+        If given, the initialization is drawn from ``torch.manual_seed(seed)``.
+    """
+    widths = [check_int_in(w, f"widths[{i}]", 1, 1_000_000) for i, w in enumerate(widths)]
+    if len(widths) < 2:
+        raise ValueError(f"widths needs at least an input and an output size, got {widths}")
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    weight_scale = check_scalar_in(weight_scale, "weight_scale", 0.0, 1e6)
+    bias = check_scalar_in(bias, "bias", -1e6, 1e6)
+    if seed is not None:
+        torch.manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
+
+    def make_linear(a: int, b: int) -> nn.Linear:
+        lin = nn.Linear(a, b)
+        _init_linear(lin, init, weight_scale, bias)
+        return lin
+
+    return nn.Sequential(stack_layers(widths, make_linear, activation))
+
+
+def stack_layers(
+    widths: Sequence[int],
+    make_linear: Callable[[int, int], nn.Module],
+    activation: Callable[[], nn.Module],
+) -> "OrderedDict[str, nn.Module]":
+    """The layers of an MLP ``widths[0] -> ... -> widths[-1]``, named ``fc1, act1, ..., out``.
+
+    ``make_linear(fan_in, fan_out)`` builds each linear layer (in order, so a seeded
+    initialization draws the same numbers as a plain loop); ``activation()`` builds
+    each activation module and must return an ``nn.Module``.
+    """
+    layers: OrderedDict[str, nn.Module] = OrderedDict()
+    for i, (a, b) in enumerate(zip(widths[:-1], widths[1:]), 1):
+        lin = make_linear(a, b)
+        if i < len(widths) - 1:
+            act = activation()
+            if not isinstance(act, nn.Module):
+                raise TypeError(f"activation() must return an nn.Module, got {type(act).__name__}")
+            layers[f"fc{i}"] = lin
+            layers[f"act{i}"] = act
+        else:
+            layers["out"] = lin
+    return layers
+
+
+@torch.no_grad()
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
+    """Share of ``x`` whose arg-max output equals ``y`` (model in eval mode during the call).
+
+    ``y`` must be a 1-D integer tensor with one class index per row of ``x``;
+    the model must return one row of class scores per row of ``x``.
+    """
+    check_module(model, "model")
+    check_tensor(x, "x")
+    if x.dim() < 1 or x.shape[0] == 0:
+        raise ValueError(f"x must hold at least one example (rows), got shape {tuple(x.shape)}")
+    check_labels(y, "y", x.shape[0])
+    was = model.training
+    model.eval()
+    try:
+        out = model(x)
+        if not isinstance(out, torch.Tensor) or out.dim() != 2 or out.shape[0] != x.shape[0]:
+            shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+            raise ValueError(f"model must return scores of shape ({x.shape[0]}, n_classes) for x, got {shape}")
+        check_labels(y, "y", x.shape[0], out.shape[1])
+        return float((out.argmax(dim=1) == y).float().mean())
+    finally:
+        model.train(was)
+
+
+@dataclass
+class History:
+    """What :func:`train` recorded: loss per step, accuracies per epoch."""
+
+    loss: list[float] = field(default_factory=list)
+    train_acc: list[float] = field(default_factory=list)
+    test_acc: list[float] = field(default_factory=list)
+    diverged: bool = False
+
+
+def train(
+    model: nn.Module,
+    x: torch.Tensor,
+    y: torch.Tensor,
+    *,
+    x_test: torch.Tensor | None = None,
+    y_test: torch.Tensor | None = None,
+    optimizer: str = "sgd",
+    lr: float = 0.1,
+    epochs: int = 10,
+    batch_size: int = 64,
+    weight_decay: float = 0.0,
+    seed: int = 0,
+    loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
+    on_step: Callable[[int, nn.Module], None] | None = None,
+) -> History:
+    """Train ``model`` on ``(x, y)`` for classification (cross-entropy by default).
+
+    Mini-batches are drawn from a generator seeded with ``seed``. ``on_step(step, model)``
+    runs after every optimizer step. Training stops early, with ``diverged=True``,
+    if the loss becomes non-finite.
+    """
+    if optimizer not in OPTIMIZERS:
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
+    lr = check_scalar_in(lr, "lr", 0.0, 1e6, low_open=True)
+    epochs = check_int_in(epochs, "epochs", 1, 100_000)
+    batch_size = check_int_in(batch_size, "batch_size", 1, 10_000_000)
+    weight_decay = check_scalar_in(weight_decay, "weight_decay", 0.0, 1e6)
+    if x.shape[0] != y.shape[0] or x.shape[0] == 0:
+        raise ValueError(f"x and y must have the same, non-zero number of rows, got {x.shape[0]} and {y.shape[0]}")
+    params = [p for p in model.parameters() if p.requires_grad]
+    if optimizer == "adam":
+        opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    else:
+        opt = torch.optim.SGD(params, lr=lr, momentum=0.9 if optimizer == "momentum" else 0.0, weight_decay=weight_decay)
+    loss_fn = loss_fn or nn.functional.cross_entropy
+    gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
+    hist = History()
+    step = 0
+    model.train()
+    for _ in range(epochs):
+        order = torch.randperm(x.shape[0], generator=gen)
+        for i in range(0, x.shape[0], batch_size):
+            idx = order[i : i + batch_size]
+            opt.zero_grad()
+            loss = loss_fn(model(x[idx]), y[idx])
+            if not torch.isfinite(loss):
+                hist.diverged = True
+                return hist
+            loss.backward()
+            opt.step()
+            hist.loss.append(float(loss.detach()))
+            step += 1
+            if on_step is not None:
+                on_step(step, model)
+        hist.train_acc.append(accuracy(model, x, y))
+        if x_test is not None and y_test is not None:
+            hist.test_acc.append(accuracy(model, x_test, y_test))
+    return hist

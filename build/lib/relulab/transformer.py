@@ -1,0 +1,373 @@
+"""A tiny decoder-only Transformer language model whose feed-forward activation is a parameter.
+
+Every block of a Transformer has two parts: attention, which mixes the
+positions of the sequence, and a position-wise feed-forward network (FFN),
+which transforms each position on its own. The FFN is where the activation
+function lives:
+
+- ``"relu"``: ``FFN(x) = W2 · max(0, W1 x + b1) + b2`` (the original
+  Transformer, Vaswani et al., 2017; T5; OPT);
+- ``"gelu"``: the same with GELU (BERT, GPT-2);
+- ``"swiglu"``: ``FFN(x) = W2 · (SiLU(Wg x) ⊙ (Wu x))``, a gated linear unit
+  (Shazeer, 2020; PaLM, LLaMA). It has three weight matrices instead of two,
+  so :func:`ffn_width` gives it 2/3 of the hidden width to keep the number of
+  parameters equal, as Shazeer and LLaMA do.
+
+:class:`TinyLM` is small enough to train on a CPU in seconds on the book's own
+prose, character by character (:func:`char_vocab`). :func:`ffn_probe` reads
+the FFN activations with :class:`relulab.probes.ActivationRecorder` and
+reports, per layer, the share of exact zeros (what sparse kernels can skip),
+the share of units that are "off" (pre-activation, or gate, ``<= 0``) and the
+dead units (off on every token). :func:`compare_ffn` runs the whole
+experiment: every activation, several seeds, same data and initialization
+seed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+from torch import nn
+
+from ._checks import check_int_in, check_scalar_in, check_seeds
+from .i18n import register
+from .probes import ActivationRecorder
+
+__all__ = [
+    "FFN_KINDS",
+    "CharVocab",
+    "char_vocab",
+    "ffn_width",
+    "FeedForward",
+    "Block",
+    "TinyLM",
+    "lm_batches",
+    "FFNStats",
+    "ffn_probe",
+    "LMRun",
+    "validation_batch",
+    "validation_loss",
+    "train_lm",
+    "compare_ffn",
+    "summary_rows",
+    "summary_headers",
+]
+
+#: Feed-forward activations that :class:`FeedForward` knows.
+FFN_KINDS: tuple[str, ...] = ("relu", "gelu", "swiglu")
+
+register(
+    {
+        "transformer.ffn": {"en": "FFN", "it": "FFN"},
+        "transformer.layer": {"en": "layer", "it": "strato"},
+        "transformer.step": {"en": "training step", "it": "passo di addestramento"},
+        "transformer.train_loss": {"en": "training loss (nats/char)", "it": "loss di addestramento (nat/carattere)"},
+        "transformer.val_loss": {"en": "validation loss", "it": "loss di validazione"},
+        "transformer.exact_zero": {"en": "exact zeros", "it": "zeri esatti"},
+        "transformer.off": {"en": "units off", "it": "unità spente"},
+        "transformer.dead": {"en": "dead units", "it": "unità morte"},
+        "transformer.params": {"en": "parameters", "it": "parametri"},
+        "transformer.lr": {"en": "lr", "it": "lr"},
+        "transformer.ffn_size": {
+            "en": "{kind:7s} hidden width {hidden:4d}   weights {weights:6d}",
+            "it": "{kind:7s} ampiezza nascosta {hidden:4d}   pesi {weights:6d}",
+        },
+        "transformer.data_size": {
+            "en": "{chars} characters; {train} for training, {val} for validation",
+            "it": "{chars} caratteri; {train} per l'addestramento, {val} per la validazione",
+        },
+    }
+)
+
+
+@dataclass(frozen=True)
+class CharVocab:
+    """Characters kept by :func:`char_vocab`; every other character becomes ``chars[0]`` (``"?"``)."""
+
+    chars: tuple[str, ...]
+
+    def encode(self, text: str) -> np.ndarray:
+        """Ids of the characters of ``text`` (unknown characters -> 0)."""
+        if not isinstance(text, str):
+            raise TypeError(f"text must be a str, got {type(text).__name__}")
+        index = {c: i for i, c in enumerate(self.chars)}
+        return np.fromiter((index.get(c, 0) for c in text), dtype=np.int64, count=len(text))
+
+    def decode(self, ids: Sequence[int]) -> str:
+        return "".join(self.chars[int(i)] for i in ids)
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+
+def char_vocab(text: str, *, min_count: int = 1) -> CharVocab:
+    """The characters that appear at least ``min_count`` times in ``text``, sorted, after ``"?"`` (unknown)."""
+    if not isinstance(text, str) or not text:
+        raise ValueError("text must be a non-empty str")
+    min_count = check_int_in(min_count, "min_count", 1)
+    counts: dict[str, int] = {}
+    for c in text:
+        counts[c] = counts.get(c, 0) + 1
+    kept = sorted(c for c, n in counts.items() if n >= min_count and c != "?")
+    return CharVocab(("?",) + tuple(kept))
+
+
+def ffn_width(kind: str, d_model: int, mult: int = 4) -> int:
+    """Hidden width of the FFN: ``mult * d_model``, or ``round(2/3 * mult * d_model)`` for SwiGLU.
+
+    With these widths the three kinds have (almost) the same number of weights:
+    ``2 * d_model * h`` for ReLU and GELU, ``3 * d_model * h`` for SwiGLU.
+    """
+    if kind not in FFN_KINDS:
+        raise ValueError(f"kind must be one of {FFN_KINDS}, got {kind!r}")
+    h = check_int_in(mult, "mult", 1) * check_int_in(d_model, "d_model", 1)
+    return round(2 * h / 3) if kind == "swiglu" else h
+
+
+class FeedForward(nn.Module):
+    """The position-wise FFN of a block; its activation module is ``self.act`` (``nn.ReLU``, ``nn.GELU`` or ``nn.SiLU``).
+
+    For SwiGLU, ``self.act`` is applied to the gate ``Wg x``; a unit is "on"
+    when its gate pre-activation is positive, for every kind.
+    """
+
+    def __init__(self, d_model: int, hidden: int, kind: str):
+        super().__init__()
+        if kind not in FFN_KINDS:
+            raise ValueError(f"kind must be one of {FFN_KINDS}, got {kind!r}")
+        self.kind = kind
+        self.up = nn.Linear(d_model, hidden)
+        self.gate = nn.Linear(d_model, hidden, bias=False) if kind == "swiglu" else None
+        self.act = {"relu": nn.ReLU, "gelu": nn.GELU, "swiglu": nn.SiLU}[kind]()
+        self.down = nn.Linear(hidden, d_model)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.gate is not None:
+            return self.down(self.act(self.gate(x)) * self.up(x))
+        return self.down(self.act(self.up(x)))
+
+
+class Block(nn.Module):
+    """Pre-norm Transformer block: ``x + attn(LN(x))``, then ``x + ffn(LN(x))``, causal attention."""
+
+    def __init__(self, d_model: int, n_head: int, hidden: int, kind: str, context: int):
+        super().__init__()
+        if d_model % n_head:
+            raise ValueError(f"d_model ({d_model}) must be divisible by n_head ({n_head})")
+        self.n_head = n_head
+        self.ln1, self.ln2 = nn.LayerNorm(d_model), nn.LayerNorm(d_model)
+        self.qkv = nn.Linear(d_model, 3 * d_model)
+        self.proj = nn.Linear(d_model, d_model)
+        self.ffn = FeedForward(d_model, hidden, kind)
+        self.register_buffer("mask", torch.triu(torch.ones(context, context, dtype=torch.bool), diagonal=1), persistent=False)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        b, t, d = x.shape
+        q, k, v = self.qkv(self.ln1(x)).split(d, dim=2)
+        q, k, v = (u.view(b, t, self.n_head, d // self.n_head).transpose(1, 2) for u in (q, k, v))
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(d // self.n_head)
+        att = att.masked_fill(self.mask[:t, :t], float("-inf")).softmax(dim=-1)
+        x = x + self.proj((att @ v).transpose(1, 2).reshape(b, t, d))
+        return x + self.ffn(self.ln2(x))
+
+
+class TinyLM(nn.Module):
+    """Decoder-only character language model: embeddings, ``n_layer`` blocks, final LayerNorm, linear head.
+
+    The FFN activation modules are named ``blocks.<i>.ffn.act``.
+    """
+
+    def __init__(self, vocab: int, *, kind: str = "relu", d_model: int = 32, n_head: int = 2, n_layer: int = 2, context: int = 32, mult: int = 4):
+        super().__init__()
+        vocab = check_int_in(vocab, "vocab", 2)
+        d_model = check_int_in(d_model, "d_model", 1)
+        n_head = check_int_in(n_head, "n_head", 1)
+        n_layer = check_int_in(n_layer, "n_layer", 1)
+        self.context = check_int_in(context, "context", 1)
+        self.kind = kind
+        hidden = ffn_width(kind, d_model, mult)
+        self.tok = nn.Embedding(vocab, d_model)
+        self.pos = nn.Embedding(self.context, d_model)
+        self.blocks = nn.Sequential(*[Block(d_model, n_head, hidden, kind, self.context) for _ in range(n_layer)])
+        self.ln = nn.LayerNorm(d_model)
+        self.head = nn.Linear(d_model, vocab)
+
+    def forward(self, idx: torch.Tensor) -> torch.Tensor:
+        t = idx.shape[1]
+        if t > self.context:
+            raise ValueError(f"sequence length {t} exceeds the context {self.context}")
+        x = self.tok(idx) + self.pos(torch.arange(t, device=idx.device))
+        return self.head(self.ln(self.blocks(x)))
+
+    def ffn_layers(self) -> list[str]:
+        """Names of the FFN activation modules, first block first."""
+        return [f"blocks.{i}.ffn.act" for i in range(len(self.blocks))]
+
+
+def lm_batches(ids: np.ndarray, *, context: int, batch_size: int, steps: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """``steps`` random batches of windows: inputs and next-character targets, shape ``(steps, batch, context)``."""
+    ids = np.asarray(ids)
+    context = check_int_in(context, "context", 1)
+    if ids.ndim != 1 or ids.size < context + 2:
+        raise ValueError(f"ids must be 1-D with at least context + 2 = {context + 2} entries, got shape {ids.shape}")
+    starts = np.random.default_rng(check_int_in(seed, "seed", 0, 2**32 - 1)).integers(
+        0, ids.size - context - 1, size=(check_int_in(steps, "steps", 1), check_int_in(batch_size, "batch_size", 1))
+    )
+    win = np.lib.stride_tricks.sliding_window_view(ids, context + 1)[starts]
+    t = torch.as_tensor(win)
+    return t[..., :-1], t[..., 1:]
+
+
+@dataclass(frozen=True)
+class FFNStats:
+    """FFN activity of one layer on a set of tokens (see :func:`ffn_probe`)."""
+
+    layer: str
+    exact_zero: float
+    off: float
+    dead: float
+
+
+@torch.no_grad()
+def ffn_probe(model: TinyLM, idx: torch.Tensor) -> list[FFNStats]:
+    """Per FFN layer, on the tokens of ``idx`` (``(batch, time)`` ids):
+
+    - ``exact_zero``: share of FFN hidden values that are exactly 0 (for
+      SwiGLU, of ``SiLU(gate) * up``);
+    - ``off``: share of (token, unit) pairs whose pre-activation (gate for
+      SwiGLU) is ``<= 0``;
+    - ``dead``: share of units that are off on every token.
+    """
+    was = model.training
+    model.eval()
+    try:
+        names = model.ffn_layers()
+        ups = [f"blocks.{i}.ffn.up" for i in range(len(names))]
+        with ActivationRecorder(model, names + ups) as rec:
+            model(idx)
+        out = []
+        for name, up in zip(names, ups):
+            act = rec.outputs[name].reshape(-1, rec.outputs[name].shape[-1])
+            hidden = act * rec.outputs[up].reshape(act.shape) if model.kind == "swiglu" else act
+            on = act > 0  # ReLU, GELU and SiLU are positive exactly where their input is
+            out.append(FFNStats(name, float((hidden == 0).double().mean()), float((~on).double().mean()), float((~on.any(dim=0)).double().mean())))
+        return out
+    finally:
+        model.train(was)
+
+
+@dataclass(frozen=True)
+class LMRun:
+    """One training run of :func:`train_lm` (``model`` is the trained model, in eval mode)."""
+
+    kind: str
+    seed: int
+    lr: float
+    params: int
+    train_loss: np.ndarray
+    val_loss: float
+    ffn: list[FFNStats]
+    model: TinyLM = field(repr=False, compare=False)
+
+
+def validation_batch(val_ids: np.ndarray, context: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The fixed validation windows: 64 windows of ``val_ids`` drawn with seed 0, and their targets."""
+    xv, yv = lm_batches(val_ids, context=context, batch_size=64, steps=1, seed=0)
+    return xv[0], yv[0]
+
+
+@torch.no_grad()
+def validation_loss(model: TinyLM, val_ids: np.ndarray) -> float:
+    """Mean cross-entropy (nats per character) of ``model`` on :func:`validation_batch`."""
+    x, y = validation_batch(val_ids, model.context)
+    was = model.training
+    model.eval()
+    try:
+        logits = model(x)
+        return float(nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), y.reshape(-1)))
+    finally:
+        model.train(was)
+
+
+def train_lm(
+    train_ids: np.ndarray,
+    val_ids: np.ndarray,
+    vocab: int,
+    *,
+    kind: str,
+    seed: int,
+    steps: int = 200,
+    batch_size: int = 16,
+    lr: float = 3e-3,
+    d_model: int = 32,
+    n_head: int = 2,
+    n_layer: int = 2,
+    context: int = 32,
+) -> LMRun:
+    """Train a :class:`TinyLM` with AdamW (float64, learning rate warmed up over the first 10% of steps).
+
+    ``seed`` fixes the initialization (``torch.manual_seed``) and the batches:
+    runs with the same seed and different ``kind`` see the same text in the
+    same order. The validation loss (mean cross-entropy, nats per character)
+    and :func:`ffn_probe` use 64 windows of ``val_ids`` drawn with seed 0.
+    """
+    seed = check_int_in(seed, "seed", 0, 2**32 - 1)
+    steps = check_int_in(steps, "steps", 1)
+    lr = check_scalar_in(lr, "lr", 0.0, 1.0, low_open=True)
+    torch.manual_seed(seed)
+    model = TinyLM(vocab, kind=kind, d_model=d_model, n_head=n_head, n_layer=n_layer, context=context).double()
+    xs, ys = lm_batches(train_ids, context=context, batch_size=batch_size, steps=steps, seed=seed)
+    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01, foreach=True)
+    warm = max(1, steps // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm))
+    losses = np.empty(steps)
+    for step in range(steps):
+        logits = model(xs[step])
+        loss = nn.functional.cross_entropy(logits.reshape(-1, vocab), ys[step].reshape(-1))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        sched.step()
+        losses[step] = float(loss.detach())
+    model.eval()
+    xv, _ = validation_batch(val_ids, context)
+    params = sum(p.numel() for p in model.parameters())
+    return LMRun(kind, seed, lr, params, losses, validation_loss(model, val_ids), ffn_probe(model, xv), model)
+
+
+def compare_ffn(train_ids: np.ndarray, val_ids: np.ndarray, vocab: int, *, kinds: Sequence[str] = FFN_KINDS, seeds: Sequence[int], **kwargs) -> list[LMRun]:
+    """:func:`train_lm` for every FFN kind and seed (keyword arguments are passed on)."""
+    seeds = check_seeds(seeds)
+    bad = [k for k in kinds if k not in FFN_KINDS]
+    if bad or not kinds:
+        raise ValueError(f"kinds must be a non-empty list from {FFN_KINDS}, got {list(kinds)}")
+    return [train_lm(train_ids, val_ids, vocab, kind=k, seed=s, **kwargs) for k in kinds for s in seeds]
+
+
+def summary_headers(n_layer: int = 2) -> list[str]:
+    """Headers of :func:`summary_rows` in the current language."""
+    from .i18n import t
+
+    out = [t("transformer.ffn"), t("transformer.lr"), t("transformer.params"), t("transformer.val_loss")]
+    for i in range(1, n_layer + 1):
+        out += [f"{t('transformer.exact_zero')} L{i}", f"{t('transformer.dead')} L{i}"]
+    return out
+
+
+def summary_rows(runs: Sequence[LMRun]) -> list[list[object]]:
+    """One row per (FFN kind, learning rate): parameters, validation loss and per-layer exact-zero and dead shares, ``mean ± std`` over seeds."""
+    from .domains import pm
+
+    keys = list(dict.fromkeys((r.kind, r.lr) for r in runs))
+    rows = []
+    for kind, lr in keys:
+        sel = [r for r in runs if r.kind == kind and r.lr == lr]
+        row: list[object] = [kind, lr, sel[0].params, pm([r.val_loss for r in sel], 3)]
+        for i in range(len(sel[0].ffn)):
+            row += [pm([r.ffn[i].exact_zero for r in sel]), pm([r.ffn[i].dead for r in sel])]
+        rows.append(row)
+    return rows

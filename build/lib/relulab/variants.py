@@ -1,0 +1,1075 @@
+"""Experiments of the chapter on the ReLU family: what each variant fixes and what it costs.
+
+* :class:`SeedBatchMLP` trains one small MLP per seed *at once* (stacked
+  weights, batched matrix products): five seeds cost little more than one.
+  Every member of :data:`relulab.activations.FAMILY` plugs in, Maxout and
+  CReLU included (they change the width the next layer sees).
+* SELU: :func:`selu_constants` derives α and λ from the fixed-point
+  equations, :func:`selu_moment_map` is the layer-to-layer map of mean and
+  variance, :func:`deep_forward_stats` measures mean and variance layer by
+  layer in a deep network (initialization and dropout varied).
+* :func:`prelu_slopes` trains PReLU networks and returns the learned slopes
+  per channel, with and without weight decay on the slopes.
+* :func:`leaky_recovery` kills units on purpose and measures whether a
+  negative slope brings them back, with SGD and with Adam.
+* :func:`compare` trains every variant on the digits in a given network
+  (accuracy, dead units, parameters, time per epoch as a ratio to ReLU
+  measured in the same process).
+* :func:`maxout_pieces`, :func:`two_sided_forward` and :func:`crelu_forward`
+  are the small constructions of the Maxout and CReLU sections.
+
+Functions return plain data; the ``plot_*`` functions draw it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from . import activations as A
+from ._checks import check_int_in, check_scalar_in, check_seeds
+from .data import Split, digits
+from .i18n import register, t
+from .plotting import series_style, subplots
+
+__all__ = [
+    "INITS",
+    "second_moment",
+    "family_rows",
+    "family_headers",
+    "SeedBatchMLP",
+    "dead_fraction",
+    "TrainResult",
+    "train_seeds",
+    "selu_constants",
+    "selu_moment_map",
+    "selu_variance_iterates",
+    "LayerStats",
+    "deep_forward_stats",
+    "trained_layer_stats",
+    "PReLUSlopes",
+    "prelu_slopes",
+    "Recovery",
+    "leaky_recovery",
+    "gelu_tanh_gap",
+    "maxout_pieces",
+    "maxout_param_count",
+    "two_sided_forward",
+    "crelu_forward",
+    "two_sided_weight_count",
+    "Comparison",
+    "compare",
+    "comparison_rows",
+    "plot_family",
+    "plot_layer_stats",
+    "plot_selu_map",
+    "plot_prelu_slopes",
+    "plot_recovery",
+    "plot_comparison",
+]
+
+register(
+    {
+        "variants.layer": {"en": "layer", "it": "strato"},
+        "variants.mean": {"en": "mean of the activations", "it": "media delle attivazioni"},
+        "variants.var": {"en": "variance of the activations", "it": "varianza delle attivazioni"},
+        "variants.nu_in": {"en": "variance $\\nu$ entering a layer", "it": "varianza $\\nu$ in ingresso a uno strato"},
+        "variants.nu_out": {"en": "variance leaving it", "it": "varianza in uscita"},
+        "variants.identity": {"en": "no change ($\\tilde\\nu = \\nu$)", "it": "nessun cambiamento ($\\tilde\\nu = \\nu$)"},
+        "variants.map": {"en": "SELU layer", "it": "strato SELU"},
+        "variants.iterates": {"en": "layer after layer", "it": "strato dopo strato"},
+        "variants.slope": {"en": "learned negative slope $a$", "it": "pendenza negativa appresa $a$"},
+        "variants.channels": {"en": "channels (units)", "it": "canali (unità)"},
+        "variants.epoch": {"en": "epoch", "it": "epoca"},
+        "variants.revived": {"en": "killed units active again", "it": "unità uccise di nuovo attive"},
+        "variants.test_acc": {"en": "test accuracy (%)", "it": "accuratezza sul test (%)"},
+        "variants.dead": {"en": "dead or near-dead units (%)", "it": "unità morte o quasi (%)"},
+        "variants.variant": {"en": "variant", "it": "variante"},
+        "variants.params": {"en": "parameters", "it": "parametri"},
+        "variants.time_ratio": {"en": "time/epoch ÷ ReLU", "it": "tempo/epoca ÷ ReLU"},
+        "variants.acc_pm": {"en": "accuracy % (mean ± sd)", "it": "accuratezza % (media ± dev. st.)"},
+        "variants.min_acc": {"en": "worst seed %", "it": "seed peggiore %"},
+        "variants.dead_pct": {"en": "dead %", "it": "morte %"},
+        "variants.function": {"en": "function", "it": "funzione"},
+        "variants.derivative": {"en": "derivative", "it": "derivata"},
+        "variants.wd_none": {"en": "no weight decay", "it": "senza weight decay"},
+        "variants.wd_all": {"en": "weight decay on every parameter", "it": "weight decay su tutti i parametri"},
+        "variants.wd_weights": {"en": "weight decay, slopes exempt", "it": "weight decay, pendenze escluse"},
+        "variants.net_wide": {"en": "MLP 64-32-32-10", "it": "MLP 64-32-32-10"},
+        "variants.net_deep": {"en": "deep narrow MLP", "it": "MLP profondo e stretto"},
+        "variants.name": {"en": "name", "it": "nome"},
+        "variants.defaults": {"en": "parameters (PyTorch default)", "it": "parametri (default di PyTorch)"},
+        "variants.f0": {"en": "f(0)", "it": "f(0)"},
+        "variants.df0": {"en": "f'(0) in PyTorch", "it": "f'(0) in PyTorch"},
+        "variants.smooth": {"en": "smooth", "it": "liscia"},
+        "variants.monotonic": {"en": "monotonic", "it": "monotona"},
+        "variants.neg_out": {"en": "negative outputs", "it": "uscite negative"},
+        "variants.year": {"en": "year", "it": "anno"},
+        "variants.yes": {"en": "yes", "it": "sì"},
+        "variants.no": {"en": "no", "it": "no"},
+        "variants.none": {"en": "none", "it": "nessuno"},
+        "variants.check_ok": {"en": "{n} variants: values and derivatives agree with PyTorch",
+                              "it": "{n} varianti: valori e derivate coincidono con PyTorch"},
+        "variants.optimizer": {"en": "optimizer", "it": "ottimizzatore"},
+        "variants.back_pct": {"en": "% back after {epochs} epochs", "it": "% tornate dopo {epochs} epoche"},
+        "variants.acc_short": {"en": "test acc. %", "it": "acc. test %"},
+        "variants.killed": {"en": "killed units per network: {k} of {n}; seeds {seeds}",
+                            "it": "unità uccise per rete: {k} su {n}; seed {seeds}"},
+        "variants.decay_on": {"en": "weight decay", "it": "weight decay"},
+        "variants.slope_layer": {"en": "slope a, layer {i}", "it": "pendenza a, strato {i}"},
+        "variants.small_slopes": {"en": "% a < 0.05", "it": "% a < 0,05"},
+        "variants.slope_range": {"en": "min … max of a", "it": "min … max di a"},
+        "variants.training": {"en": "training", "it": "addestramento"},
+        "variants.evaluation": {"en": "evaluation", "it": "valutazione"},
+        "variants.rrelu_paper": {"en": "test slope in the paper, 1/5.5", "it": "pendenza di test nell'articolo, 1/5,5"},
+        "variants.rrelu_mean_inv": {"en": "mean of 1/a for a ~ U(3, 8), ln(8/3)/5", "it": "media di 1/a per a ~ U(3, 8), ln(8/3)/5"},
+        "variants.rrelu_torch": {"en": "PyTorch's evaluation slope, 11/48", "it": "pendenza di valutazione di PyTorch, 11/48"},
+        "variants.derived": {"en": "derived", "it": "ricavate"},
+        "variants.setting": {"en": "setting", "it": "impostazione"},
+        "variants.mean_at": {"en": "mean at layer {layer}", "it": "media allo strato {layer}"},
+        "variants.var_at": {"en": "variance at layer {layer}", "it": "varianza allo strato {layer}"},
+        "variants.var_median": {"en": "variance (median of {n} seeds)", "it": "varianza (mediana di {n} seed)"},
+        "variants.formula": {"en": "formula", "it": "formula"},
+        "variants.module_count": {"en": "count in nn.Module", "it": "conteggio in nn.Module"},
+        "variants.vs_relu": {"en": "vs ReLU layer", "it": "rispetto a uno strato ReLU"},
+        "variants.next_weights": {"en": "weights to the next layer", "it": "pesi verso lo strato successivo"},
+        "variants.network": {"en": "network", "it": "rete"},
+        "variants.ratio": {"en": "ratio", "it": "rapporto"},
+        "variants.delta_vs_relu": {"en": "Δ accuracy vs ReLU (points)", "it": "Δ accuratezza vs ReLU (punti)"},
+        "variants.seeds_better": {"en": "seeds better than ReLU (of {n})", "it": "seed migliori della ReLU (su {n})"},
+        "variants.params_net": {"en": "parameters, {net}", "it": "parametri, {net}"},
+        "variants.time_net": {"en": "time ÷ ReLU, {net}", "it": "tempo ÷ ReLU, {net}"},
+        "variants.relu_net": {"en": "ReLU network", "it": "rete ReLU"},
+        "variants.short_wide": {"en": "MLP", "it": "MLP"},
+        "variants.short_deep": {"en": "deep", "it": "profonda"},
+    }
+)
+
+#: Initializations of :class:`SeedBatchMLP`: normal with variance ``2/fan_in`` (He),
+#: ``1/fan_in`` (LeCun), ``1/(fan_in E[f(z)^2])`` with ``z ~ N(0, 1)`` ("gain": the
+#: variance-preserving choice for the activation ``f``, see :func:`second_moment`), or
+#: PyTorch's default ``Linear`` (uniform, variance ``1/(3 fan_in)``).
+INITS: tuple[str, ...] = ("he", "lecun", "gain", "default")
+
+
+def second_moment(key: str, **params) -> float:
+    """``E[f(z)^2]`` for ``z ~ N(0, 1)``: what one layer of activation ``f`` does to a unit second moment.
+
+    He et al. (2015) derived their initialization from it: weights of
+    variance ``1/(fan_in E[f(z)^2])`` keep the second moment of the
+    pre-activations from layer to layer at initialization — ``2/fan_in`` for
+    ReLU (``E = 1/2``), ``2/((1 + a^2) fan_in)`` for Leaky ReLU/PReLU of slope
+    ``a``, ``1/fan_in`` (LeCun) for SELU (``E = 1`` by construction) and for
+    two-piece Maxout (``E[max(z1, z2)^2] = 1``). CReLU's two outputs have
+    ``E = 1/2`` each. RReLU uses its evaluation slope. Computed by quadrature.
+    """
+    spec = A.get(key)
+    p = {**spec.defaults, **params}
+    z = np.linspace(-12.0, 12.0, 48_001)
+    phi = np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
+    if key == "maxout":
+        from scipy.special import ndtr
+
+        k = check_int_in(p["k"], "k", 1, 64)
+        density = k * phi * ndtr(z) ** (k - 1)  # density of the max of k standard normals
+        return float(np.trapezoid(z**2 * density, z))
+    if key == "crelu":
+        return 0.5
+    f = spec.np_fn(z, **p) if key != "rrelu" else A.rrelu_np(z, p["lower"], p["upper"])
+    return float(np.trapezoid(f**2 * phi, z))
+
+
+def family_rows(keys: Sequence[str] | None = None) -> list[list[object]]:
+    """One row per variant: name, parameters, f(0) and f'(0) *as PyTorch computes them now*, shape, year.
+
+    f(0) and f'(0) come from calling the ``torch.nn.functional`` counterpart
+    (float64) and its autograd at exactly 0, not from the documentation; for
+    Maxout and CReLU, which have no PyTorch function and no single value at 0,
+    they are left empty.
+    """
+    yes = lambda b: t("variants.yes") if b else t("variants.no")  # noqa: E731
+    rows = []
+    for k in keys if keys is not None else A.keys():
+        s = A.get(k)
+        params = ", ".join(f"{n}={v:.4g}" if isinstance(v, float) else f"{n}={v}" for n, v in s.defaults.items())
+        if k == "selu":
+            params = f"α={A.SELU_ALPHA:.4f}, λ={A.SELU_SCALE:.4f}"
+        if s.reference is not None:
+            z = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+            y = s.reference(z, **s.defaults)
+            (g,) = torch.autograd.grad(y.sum(), z)
+            f0, df0 = float(y.detach()), float(g)
+        else:
+            f0, df0 = "-", "-"
+        rows.append([s.name, params or t("variants.none"), f0, df0, yes(s.smooth), yes(s.monotonic),
+                     yes(s.negative_outputs), s.year])
+    return rows
+
+
+def family_headers() -> list[str]:
+    """Translated headers of :func:`family_rows`."""
+    return [t(f"variants.{k}") for k in ("name", "defaults", "f0", "df0", "smooth", "monotonic", "neg_out", "year")]
+
+
+# --------------------------------------------------------------------------- a batch of MLPs, one per seed
+
+
+def _activation_fn(key: str, params: dict) -> tuple:
+    """(function of a pre-activation tensor, pieces per unit, outputs per unit) for a registry key."""
+    spec = A.get(key)
+    p = {**spec.defaults, **params}
+    if key == "relu":
+        return torch.relu, 1, 1
+    if key == "maxout":
+        k = check_int_in(p["k"], "k", 1, 16)
+        return (lambda z: z.unflatten(-1, (z.shape[-1] // k, k)).amax(dim=-1)), k, 1
+    if key == "crelu":
+        return (lambda z: torch.cat([torch.relu(z), torch.relu(-z)], dim=-1)), 1, 2
+    if key == "squared_relu":
+        return (lambda z: torch.relu(z) ** 2), 1, 1
+    if key in ("prelu", "rrelu"):
+        return None, 1, 1  # handled by the module (learned slopes / training mode)
+    ref = spec.reference
+    return (lambda z: ref(z, **p)), 1, 1
+
+
+class SeedBatchMLP(nn.Module):
+    """``len(seeds)`` independent MLPs with the same architecture, evaluated together.
+
+    The weights of layer ``i`` form one tensor of shape ``(S, fan_in, fan_out)``
+    and a forward pass is one ``torch.baddbmm`` per layer; seed ``s``'s network
+    is initialized from ``torch.Generator().manual_seed(s)``, so its results do
+    not depend on which other seeds share the batch.
+
+    Parameters
+    ----------
+    widths:
+        Input size, hidden widths (units), output size.
+    activation:
+        A key of :data:`relulab.activations.FAMILY`. Maxout's units have
+        ``k`` pieces each (the ``Linear`` before it has ``k`` times the
+        outputs); CReLU's units have two outputs (the next ``Linear`` has
+        twice the inputs). PReLU learns one slope per unit (channel-wise,
+        initialized at ``a``); RReLU draws slopes in training mode only.
+    seeds:
+        One network per seed.
+    init:
+        One of :data:`INITS`.
+    params:
+        Parameters of the activation (defaults: PyTorch's).
+    dtype:
+        ``torch.float64`` (default: printed results reproducible to the last
+        digit shown) or ``torch.float32``.
+    """
+
+    def __init__(
+        self,
+        widths: Sequence[int],
+        activation: str = "relu",
+        seeds: Sequence[int] = (0,),
+        *,
+        init: str = "he",
+        params: dict | None = None,
+        dtype: torch.dtype = torch.float64,
+    ):
+        super().__init__()
+        widths = [check_int_in(w, f"widths[{i}]", 1, 100_000) for i, w in enumerate(widths)]
+        if len(widths) < 3:
+            raise ValueError(f"widths needs input, at least one hidden width and output, got {widths}")
+        if init not in INITS:
+            raise ValueError(f"init must be one of {INITS}, got {init!r}")
+        if dtype not in (torch.float32, torch.float64):
+            raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
+        self.seeds = check_seeds(seeds)
+        self.key = A.get(activation).key
+        self.params = {**A.get(activation).defaults, **(params or {})}
+        self.act, self.pieces, self.outs = _activation_fn(self.key, self.params)
+        self.widths = widths
+        self.init = init
+        gain2 = 1.0 / second_moment(self.key, **(params or {})) if init == "gain" else None
+        S = len(self.seeds)
+        gens = [torch.Generator().manual_seed(s) for s in self.seeds]
+        self.weights = nn.ParameterList()
+        self.biases = nn.ParameterList()
+        self.slopes = nn.ParameterList()
+        fan_in = widths[0]
+        n_layers = len(widths) - 1
+        for i, w in enumerate(widths[1:]):
+            hidden = i < n_layers - 1
+            fan_out = w * self.pieces if hidden else w
+            W = torch.stack([self._draw(g, fan_in, fan_out, init, dtype, gain2) for g in gens])
+            if init == "default":
+                b = torch.stack([(torch.rand(1, fan_out, generator=g, dtype=dtype) * 2 - 1) / math.sqrt(fan_in) for g in gens])
+            else:
+                b = torch.zeros(S, 1, fan_out, dtype=dtype)
+            self.weights.append(nn.Parameter(W))
+            self.biases.append(nn.Parameter(b))
+            if hidden and self.key == "prelu":
+                a = check_scalar_in(self.params["a"], "a", -1e3, 1e3)
+                self.slopes.append(nn.Parameter(torch.full((S, 1, w), a, dtype=dtype)))
+            fan_in = w * self.outs if hidden else w
+
+    @staticmethod
+    def _draw(g: torch.Generator, fan_in: int, fan_out: int, init: str, dtype, gain2: float | None = None) -> torch.Tensor:
+        if init == "gain":
+            return torch.randn(fan_in, fan_out, generator=g, dtype=dtype) * math.sqrt(gain2 / fan_in)
+        if init == "he":
+            return torch.randn(fan_in, fan_out, generator=g, dtype=dtype) * math.sqrt(2.0 / fan_in)
+        if init == "lecun":
+            return torch.randn(fan_in, fan_out, generator=g, dtype=dtype) * math.sqrt(1.0 / fan_in)
+        return (torch.rand(fan_in, fan_out, generator=g, dtype=dtype) * 2 - 1) / math.sqrt(fan_in)
+
+    @property
+    def n_seeds(self) -> int:
+        return len(self.seeds)
+
+    def activation(self, z: torch.Tensor, layer: int) -> torch.Tensor:
+        """The activation of hidden layer ``layer`` applied to its pre-activations ``z`` (shape ``(S, B, n)``)."""
+        if self.key == "prelu":
+            return torch.where(z > 0, z, self.slopes[layer] * z)
+        if self.key == "rrelu":
+            return F.rrelu(z, self.params["lower"], self.params["upper"], training=self.training)
+        return self.act(z)
+
+    def forward(self, x: torch.Tensor, *, keep: list | None = None) -> torch.Tensor:
+        """Logits of shape ``(S, B, classes)`` for ``x`` of shape ``(S, B, in)`` or ``(B, in)``.
+
+        If ``keep`` is a list, the pre-activations of every hidden layer are appended to it.
+        """
+        h = x if x.dim() == 3 else x.expand(self.n_seeds, *x.shape)
+        last = len(self.weights) - 1
+        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
+            h = torch.baddbmm(b, h.to(W.dtype), W)
+            if i < last:
+                if keep is not None:
+                    keep.append(h)
+                h = self.activation(h, i)
+        return h
+
+    def parameters_per_seed(self) -> int:
+        """Number of trainable numbers in one seed's network."""
+        return sum(p.numel() for p in self.parameters()) // self.n_seeds
+
+
+@dataclass
+class TrainResult:
+    """What :func:`train_seeds` measured, one entry per seed (``acc``, ``dead``) or per epoch (``epoch_seconds``)."""
+
+    key: str
+    seeds: list[int]
+    test_acc: np.ndarray
+    train_acc: np.ndarray
+    dead: np.ndarray
+    epoch_seconds: list[float]
+    params: int
+    diverged: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
+
+
+@torch.no_grad()
+def _accuracy(model: SeedBatchMLP, x: torch.Tensor, y: torch.Tensor) -> np.ndarray:
+    was = model.training
+    model.eval()
+    try:
+        out = model(x)
+        return (out.argmax(-1) == y).double().mean(dim=1).numpy()
+    finally:
+        model.train(was)
+
+
+def dead_fraction(model: SeedBatchMLP, x: torch.Tensor, *, tol: float = 1e-3, share: float = 0.01) -> np.ndarray:
+    """Share of hidden pre-activation units (per seed) through which almost no gradient flows.
+
+    A unit (for Maxout: a piece) counts as dead or near-dead when the
+    derivative of the layer's output with respect to its pre-activation is
+    below ``tol`` in absolute value on all but at most ``share`` of the
+    inputs ``x``. For ReLU that is "(almost) never positive"; for Leaky ReLU
+    (slope 0.01 > tol) it never happens; for ELU it needs inputs below
+    ln(tol) ≈ −6.9 almost everywhere. Evaluation mode (RReLU at its mean slope).
+    """
+    tol = check_scalar_in(tol, "tol", 0.0, 1.0, low_open=True)
+    share = check_scalar_in(share, "share", 0.0, 1.0)
+    was = model.training
+    model.eval()
+    try:
+        pre: list[torch.Tensor] = []
+        with torch.no_grad():
+            model(x, keep=pre)
+        dead, total = np.zeros(model.n_seeds), 0
+        for i, z in enumerate(pre):
+            z = z.detach().requires_grad_(True)
+            out = model.activation(z, i)
+            (g,) = torch.autograd.grad(out.sum(), z)
+            live = (g.abs() >= tol).double().mean(dim=1)  # (S, units): share of inputs with gradient
+            dead += (live <= share).double().sum(dim=1).numpy()
+            total += z.shape[-1]
+        return dead / total
+    finally:
+        model.train(was)
+
+
+class _Trainer:
+    """The training loop of :func:`train_seeds`, one epoch at a time (so several can be interleaved)."""
+
+    def __init__(self, model, data, *, optimizer, lr, batch_size, weight_decay, decay_slopes, order_seed_offset):
+        if not isinstance(model, SeedBatchMLP):
+            raise TypeError(f"model must be a SeedBatchMLP, got {type(model).__name__}")
+        if optimizer not in ("adam", "sgd", "momentum"):
+            raise ValueError(f"optimizer must be 'adam', 'sgd' or 'momentum', got {optimizer!r}")
+        lr = check_scalar_in(lr, "lr", 0.0, 100.0, low_open=True)
+        self.batch_size = check_int_in(batch_size, "batch_size", 1, 1_000_000)
+        weight_decay = check_scalar_in(weight_decay, "weight_decay", 0.0, 10.0)
+        self.model, self.data = model, data
+        self.dtype = model.weights[0].dtype
+        self.x, self.y = data.x_train.to(self.dtype), data.y_train
+        slopes = list(model.slopes)
+        others = [p for p in model.parameters() if all(p is not s for s in slopes)]
+        groups = [{"params": others, "weight_decay": weight_decay}]
+        if slopes:
+            groups.append({"params": slopes, "weight_decay": weight_decay if decay_slopes else 0.0})
+        if optimizer == "adam":
+            self.opt = torch.optim.Adam(groups, lr=lr, foreach=True)
+        else:
+            self.opt = torch.optim.SGD(groups, lr=lr, momentum=0.9 if optimizer == "momentum" else 0.0, foreach=True)
+        self.gens = [torch.Generator().manual_seed(order_seed_offset + s) for s in model.seeds]
+        self.alive = torch.ones(model.n_seeds, dtype=torch.bool)
+        self.seconds: list[float] = []
+
+    def epoch(self) -> None:
+        model, x, y, S = self.model, self.x, self.y, self.model.n_seeds
+        n = x.shape[0]
+        model.train()
+        t0 = time.perf_counter()
+        orders = torch.stack([torch.randperm(n, generator=g) for g in self.gens])
+        for i in range(0, n, self.batch_size):
+            idx = orders[:, i : i + self.batch_size]
+            out = model(x[idx])
+            losses = F.cross_entropy(out.flatten(0, 1), y[idx].flatten(), reduction="none").view(S, -1).mean(dim=1)
+            self.alive &= torch.isfinite(losses).detach()
+            self.opt.zero_grad()
+            torch.where(self.alive, losses, torch.zeros_like(losses)).sum().backward()
+            if not bool(self.alive.all()):
+                for p in model.parameters():
+                    if p.grad is not None:
+                        p.grad[~self.alive] = 0.0
+                        p.data[~self.alive] = torch.nan_to_num(p.data[~self.alive])
+            self.opt.step()
+        self.seconds.append(time.perf_counter() - t0)
+
+    def result(self) -> TrainResult:
+        model = self.model
+        test_acc = _accuracy(model, self.data.x_test.to(self.dtype), self.data.y_test)
+        train_acc = _accuracy(model, self.x, self.y)
+        dead = dead_fraction(model, self.x)
+        diverged = (~self.alive).numpy()
+        test_acc[diverged] = np.nan
+        return TrainResult(model.key, list(model.seeds), test_acc, train_acc, dead, list(self.seconds),
+                           model.parameters_per_seed(), diverged)
+
+
+def train_seeds(
+    model: SeedBatchMLP,
+    data: Split,
+    *,
+    optimizer: str = "adam",
+    lr: float = 3e-3,
+    epochs: int = 8,
+    batch_size: int = 128,
+    weight_decay: float = 0.0,
+    decay_slopes: bool = True,
+    order_seed_offset: int = 10_000,
+    on_epoch: Callable[[int, SeedBatchMLP], None] | None = None,
+) -> TrainResult:
+    """Train every seed's network of ``model`` on ``data`` with mini-batches; measure it.
+
+    Seed ``s`` sees the training examples in the order drawn by
+    ``torch.Generator().manual_seed(order_seed_offset + s)`` — the same order
+    whatever the activation, so variants are compared on equal terms.
+    ``optimizer`` is ``"adam"``, ``"sgd"`` or ``"momentum"`` (SGD, momentum 0.9);
+    ``weight_decay`` is the L2 coefficient, applied to PReLU's slopes only if
+    ``decay_slopes``. Each seed's loss is its own mean cross-entropy (the sum
+    over seeds is minimized, so the seeds do not interact). A seed whose loss
+    becomes non-finite is marked ``diverged`` (its accuracy is ``nan``) and its
+    parameters frozen. ``on_epoch(epoch, model)`` runs after every epoch
+    (epochs count from 1). RReLU draws its training slopes from torch's global
+    generator, seeded here with the first seed.
+    """
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    trainer = _Trainer(model, data, optimizer=optimizer, lr=lr, batch_size=batch_size, weight_decay=weight_decay,
+                       decay_slopes=decay_slopes, order_seed_offset=order_seed_offset)
+    torch.manual_seed(model.seeds[0])
+    for e in range(1, epochs + 1):
+        trainer.epoch()
+        if on_epoch is not None:
+            on_epoch(e, model)
+    return trainer.result()
+
+
+# --------------------------------------------------------------------------- SELU
+
+
+def _Phi(z):
+    from scipy.special import ndtr
+
+    return ndtr(z)
+
+
+def selu_constants() -> tuple[float, float]:
+    """α and λ of SELU from the two conditions "mean 0, variance 1 out for N(0, 1) in".
+
+    For ``z ~ N(0, 1)``: ``E[z 1{z>0}] = 1/sqrt(2 pi)``, ``E[e^z 1{z<=0}] = sqrt(e) Phi(-1)``,
+    ``E[e^{2z} 1{z<=0}] = e^2 Phi(-2)``. The mean condition gives
+    ``alpha = (1/sqrt(2 pi)) / (1/2 - sqrt(e) Phi(-1))``; the variance
+    condition then gives ``lambda``. Returns ``(alpha, lambda)``.
+    """
+    e_pos = 1.0 / math.sqrt(2.0 * math.pi)
+    e_exp = math.sqrt(math.e) * float(_Phi(-1.0))
+    e_exp2 = math.e**2 * float(_Phi(-2.0))
+    alpha = e_pos / (0.5 - e_exp)
+    second = 0.5 + alpha**2 * (e_exp2 - 2 * e_exp + 0.5)  # E[z^2 1{z>0}] = 1/2
+    return alpha, 1.0 / math.sqrt(second)
+
+
+def selu_moment_map(
+    mu: float | np.ndarray,
+    nu: float | np.ndarray,
+    *,
+    omega: float = 0.0,
+    tau: float = 1.0,
+    alpha: float = A.SELU_ALPHA,
+    scale: float = A.SELU_SCALE,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Mean and variance after one SELU layer (Klambauer et al. 2017, the map g).
+
+    The inputs of a unit have mean ``mu`` and variance ``nu``; its weights sum
+    to ``omega`` and their squares to ``tau`` (LeCun-normal weights: about 0
+    and 1). Then, by the central limit theorem, the pre-activation is
+    ``z ~ N(mu omega, nu tau)`` and this returns ``(E[selu(z)], Var[selu(z)])``
+    in closed form. ``(0, 1)`` is a fixed point for ``omega = 0, tau = 1``.
+    """
+    from scipy.special import log_ndtr
+
+    m = np.asarray(mu, dtype=float) * check_scalar_in(omega, "omega", -1e3, 1e3)
+    v = np.asarray(nu, dtype=float) * check_scalar_in(tau, "tau", 0.0, 1e3, low_open=True)
+    if np.any(v <= 0):
+        raise ValueError("nu must be positive (a variance)")
+    s = np.sqrt(v)
+    phi = np.exp(-0.5 * (m / s) ** 2) / math.sqrt(2 * math.pi)
+    P = _Phi(m / s)
+    e_pos = m * P + s * phi  # E[z 1{z>0}]
+    e_pos2 = (m**2 + v) * P + m * s * phi  # E[z^2 1{z>0}]
+    q = _Phi(-m / s)  # P(z <= 0)
+    e1 = np.exp(m + v / 2 + log_ndtr(-(m + v) / s))  # E[e^z 1{z<=0}]
+    e2 = np.exp(2 * m + 2 * v + log_ndtr(-(m + 2 * v) / s))  # E[e^{2z} 1{z<=0}]
+    mean = scale * (e_pos + alpha * (e1 - q))
+    second = scale**2 * (e_pos2 + alpha**2 * (e2 - 2 * e1 + q))
+    return mean, second - mean**2
+
+
+def selu_variance_iterates(nu0: Sequence[float], layers: int = 8) -> np.ndarray:
+    """Variance layer by layer under :func:`selu_moment_map` (``omega = 0``, ``tau = 1``): shape ``(len(nu0), layers + 1)``."""
+    layers = check_int_in(layers, "layers", 1, 1000)
+    rows = []
+    for v0 in nu0:
+        v = [check_scalar_in(v0, "nu0", 0.0, 1e3, low_open=True)]
+        for _ in range(layers):
+            v.append(float(selu_moment_map(0.0, v[-1])[1]))
+        rows.append(v)
+    return np.array(rows)
+
+
+@dataclass
+class LayerStats:
+    """Mean and variance of each hidden layer's outputs, one row per seed (shape ``(S, depth)``)."""
+
+    label: str
+    mean: np.ndarray
+    var: np.ndarray
+    seeds: list[int]
+
+
+def deep_forward_stats(
+    activation: str = "selu",
+    *,
+    init: str = "lecun",
+    depth: int = 32,
+    width: int = 128,
+    dropout: str | None = None,
+    p: float = 0.1,
+    seeds: Sequence[int] = (0, 1, 2, 3, 4),
+    n_inputs: int = 256,
+    label: str | None = None,
+) -> LayerStats:
+    """Push standardized digits through a random deep MLP and record mean and variance after every layer.
+
+    The network has ``depth`` hidden layers of ``width`` units without
+    biases, weights drawn by ``init`` (:data:`INITS`), and after every
+    activation optionally ``dropout``: ``"standard"`` (``nn.Dropout``: zero
+    with probability ``p``, scale the rest by ``1/(1-p)``) or ``"alpha"``
+    (``nn.AlphaDropout``, which keeps SELU's mean and variance), in training
+    mode. Statistics are over all units and ``n_inputs`` inputs, in float64.
+    """
+    act = A.get(activation)
+    if init not in INITS:
+        raise ValueError(f"init must be one of {INITS}, got {init!r}")
+    if dropout not in (None, "standard", "alpha"):
+        raise ValueError(f"dropout must be None, 'standard' or 'alpha', got {dropout!r}")
+    if not act.elementwise:
+        raise ValueError(f"{activation!r} is not elementwise; use one of {A.keys(elementwise=True)}")
+    depth = check_int_in(depth, "depth", 1, 1000)
+    width = check_int_in(width, "width", 1, 10_000)
+    p = check_scalar_in(p, "p", 0.0, 1.0, high_open=True)
+    seeds = check_seeds(seeds)
+    x0 = digits(seed=0).x_train[: check_int_in(n_inputs, "n_inputs", 2, 1257)].double()
+    fn = act.reference if act.reference is not None else act.torch_fn
+    params = dict(act.defaults)
+    if activation == "rrelu":
+        params = {}
+    gain2 = 1.0 / second_moment(activation) if init == "gain" else None
+    means, variances = [], []
+    for s in seeds:
+        g = torch.Generator().manual_seed(s)
+        h, fan_in, m_row, v_row = x0, x0.shape[1], [], []
+        for _ in range(depth):
+            W = SeedBatchMLP._draw(g, fan_in, width, init, torch.float64, gain2)
+            h = fn(h @ W, **params)
+            if dropout == "standard":
+                keep = (torch.rand(h.shape, generator=g, dtype=torch.float64) >= p).double()
+                h = h * keep / (1 - p)
+            elif dropout == "alpha":
+                h = _alpha_dropout(h, p, g)
+            m_row.append(float(h.mean()))
+            v_row.append(float(h.var()))
+            fan_in = width
+        means.append(m_row)
+        variances.append(v_row)
+    name = label or f"{act.name}, {init}" + (f", {dropout} dropout" if dropout else "")
+    return LayerStats(name, np.array(means), np.array(variances), seeds)
+
+
+def _alpha_dropout(h: torch.Tensor, p: float, g: torch.Generator) -> torch.Tensor:
+    """Alpha dropout (Klambauer et al. 2017), as ``nn.AlphaDropout`` computes it, with an explicit generator."""
+    a_prime = -A.SELU_SCALE * A.SELU_ALPHA
+    q = 1.0 - p
+    a = (q + a_prime**2 * q * p) ** -0.5
+    b = -a * a_prime * p
+    keep = (torch.rand(h.shape, generator=g, dtype=h.dtype) >= p).to(h.dtype)
+    return a * (h * keep + a_prime * (1 - keep)) + b
+
+
+@torch.no_grad()
+def trained_layer_stats(model: SeedBatchMLP, x: torch.Tensor, label: str = "") -> LayerStats:
+    """Mean and variance of every hidden layer's outputs of a (trained) :class:`SeedBatchMLP` on inputs ``x``."""
+    if not isinstance(model, SeedBatchMLP):
+        raise TypeError(f"model must be a SeedBatchMLP, got {type(model).__name__}")
+    was = model.training
+    model.eval()
+    try:
+        pre: list[torch.Tensor] = []
+        model(x.to(model.weights[0].dtype), keep=pre)
+        outs = [model.activation(z, i) for i, z in enumerate(pre)]
+    finally:
+        model.train(was)
+    mean = np.stack([o.mean(dim=(1, 2)).numpy() for o in outs], axis=1)
+    var = np.stack([o.flatten(1).var(dim=1).numpy() for o in outs], axis=1)
+    return LayerStats(label or A.get(model.key).name, mean, var, list(model.seeds))
+
+
+# --------------------------------------------------------------------------- PReLU
+
+
+@dataclass
+class PReLUSlopes:
+    """Learned PReLU slopes: ``slopes[config]`` has shape ``(S, hidden layers, width)``; accuracies per seed."""
+
+    configs: list[str]
+    slopes: dict[str, np.ndarray]
+    test_acc: dict[str, np.ndarray]
+    seeds: list[int]
+    weight_decay: float
+
+
+def prelu_slopes(
+    *,
+    widths: Sequence[int] = (64, 64, 64, 10),
+    weight_decay: float = 1e-2,
+    seeds: Sequence[int] = (0, 1, 2, 3, 4),
+    epochs: int = 10,
+    lr: float = 0.05,
+    data: Split | None = None,
+) -> PReLUSlopes:
+    """Train channel-wise PReLU MLPs on the digits three ways and return the slopes they learn.
+
+    ``"none"``: no weight decay; ``"all"``: L2 weight decay on every
+    parameter, slopes included (what ``torch.optim.SGD(model.parameters(),
+    weight_decay=...)`` does); ``"weights"``: the same decay, slopes exempt
+    (He et al. 2015 advise against decaying them). SGD with momentum 0.9;
+    slopes start at 0.25.
+    """
+    data = data or digits(seed=0)
+    seeds = check_seeds(seeds)
+    configs = ["none", "all", "weights"]
+    slopes, accs = {}, {}
+    for cfg in configs:
+        model = SeedBatchMLP(widths, "prelu", seeds, init="he")
+        res = train_seeds(
+            model, data, optimizer="momentum", lr=lr, epochs=epochs, batch_size=64,
+            weight_decay=0.0 if cfg == "none" else weight_decay, decay_slopes=cfg == "all",
+        )
+        slopes[cfg] = np.stack([s.detach().numpy()[:, 0, :] for s in model.slopes], axis=1)
+        accs[cfg] = res.test_acc
+    return PReLUSlopes(configs, slopes, accs, seeds, weight_decay)
+
+
+# --------------------------------------------------------------------------- Leaky ReLU and dead units
+
+
+@dataclass
+class Recovery:
+    """Killed units that became active again, per slope and optimizer: ``revived[(optimizer, slope)]`` has shape ``(S, epochs + 1)``."""
+
+    slopes: list[float]
+    optimizers: list[str]
+    revived: dict[tuple[str, float], np.ndarray]
+    test_acc: dict[tuple[str, float], np.ndarray]
+    killed: int
+    seeds: list[int]
+
+
+def _kill(model: SeedBatchMLP, x: torch.Tensor, units: torch.Tensor, margin: float) -> None:
+    """Push the first hidden layer's ``units`` below zero on every input of ``x``: bias = -(max pre-activation) - margin."""
+    with torch.no_grad():
+        z = torch.baddbmm(torch.zeros_like(model.biases[0]), x.expand(model.n_seeds, *x.shape), model.weights[0])
+        top = z[:, :, units].amax(dim=1, keepdim=True)  # (S, 1, k)
+        model.biases[0][:, :, units] = -top - margin
+
+
+def _active_share(model: SeedBatchMLP, x: torch.Tensor, units: torch.Tensor) -> np.ndarray:
+    """Share of ``units`` of the first hidden layer with a positive pre-activation on at least one input."""
+    with torch.no_grad():
+        z = torch.baddbmm(model.biases[0], x.expand(model.n_seeds, *x.shape), model.weights[0])[:, :, units]
+        return (z > 0).any(dim=1).double().mean(dim=1).numpy()
+
+
+def leaky_recovery(
+    slopes: Sequence[float] = (0.0, 0.01, 0.1),
+    optimizers: Sequence[str] = ("momentum", "adam"),
+    *,
+    widths: Sequence[int] = (64, 64, 64, 10),
+    kill: float = 0.5,
+    margin: float = 0.5,
+    epochs: int = 6,
+    lrs: dict | None = None,
+    seeds: Sequence[int] = (0, 1, 2, 3, 4),
+    data: Split | None = None,
+) -> Recovery:
+    """Kill a share of the first hidden layer on purpose; train; count the killed units that come back.
+
+    A killed unit's bias is set so that its pre-activation is below
+    ``-margin`` on every training input: with ReLU (slope 0) it receives
+    exactly zero gradient, and since the first layer's inputs never change,
+    it can never come back. With a negative slope ``a`` it receives ``a``
+    times the gradient an active unit would. "Active again" means positive
+    pre-activation on at least one training input. Learning rates: SGD with
+    momentum 0.05, Adam 3e-3 (``lrs`` overrides).
+    """
+    data = data or digits(seed=0)
+    seeds = check_seeds(seeds)
+    kill = check_scalar_in(kill, "kill", 0.0, 1.0, low_open=True)
+    margin = check_scalar_in(margin, "margin", 0.0, 100.0)
+    epochs = check_int_in(epochs, "epochs", 1, 1000)
+    lrs = {"momentum": 0.05, "adam": 3e-3, "sgd": 0.1, **(lrs or {})}
+    slopes = [A._check_slope(a) for a in slopes]
+    width = widths[1]
+    units = torch.arange(0, width, max(1, round(1 / kill)))[: max(1, round(kill * width))]
+    x = data.x_train.double()
+    revived, accs = {}, {}
+    for opt in optimizers:
+        for a in slopes:
+            key = "relu" if a == 0 else "leaky_relu"
+            params = {} if a == 0 else {"negative_slope": a}
+            model = SeedBatchMLP(widths, key, seeds, init="he", params=params)
+            _kill(model, x, units, margin)
+            history = [_active_share(model, x, units)]
+            res = train_seeds(model, data, optimizer=opt, lr=lrs[opt], epochs=epochs, batch_size=64,
+                              on_epoch=lambda _e, m: history.append(_active_share(m, x, units)))
+            revived[(opt, a)] = np.stack(history, axis=1)
+            accs[(opt, a)] = res.test_acc
+    return Recovery(slopes, list(optimizers), revived, accs, int(units.numel()), seeds)
+
+
+# --------------------------------------------------------------------------- GELU, Maxout, CReLU
+
+
+def gelu_tanh_gap(lo: float = -6.0, hi: float = 6.0, n: int = 120_001) -> tuple[float, float]:
+    """Largest ``|GELU(x) - GELU_tanh(x)|`` on a grid of ``[lo, hi]`` (float64) and where it occurs."""
+    n = check_int_in(n, "n", 3, 10_000_000)
+    x = np.linspace(float(lo), float(hi), n)
+    d = np.abs(A.gelu_np(x) - A.gelu_np(x, approximate="tanh"))
+    i = int(np.argmax(d))
+    return float(d[i]), float(x[i])
+
+
+def maxout_pieces(kind: str, slope: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
+    """Weights ``w`` and biases ``b`` of a two-piece Maxout unit of one input that equals a familiar function.
+
+    ``max(w[0] x + b[0], w[1] x + b[1])`` is ReLU for ``kind="relu"`` (pieces
+    ``x`` and ``0``), ``|x|`` for ``"abs"`` (``x`` and ``-x``), Leaky ReLU for
+    ``"leaky"`` (``x`` and ``slope x``, ``0 <= slope <= 1``).
+    """
+    if kind == "relu":
+        return np.array([1.0, 0.0]), np.zeros(2)
+    if kind == "abs":
+        return np.array([1.0, -1.0]), np.zeros(2)
+    if kind == "leaky":
+        return np.array([1.0, A._check_slope(slope, "slope")]), np.zeros(2)
+    raise ValueError(f"kind must be 'relu', 'abs' or 'leaky', got {kind!r}")
+
+
+def maxout_param_count(in_features: int, out_features: int, k: int) -> int:
+    """Weights and biases of a Maxout layer: ``k (in_features * out_features + out_features)``."""
+    in_features = check_int_in(in_features, "in_features", 1)
+    out_features = check_int_in(out_features, "out_features", 1)
+    k = check_int_in(k, "k", 1, 1024)
+    return k * (in_features * out_features + out_features)
+
+
+def two_sided_forward(h: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
+    """The "two-sided ReLU" of the notes: each unit projects its input forward with one of two weight vectors.
+
+    Unit ``j`` with input ``h[..., j]`` sends ``h[..., j] * pos[j]`` to the next
+    layer when ``h[..., j] >= 0`` and ``h[..., j] * neg[j]`` when it is
+    negative (``pos`` and ``neg`` have shape ``(units, next_units)``: twice the
+    weights of one ReLU layer). Returns the next layer's input, ``(..., next_units)``.
+    """
+    h = A._np_float(h)
+    pos, neg = A._np_float(pos), A._np_float(neg)
+    if pos.shape != neg.shape or pos.ndim != 2 or pos.shape[0] != h.shape[-1]:
+        raise ValueError(
+            f"pos and neg must both have shape (units, next_units) with units = {h.shape[-1]}, got {pos.shape} and {neg.shape}"
+        )
+    chosen = np.where((h >= 0)[..., None], pos, neg)  # (..., units, next)
+    return np.einsum("...j,...jk->...k", h, chosen)
+
+
+def crelu_forward(h: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> np.ndarray:
+    """The same map as :func:`two_sided_forward`, written as CReLU followed by one linear layer.
+
+    ``crelu(h) @ [[pos], [-neg]]``, because ``h 1{h>=0} = relu(h)`` and
+    ``h 1{h<0} = -relu(-h)``.
+    """
+    h = A._np_float(h)
+    stacked = np.concatenate([A._np_float(pos), -A._np_float(neg)], axis=0)
+    return A.crelu_np(h, axis=-1) @ stacked
+
+
+def two_sided_weight_count(units: int, next_units: int) -> dict[str, int]:
+    """Weights from a layer of ``units`` to one of ``next_units``: ReLU versus two-sided (= CReLU) units."""
+    units = check_int_in(units, "units", 1)
+    next_units = check_int_in(next_units, "next_units", 1)
+    return {"relu": units * next_units, "two_sided": 2 * units * next_units}
+
+
+# --------------------------------------------------------------------------- the comparison
+
+
+@dataclass
+class Comparison:
+    """One :class:`TrainResult` per variant, and the network they were trained in."""
+
+    widths: list[int]
+    results: dict[str, TrainResult]
+    settings: dict
+    models: dict[str, SeedBatchMLP] = field(default_factory=dict, repr=False)
+
+    def time_ratio(self, key: str) -> float:
+        """Median over epochs of (epoch time of ``key``) / (ReLU's time for the same epoch).
+
+        The variants are trained round robin, epoch by epoch, in one process,
+        so each ratio compares two runs made seconds apart under the same load;
+        the median discards the epochs that a background process disturbed.
+        """
+        mine = np.array(self.results[key].epoch_seconds)
+        relu = np.array(self.results["relu"].epoch_seconds)
+        return float(np.median(mine / relu))
+
+
+def compare(
+    keys: Sequence[str] | None = None,
+    *,
+    widths: Sequence[int] = (64, 64, 64, 10),
+    seeds: Sequence[int] = (0, 1, 2, 3, 4),
+    epochs: int = 6,
+    lr: float = 1e-2,
+    batch_size: int = 128,
+    data: Split | None = None,
+) -> Comparison:
+    """Train every variant in ``keys`` (default: the whole family) in the same network, seeds and batches.
+
+    Adam, the variance-preserving normal initialization of each activation
+    (``init="gain"``, :func:`second_moment`: He for ReLU, LeCun for SELU as its
+    paper prescribes), zero biases, float64. Maxout has ``k = 2`` pieces per unit
+    and CReLU doubles each hidden layer's output: both keep the number of
+    *units* and pay in parameters. ReLU is always trained (first), because
+    times are reported relative to it; the variants are trained round robin,
+    one epoch each in turn (see :meth:`Comparison.time_ratio`).
+    """
+    keys = list(keys) if keys is not None else A.keys()
+    for k in keys:
+        A.get(k)
+    keys = ["relu"] + [k for k in keys if k != "relu"]
+    data = data or digits(seed=0)
+    seeds = check_seeds(seeds)
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    trainers = {
+        k: _Trainer(SeedBatchMLP(widths, k, seeds, init="gain"), data, optimizer="adam", lr=lr, batch_size=batch_size,
+                    weight_decay=0.0, decay_slopes=True, order_seed_offset=10_000)
+        for k in keys
+    }
+    torch.manual_seed(seeds[0])
+    for _ in range(epochs):  # round robin: epoch e of every variant runs under the same machine load
+        for tr in trainers.values():
+            tr.epoch()
+    results = {k: tr.result() for k, tr in trainers.items()}
+    models = {k: tr.model for k, tr in trainers.items()}
+    settings = {"epochs": epochs, "lr": lr, "batch_size": batch_size, "optimizer": "adam"}
+    return Comparison(list(widths), results, settings, models)
+
+
+def comparison_rows(comp: Comparison, *, with_time: bool = False) -> list[list[object]]:
+    """Table rows: name, accuracy "mean ± sd" (%), worst seed (%), dead %, parameters (and time ratio)."""
+    rows = []
+    for k, r in comp.results.items():
+        acc = r.test_acc * 100
+        ok = acc[np.isfinite(acc)]
+        acc_txt = f"{ok.mean():.1f} ± {ok.std():.1f}" if ok.size else "diverged"
+        if ok.size < acc.size:
+            acc_txt += f" ({acc.size - ok.size} div.)"
+        row = [A.get(k).name, acc_txt, f"{ok.min():.1f}" if ok.size else "-", f"{100 * r.dead.mean():.0f}", r.params]
+        if with_time:
+            row.append(f"{comp.time_ratio(k):.2g}")
+        rows.append(row)
+    return rows
+
+
+# --------------------------------------------------------------------------- plots
+
+
+def plot_family(keys: Sequence[str] | None = None, *, x_range: tuple[float, float] = (-4.0, 4.0), ncols: int = 4):
+    """One panel per elementwise variant: the function (solid) and its derivative (dashed), PyTorch defaults."""
+    keys = list(keys) if keys is not None else A.keys(elementwise=True)
+    specs = [A.get(k) for k in keys]
+    nrows = math.ceil(len(specs) / ncols)
+    fig, axes = subplots(ncols, nrows, width=2.6 * ncols, height=2.1)
+    axes = np.atleast_1d(axes)
+    x = np.linspace(*x_range, 801)
+    for ax, s in zip(axes, specs):
+        y, dy = s.np_fn(x, **s.defaults), s.grad_np(x, **s.defaults)
+        ax.plot(x, y, color=series_style(0)["color"], linestyle="-", label=t("variants.function"))
+        jumps = np.flatnonzero(np.abs(np.diff(dy)) > 0.2) + 1
+        for j, (xs, ys) in enumerate(zip(np.split(x, jumps), np.split(dy, jumps))):
+            ax.plot(xs, ys, color=series_style(2)["color"], linestyle="--", label=t("variants.derivative") if j == 0 else None)
+        ax.set_title(s.name, fontsize=9)
+        ax.set_ylim(-2.2, 4.2)
+        ax.axhline(0, color="0.6", linewidth=0.6)
+        ax.axvline(0, color="0.6", linewidth=0.6)
+    for ax in axes[len(specs) :]:
+        ax.set_visible(False)
+    axes[0].legend(fontsize=8, loc="upper left")
+    return axes
+
+
+def plot_layer_stats(stats: Sequence[LayerStats], axes=None):
+    """Mean (left) and variance (right, log scale) layer by layer, mean ± sd over seeds, one line per setting."""
+    from .plotting import plot_mean_spread
+
+    if axes is None:
+        _, axes = subplots(2, width=10.0, height=3.4)
+    for i, s in enumerate(stats):
+        layers = np.arange(1, s.mean.shape[1] + 1)
+        plot_mean_spread(axes[0], layers, s.mean, label=s.label, index=i)
+        plot_mean_spread(axes[1], layers, s.var, label=s.label, index=i)
+    axes[0].set(xlabel=t("variants.layer"), ylabel=t("variants.mean"))
+    axes[1].set(xlabel=t("variants.layer"), ylabel=t("variants.var"), yscale="log")
+    axes[1].legend(fontsize=7, loc="best")
+    return axes
+
+
+def plot_selu_map(nu0: Sequence[float] = (0.25, 3.0), layers: int = 6, ax=None):
+    """The variance map of a SELU layer (ω = 0, τ = 1) against the identity, with iterates converging to 1 (a cobweb)."""
+    if ax is None:
+        _, ax = subplots(1, width=4.8, height=3.6)
+    nu = np.linspace(0.05, 3.5, 300)
+    ax.plot(nu, selu_moment_map(0.0, nu)[1], color=series_style(0)["color"], label=t("variants.map"))
+    ax.plot(nu, nu, color="0.5", linestyle=":", label=t("variants.identity"))
+    its = selu_variance_iterates(nu0, layers)
+    for i, row in enumerate(its):
+        # cobweb: (v0, 0) -> (v0, v1) -> (v1, v1) -> (v1, v2) -> ...
+        xs = np.repeat(row[:-1], 2)
+        ys = np.empty_like(xs)
+        ys[0::2] = np.r_[0.0, row[1:-1]]
+        ys[1::2] = row[1:]
+        st = series_style(i + 1)
+        ax.plot(xs, ys, color=st["color"], linestyle="--", linewidth=1.2, marker=st["marker"], markersize=3,
+                label=t("variants.iterates") if i == 0 else None)
+    ax.set(xlabel=t("variants.nu_in"), ylabel=t("variants.nu_out"), xlim=(0, 3.5), ylim=(0, 3.5))
+    ax.legend(fontsize=8, loc="upper left")
+    return ax
+
+
+def plot_prelu_slopes(res: PReLUSlopes, axes=None):
+    """Histogram of the learned slopes of every channel, hidden layer by layer, one panel per configuration."""
+    if axes is None:
+        _, axes = subplots(len(res.configs), width=10.0, height=3.0)
+    names = {"none": "variants.wd_none", "all": "variants.wd_all", "weights": "variants.wd_weights"}
+    bins = np.linspace(-0.4, 1.2, 33)
+    for ax, cfg in zip(axes, res.configs):
+        sl = res.slopes[cfg]
+        for layer in range(sl.shape[1]):
+            st = series_style(layer)
+            ax.hist(sl[:, layer, :].ravel(), bins=bins, histtype="step", color=st["color"], linestyle=st["linestyle"],
+                    linewidth=1.6, label=f"{t('variants.layer')} {layer + 1}")
+        ax.axvline(0.25, color="0.5", linestyle=":", linewidth=1)
+        ax.set(title=t(names[cfg]), xlabel=t("variants.slope"), ylabel=t("variants.channels"))
+    axes[0].legend(fontsize=8)
+    return axes
+
+
+def plot_recovery(rec: Recovery, axes=None):
+    """Share of killed units active again after each epoch (mean ± sd over seeds), one panel per optimizer."""
+    from .plotting import plot_mean_spread
+
+    if axes is None:
+        _, axes = subplots(len(rec.optimizers), width=9.0, height=3.2)
+    axes = np.atleast_1d(axes)
+    for ax, opt in zip(axes, rec.optimizers):
+        for i, a in enumerate(rec.slopes):
+            runs = rec.revived[(opt, a)]
+            label = "ReLU" if a == 0 else f"Leaky ReLU, a = {a:g}"
+            plot_mean_spread(ax, np.arange(runs.shape[1]), runs, label=label, index=i)
+        ax.set(title={"momentum": "SGD + momentum", "adam": "Adam", "sgd": "SGD"}[opt],
+               xlabel=t("variants.epoch"), ylabel=t("variants.revived"), ylim=(-0.05, 1.05))
+    axes[0].legend(fontsize=8)
+    return axes
+
+
+def plot_comparison(comps: Sequence[Comparison], titles: Sequence[str], axes=None):
+    """Test accuracy of every variant, one dot per seed and the mean, one panel per network."""
+    if axes is None:
+        _, axes = subplots(len(comps), width=10.0, height=4.2)
+    axes = np.atleast_1d(axes)
+    for ax, comp, title in zip(axes, comps, titles):
+        keys = list(comp.results)
+        for i, k in enumerate(keys):
+            acc = comp.results[k].test_acc * 100
+            ax.plot(np.full(acc.size, i), acc, linestyle="none", marker="o", markersize=3, color=series_style(2)["color"], alpha=0.7)
+            ax.plot([i - 0.3, i + 0.3], [np.nanmean(acc)] * 2, color="black", linestyle="-", linewidth=2)
+        ax.set_xticks(range(len(keys)), [A.get(k).name for k in keys], rotation=60, ha="right", fontsize=8)
+        ax.set(title=title, ylabel=t("variants.test_acc"))
+    return axes
