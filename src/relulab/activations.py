@@ -293,6 +293,11 @@ def _limits_torch(y: torch.Tensor, x: torch.Tensor, at_pos_inf: float, at_neg_in
     return torch.where(torch.isneginf(x), torch.full_like(y, at_neg_inf), y)
 
 
+def _check_axis(axis: object, name: str, ndim: int) -> int:
+    """An axis of an array with ``ndim`` dimensions (negative counts from the end)."""
+    return check_int_in(axis, name, -ndim, ndim - 1)
+
+
 def _check_slope(a: object, name: str = "negative_slope") -> float:
     return check_scalar_in(a, name, 0.0, 1.0)
 
@@ -433,7 +438,8 @@ def prelu_torch(x: torch.Tensor, weight: torch.Tensor | float = 0.25) -> torch.T
     else:
         if x.dim() < 2 or x.shape[1] != weight.numel():
             raise ValueError(
-                f"{weight.numel()} slopes need x of shape (N, {weight.numel()}, ...), got {tuple(x.shape)}"
+                f"weight has {weight.numel()} slopes, and {weight.numel()} slopes need x of shape (N, {weight.numel()}, ...), "
+                f"got {tuple(x.shape)}"
             )
         a = weight.reshape([1, -1] + [1] * (x.dim() - 2))
     return torch.where(x > 0, x, a * x)
@@ -851,6 +857,7 @@ def crelu_np(x: np.ndarray | float, axis: int = -1) -> np.ndarray:
     """
     arr = _np_float(x)
     arr = arr.reshape(1) if arr.ndim == 0 else arr
+    axis = _check_axis(axis, "axis", arr.ndim)
     return np.concatenate([np.maximum(arr, 0), np.maximum(-arr, 0)], axis=axis)
 
 
@@ -858,6 +865,7 @@ def crelu_grad_np(x: np.ndarray | float, axis: int = -1) -> np.ndarray:
     """Derivatives of CReLU's two halves: ``[1{x > 0}, -1{x < 0}]`` concatenated along ``axis``."""
     arr = _np_float(x)
     arr = arr.reshape(1) if arr.ndim == 0 else arr
+    axis = _check_axis(axis, "axis", arr.ndim)
     return np.concatenate([(arr > 0).astype(arr.dtype), -(arr < 0).astype(arr.dtype)], axis=axis)
 
 
@@ -865,6 +873,7 @@ def crelu_torch(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """CReLU for tensors: ``torch.cat([relu(x), relu(-x)], dim)``."""
     x = _torch_float(x)
     x = x.reshape(1) if x.dim() == 0 else x
+    dim = _check_axis(dim, "dim", x.dim())
     return torch.cat([torch.relu(x), torch.relu(-x)], dim=dim)
 
 
