@@ -11,6 +11,7 @@ import ast
 import os
 import pkgutil
 import re
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -65,7 +66,12 @@ def test_the_wheel_installs_and_imports_every_module_outside_the_source_tree(tmp
     wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
     elsewhere.mkdir()
     pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run(pip + ["wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(ROOT)],
+    # built from a copy, so that setuptools' build/ and egg-info folders do not land in the working tree
+    project = tmp_path / "project"
+    shutil.copytree(SRC, project / "src" / "relulab", ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
+        shutil.copy(ROOT / name, project / name)
+    subprocess.run(pip + ["wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(project)],
                    check=True, cwd=tmp_path, capture_output=True)
     (wheel,) = wheels.glob("relulab-*.whl")
     subprocess.run(pip + ["install", "--no-deps", "--no-index", "--no-compile", "--target", str(target), str(wheel)],

@@ -831,13 +831,14 @@ def _check_activation_name(name: str) -> str:
     return name
 
 
-def _check_activation_name(name: object) -> str:
+def _check_function_name(name: object) -> str:
+    """``name`` if it is a key of :data:`ACTIVATION_FUNCTIONS`."""
     return str(check_choice(name, "name", tuple(ACTIVATION_FUNCTIONS)))
 
 
 def output_mean(name: str, *, n: int = 200_000, seed: int = 0) -> tuple[float, float]:
     """Monte Carlo mean of ``f(Z)``, ``Z ~ N(0, 1)``, and its standard error, for an activation of :data:`ACTIVATION_FUNCTIONS`."""
-    _check_activation_name(name)
+    _check_function_name(name)
     n = check_int_in(n, "n", 2, 50_000_000)
     gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
     v = ACTIVATION_FUNCTIONS[name](torch.randn(n, generator=gen, dtype=torch.float64))
@@ -850,7 +851,7 @@ def exact_output_mean(name: str) -> float:
     ReLU: :math:`\\varphi(0) = 1/\\sqrt{2\\pi}`; ELU (:math:`\\alpha = 1`):
     :math:`E[Z; Z>0] + E[e^Z - 1; Z<0] = \\varphi(0) + e^{1/2}\\Phi(-1) - 1/2`; tanh: 0 (odd function).
     """
-    _check_activation_name(name)
+    _check_function_name(name)
     phi0 = 1.0 / math.sqrt(2.0 * math.pi)
     if name == "ReLU":
         return phi0
