@@ -122,7 +122,7 @@ def test_infinities_give_limits_and_nan_propagates(key):
 def test_where_pytorch_returns_nan_at_infinity():
     """Documented differences: PyTorch computes -inf * 0 = nan where relulab returns the limit 0."""
     inf = torch.tensor([-math.inf, math.inf])
-    assert torch.isnan(F.gelu(inf)).all()
+    assert torch.isnan(F.gelu(inf[:1])).all()  # torch 2.13 returns inf for GELU(+inf)
     assert torch.isnan(F.silu(inf[:1])).all() and torch.isnan(F.mish(inf[:1])).all()
     assert torch.isnan(F.hardswish(inf[:1])).all()
     assert A.gelu_torch(inf).tolist() == [0.0, math.inf]

@@ -83,7 +83,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_array, check_int_in, check_scalar_in, check_tensor
+from ._checks import check_array, check_finite_array, check_finite_tensor, check_int_in, check_scalar_in, check_tensor
 
 __all__ = [
     # ReLU (chapter 1)
@@ -293,6 +293,11 @@ def _limits_torch(y: torch.Tensor, x: torch.Tensor, at_pos_inf: float, at_neg_in
     return torch.where(torch.isneginf(x), torch.full_like(y, at_neg_inf), y)
 
 
+def _check_axis(axis: object, name: str, ndim: int) -> int:
+    """An axis of an array with ``ndim`` dimensions (negative counts from the end)."""
+    return check_int_in(axis, name, -ndim, ndim - 1)
+
+
 def _check_slope(a: object, name: str = "negative_slope") -> float:
     return check_scalar_in(a, name, 0.0, 1.0)
 
@@ -321,8 +326,12 @@ def _check_approximate(approximate: object) -> str:
 
 
 def _sigmoid_np(z: np.ndarray) -> np.ndarray:
-    # 0.5 * (1 + tanh(z/2)) is the logistic function without overflow for large |z|
-    return 0.5 * (1.0 + np.tanh(0.5 * z))
+    # scipy's expit: exp(z) / (1 + exp(z)) for z < 0 and 1 / (1 + exp(-z)) for z >= 0, so it neither
+    # overflows nor loses the tiny values of the far negative side (0.5 * (1 + tanh(z / 2)) rounds
+    # them to exactly 0 below about -20 in float32 and -40 in float64)
+    from scipy.special import expit
+
+    return expit(z)
 
 
 def _softplus_core_np(z: np.ndarray) -> np.ndarray:
@@ -368,8 +377,20 @@ def leaky_relu_torch(x: torch.Tensor, negative_slope: float = 0.01) -> torch.Ten
     """Leaky ReLU for tensors, written with ``torch.where`` (autograd: ``negative_slope`` at 0)."""
     a = _check_slope(negative_slope)
     x = _torch_float(x)
-    y = torch.where(x > 0, x, x * a)
-    return _limits_torch(y, x, math.inf, -math.inf if a > 0 else 0.0)
+    # written so that ±inf need no patching: autograd then gives 1 at +inf and a at -inf, as torch does
+    # (with slope 0, x is clamped first so that -inf * 0 gives 0, not nan; nan stays nan)
+    neg = x * a if a > 0 else x.clamp_min(torch.finfo(x.dtype).min) * a
+    return torch.where(x > 0, x, neg)
+
+
+def _check_prelu_slopes(a: object, arr: np.ndarray) -> np.ndarray:
+    """PReLU's slope(s) ``a``: finite real numbers that broadcast against ``arr``, in ``arr``'s dtype."""
+    a_arr = check_finite_array(a, "a")
+    try:
+        np.broadcast_shapes(a_arr.shape, arr.shape)
+    except ValueError:
+        raise ValueError(f"a of shape {a_arr.shape} does not broadcast against x of shape {arr.shape}") from None
+    return a_arr.astype(arr.dtype)
 
 
 def prelu_np(x: np.ndarray | float, a: float | np.ndarray = 0.25) -> np.ndarray:
@@ -381,9 +402,7 @@ def prelu_np(x: np.ndarray | float, a: float | np.ndarray = 0.25) -> np.ndarray:
     Value at 0: 0; derivative at 0: ``a``.
     """
     arr = _np_float(x)
-    a_arr = check_array(a, "a").astype(arr.dtype)
-    if not np.all(np.isfinite(a_arr)):
-        raise ValueError("a (the negative slope) must be finite")
+    a_arr = _check_prelu_slopes(a, arr)
     with np.errstate(invalid="ignore"):
         y = np.where(arr > 0, arr, a_arr * arr)
         neg_inf = np.where(a_arr > 0, -np.inf, np.where(a_arr < 0, np.inf, 0.0))
@@ -394,7 +413,7 @@ def prelu_np(x: np.ndarray | float, a: float | np.ndarray = 0.25) -> np.ndarray:
 def prelu_grad_np(x: np.ndarray | float, a: float | np.ndarray = 0.25) -> np.ndarray:
     """Derivative of PReLU with respect to ``x``: 1 for ``x > 0``, ``a`` for ``x <= 0``."""
     arr = _np_float(x)
-    a_arr = check_array(a, "a").astype(arr.dtype)
+    a_arr = _check_prelu_slopes(a, arr)
     g = np.where(arr > 0, np.ones_like(arr), a_arr * np.ones_like(arr))
     return np.where(np.isnan(arr), np.nan, g).astype(arr.dtype)
 
@@ -411,6 +430,7 @@ def prelu_torch(x: torch.Tensor, weight: torch.Tensor | float = 0.25) -> torch.T
     if not isinstance(weight, torch.Tensor):
         w = check_scalar_in(weight, "weight", -1e6, 1e6)
         weight = torch.tensor([w], dtype=x.dtype)
+    check_finite_tensor(weight, "weight")
     if weight.dim() != 1 or weight.numel() == 0:
         raise ValueError(f"weight must be a 1-D tensor of 1 or C slopes, got shape {tuple(weight.shape)}")
     if weight.numel() == 1:
@@ -418,7 +438,8 @@ def prelu_torch(x: torch.Tensor, weight: torch.Tensor | float = 0.25) -> torch.T
     else:
         if x.dim() < 2 or x.shape[1] != weight.numel():
             raise ValueError(
-                f"{weight.numel()} slopes need x of shape (N, {weight.numel()}, ...), got {tuple(x.shape)}"
+                f"weight has {weight.numel()} slopes, and {weight.numel()} slopes need x of shape (N, {weight.numel()}, ...), "
+                f"got {tuple(x.shape)}"
             )
         a = weight.reshape([1, -1] + [1] * (x.dim() - 2))
     return torch.where(x > 0, x, a * x)
@@ -504,8 +525,8 @@ def elu_torch(x: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
     """ELU for tensors (the exponential is taken of ``min(x, 0)``, so nothing overflows)."""
     al = _check_alpha(alpha)
     x = _torch_float(x)
-    y = torch.where(x > 0, x, al * torch.expm1(torch.clamp_max(x, 0)))
-    return _limits_torch(y, x, math.inf, -al)
+    # expm1(-inf) = -1 and the x branch is inf at +inf: no patching, so autograd gives 1 at +inf like torch
+    return torch.where(x > 0, x, al * torch.expm1(torch.clamp_max(x, 0)))
 
 
 def celu_np(x: np.ndarray | float, alpha: float = 1.0) -> np.ndarray:
@@ -534,8 +555,7 @@ def celu_torch(x: torch.Tensor, alpha: float = 1.0) -> torch.Tensor:
     """CELU for tensors."""
     al = _check_alpha(alpha)
     x = _torch_float(x)
-    y = torch.where(x > 0, x, al * torch.expm1(torch.clamp_max(x, 0) / al))
-    return _limits_torch(y, x, math.inf, -al)
+    return torch.where(x > 0, x, al * torch.expm1(torch.clamp_max(x, 0) / al))
 
 
 def selu_np(x: np.ndarray | float) -> np.ndarray:
@@ -630,7 +650,7 @@ def silu_grad_np(x: np.ndarray | float, beta: float = 1.0) -> np.ndarray:
     arr = _np_float(x)
     with np.errstate(over="ignore", invalid="ignore"):
         s = _sigmoid_np(b * arr)
-        g = s + b * arr * s * (1 - s)
+        g = s + b * arr * s * _sigmoid_np(-b * arr)  # 1 - s = sigmoid(-z), without cancellation
     return _limits_np(g, arr, 1.0, 0.0)
 
 
@@ -700,8 +720,8 @@ def softplus_torch(x: torch.Tensor, beta: float = 1.0, threshold: float = 20.0) 
     th = check_scalar_in(threshold, "threshold", 0.0, 1e6, low_open=True)
     x = _torch_float(x)
     z = b * x
-    y = torch.where(z > th, x, _softplus_core_torch(z) / b)
-    return _limits_torch(y, x, math.inf, 0.0)
+    # right at ±inf without patching (x at +inf, log1p(0) = 0 at -inf), so autograd gives 1 and 0 there
+    return torch.where(z > th, x, _softplus_core_torch(z) / b)
 
 
 # --------------------------------------------------------------------------- ReLU6, Hard-Swish, squared ReLU
@@ -754,8 +774,10 @@ def hardswish_grad_np(x: np.ndarray | float) -> np.ndarray:
 def hardswish_torch(x: torch.Tensor) -> torch.Tensor:
     """Hard-Swish for tensors."""
     x = _torch_float(x)
-    y = torch.where(x <= -3, torch.zeros_like(x), torch.where(x >= 3, x, x * (x + 3) / 6))
-    return _limits_torch(y, x, math.inf, 0.0)
+    # the quadratic piece is computed on x clamped to [-3, 3]: at ±inf it is unused, and unclamped its
+    # backward would be 0 * inf = nan there (torch's autograd gives 0 at -inf and 1 at +inf)
+    xc = x.clamp(-3, 3)
+    return torch.where(x <= -3, torch.zeros_like(x), torch.where(x >= 3, x, xc * (xc + 3) / 6))
 
 
 def squared_relu_np(x: np.ndarray | float) -> np.ndarray:
@@ -835,6 +857,7 @@ def crelu_np(x: np.ndarray | float, axis: int = -1) -> np.ndarray:
     """
     arr = _np_float(x)
     arr = arr.reshape(1) if arr.ndim == 0 else arr
+    axis = _check_axis(axis, "axis", arr.ndim)
     return np.concatenate([np.maximum(arr, 0), np.maximum(-arr, 0)], axis=axis)
 
 
@@ -842,6 +865,7 @@ def crelu_grad_np(x: np.ndarray | float, axis: int = -1) -> np.ndarray:
     """Derivatives of CReLU's two halves: ``[1{x > 0}, -1{x < 0}]`` concatenated along ``axis``."""
     arr = _np_float(x)
     arr = arr.reshape(1) if arr.ndim == 0 else arr
+    axis = _check_axis(axis, "axis", arr.ndim)
     return np.concatenate([(arr > 0).astype(arr.dtype), -(arr < 0).astype(arr.dtype)], axis=axis)
 
 
@@ -849,6 +873,7 @@ def crelu_torch(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
     """CReLU for tensors: ``torch.cat([relu(x), relu(-x)], dim)``."""
     x = _torch_float(x)
     x = x.reshape(1) if x.dim() == 0 else x
+    dim = _check_axis(dim, "dim", x.dim())
     return torch.cat([torch.relu(x), torch.relu(-x)], dim=dim)
 
 

@@ -46,6 +46,7 @@ from torch import nn
 
 from . import activations as _act
 from ._checks import check_int_in, check_scalar_in
+from ._paths import book_root, missing
 from .i18n import register, t
 from .plotting import OKABE_ITO, series_style
 
@@ -105,9 +106,7 @@ SMALL: int = 2**16
 LARGE: int = 2**23
 
 #: The recorded GPU run that ships with the book (see ``data/measurements/README.md``).
-RECORDED_H100: Path = (
-    Path(__file__).resolve().parents[2] / "data" / "measurements" / "activation-cost-h100-2026-11-22.txt"
-)
+RECORDED_H100: Path = book_root() / "data" / "measurements" / "activation-cost-h100-2026-11-22.txt"
 
 _SELU_ALPHA = 1.6732632423543772
 _SELU_SCALE = 1.0507009873554805
@@ -897,7 +896,7 @@ def read_recorded(path: str | os.PathLike = RECORDED_H100) -> Recorded:
     """Read a recorded GPU run (by default the H100 run that ships with the book)."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"no recorded measurements at {path}")
+        raise missing(path, "recorded measurements")
     return parse_recorded(path.read_text(encoding="utf-8"), str(path.name))
 
 

@@ -83,6 +83,14 @@ def digits(
     x, y = digits_arrays()
     rng = np.random.default_rng(seed)
     test_idx, train_idx = [], []
+    sizes = np.bincount(y)
+    sizes = sizes[sizes > 0]
+    if not all(1 <= int(round(test_fraction * n)) <= n - 1 for n in sizes):
+        lo = max(0.5 / n for n in sizes)
+        raise ValueError(
+            f"test_fraction={test_fraction!r} leaves a class with no training or no test example "
+            f"(classes have {sizes.min()}-{sizes.max()} examples); use a value in about [{lo:.3f}, {1 - lo:.3f}]"
+        )
     for c in np.unique(y):
         idx = rng.permutation(np.flatnonzero(y == c))
         k = int(round(test_fraction * idx.size))

@@ -1287,8 +1287,12 @@ def born_dead_probability(widths: int | Sequence[int], depth: int | None = None)
         if depth is None:
             raise ValueError("give depth when widths is one number")
         widths = [int(widths)] * check_int_in(depth, "depth", 1, 100_000)
+    elif isinstance(widths, (str, bytes)) or not isinstance(widths, (Sequence, np.ndarray)):
+        raise TypeError(
+            f"widths must be an integer (with depth) or a sequence of integers, got {type(widths).__name__} {widths!r}"
+        )
     elif depth is not None:
-        raise ValueError("give depth only when widths is one number")
+        raise ValueError(f"give depth only when widths is one integer; got widths={widths!r} and depth={depth!r}")
     widths = [check_int_in(w, f"widths[{i}]", 1, 100_000) for i, w in enumerate(widths)]
     if not widths:
         raise ValueError("widths must not be empty")

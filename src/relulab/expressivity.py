@@ -17,7 +17,15 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from ._checks import check_int_in, check_scalar_in, check_seeds
+from ._checks import (
+    check_array,
+    check_callable,
+    check_finite_array,
+    check_int_in,
+    check_range,
+    check_scalar_in,
+    check_seeds,
+)
 
 __all__ = [
     "relu",
@@ -34,14 +42,19 @@ __all__ = [
 ]
 
 
+def _reals(x: object, name: str = "x") -> np.ndarray:
+    """``x`` as a float64 array of real numbers (complex, bool, strings and tensors are refused)."""
+    return check_array(x, name).astype(float)
+
+
 def relu(x: np.ndarray) -> np.ndarray:
     """``np.maximum(x, 0)`` (the building block of this module)."""
-    return np.maximum(x, 0.0)
+    return np.maximum(_reals(x), 0.0)
 
 
 def abs_from_relu(x: np.ndarray) -> np.ndarray:
     """|x| = ReLU(x) + ReLU(-x): two ReLU units."""
-    x = np.asarray(x, dtype=float)
+    x = _reals(x)
     return relu(x) + relu(-x)
 
 
@@ -50,7 +63,7 @@ def hat(x: np.ndarray) -> np.ndarray:
 
     hat(x) = 2 ReLU(x) - 4 ReLU(x - 1/2) + 2 ReLU(x - 1): three ReLU units.
     """
-    x = np.asarray(x, dtype=float)
+    x = _reals(x)
     return 2 * relu(x) - 4 * relu(x - 0.5) + 2 * relu(x - 1.0)
 
 
@@ -63,9 +76,10 @@ def sawtooth(x: np.ndarray, depth: int) -> np.ndarray:
     single hidden layer of ``n`` units has at most ``n + 1``.
     """
     depth = check_int_in(depth, "depth", 1, 30)
-    y = np.asarray(x, dtype=float)
-    if np.any((y < 0) | (y > 1)):
-        raise ValueError("sawtooth is defined on [0, 1]; got inputs outside it")
+    y = _reals(x)
+    outside = ~((y >= 0) & (y <= 1))  # nan is outside too
+    if np.any(outside):
+        raise ValueError(f"x must lie in [0, 1]: sawtooth is defined on [0, 1], got {y[outside].reshape(-1)[0]}")
     for _ in range(depth):
         y = 2 * relu(y) - 4 * relu(y - 0.5)
     return y
@@ -79,8 +93,8 @@ def from_breakpoints(xs: Sequence[float], ys: Sequence[float]) -> Callable[[np.n
     linear term, itself ReLU(x - xs[0]) - ReLU(xs[0] - x)). Beyond the end
     points the first and last pieces continue straight.
     """
-    xs = np.asarray(xs, dtype=float)
-    ys = np.asarray(ys, dtype=float)
+    xs = check_finite_array(xs, "xs").astype(float)
+    ys = check_finite_array(ys, "ys").astype(float)
     if xs.ndim != 1 or xs.shape != ys.shape or xs.size < 2:
         raise ValueError("xs and ys must be 1-D of the same length >= 2")
     if np.any(np.diff(xs) <= 0):
@@ -90,7 +104,7 @@ def from_breakpoints(xs: Sequence[float], ys: Sequence[float]) -> Callable[[np.n
     jumps = np.diff(slopes)
 
     def f(x: np.ndarray) -> np.ndarray:
-        x = np.asarray(x, dtype=float)
+        x = _reals(x)
         out = ys[0] + slopes[0] * (x - xs[0])
         for k, d in zip(kinks, jumps):
             out = out + d * relu(x - k)
@@ -107,8 +121,9 @@ def count_pieces(y: np.ndarray, x: np.ndarray, *, rtol: float = 1e-6) -> int:
     a grid cell makes one odd "transition" slope, which is not counted as a
     piece. The grid must be finer than half the shortest piece.
     """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
+    x = check_finite_array(x, "x").astype(float)
+    y = check_finite_array(y, "y").astype(float)
+    rtol = check_scalar_in(rtol, "rtol", 0.0, 1.0)
     if x.ndim != 1 or x.shape != y.shape or x.size < 3:
         raise ValueError("x and y must be 1-D arrays of the same length >= 3")
     if np.any(np.diff(x) <= 0):
@@ -141,7 +156,9 @@ class ShallowFit:
 
     def predict(self, x: np.ndarray) -> np.ndarray:
         """Outputs of every seed's network at ``x``: shape (S, len(x))."""
-        x = np.asarray(x, dtype=float)
+        x = _reals(x)
+        if x.ndim != 1:
+            raise ValueError(f"x must be 1-D, got shape {x.shape}")
         h = relu(x[None, :, None] * self.w1[:, None, :] + self.b1[:, None, :])
         return np.einsum("snh,sh->sn", h, self.w2) + self.b2[:, None]
 
@@ -193,13 +210,9 @@ def fit_shallow_widths(
     steps = check_int_in(steps, "steps", 1, 200_000)
     n_points = check_int_in(n_points, "n_points", 4, 1_000_000)
     lr = check_scalar_in(lr, "lr", 0.0, 10.0, low_open=True)
-    lo, hi = (float(v) for v in x_range)
-    if not lo < hi:
-        raise ValueError(f"x_range must be (low, high) with low < high, got {x_range}")
+    lo, hi = check_range(x_range, "x_range")
     x = torch.linspace(lo, hi, n_points, dtype=torch.float64)
-    y = torch.as_tensor(np.asarray(target(x.numpy()), dtype=np.float64))
-    if y.shape != x.shape:
-        raise ValueError("target must return one value per input")
+    y = torch.as_tensor(_target_values(target, x.numpy()))
 
     def init(seed: int, width: int) -> list[torch.Tensor]:
         g = torch.Generator().manual_seed(seed)
@@ -246,10 +259,12 @@ def breakpoints_shallow(w1: np.ndarray, b1: np.ndarray, w2: np.ndarray, x_range:
     Unit h kinks at x = -b1[h]/w1[h]; units with w1 = 0 or w2 = 0 add no kink.
     The number of linear pieces on ``x_range`` is ``len(result) + 1``.
     """
-    w1, b1, w2 = (np.asarray(a, dtype=float) for a in (w1, b1, w2))
+    w1, b1, w2 = (check_finite_array(a, n).astype(float) for a, n in ((w1, "w1"), (b1, "b1"), (w2, "w2")))
     if not (w1.ndim == 1 and w1.shape == b1.shape == w2.shape):
-        raise ValueError("w1, b1 and w2 must be 1-D arrays of the same length (one network)")
-    lo, hi = x_range
+        raise ValueError(
+            f"w1, b1 and w2 must be 1-D arrays of the same length (one network), got shapes {w1.shape}, {b1.shape}, {w2.shape}"
+        )
+    lo, hi = check_range(x_range, "x_range")
     live = (w1 != 0) & (w2 != 0)
     k = -b1[live] / w1[live]
     k = np.unique(np.round(k[(k > lo) & (k < hi)], 12))
@@ -259,11 +274,21 @@ def breakpoints_shallow(w1: np.ndarray, b1: np.ndarray, w2: np.ndarray, x_range:
 def interpolation_error(target: Callable[[np.ndarray], np.ndarray], n_units: int, x_range: tuple[float, float], n_eval: int = 4001) -> float:
     """Max error of the ReLU interpolant of ``target`` with ``n_units`` equally spaced interior kinks."""
     n_units = check_int_in(n_units, "n_units", 0, 100_000)
-    lo, hi = x_range
+    n_eval = check_int_in(n_eval, "n_eval", 2, 10_000_000)
+    lo, hi = check_range(x_range, "x_range")
     xs = np.linspace(lo, hi, n_units + 2)
-    f = from_breakpoints(xs, target(xs))
+    f = from_breakpoints(xs, _target_values(target, xs))
     xe = np.linspace(lo, hi, n_eval)
-    return float(np.max(np.abs(f(xe) - target(xe))))
+    return float(np.max(np.abs(f(xe) - _target_values(target, xe))))
+
+
+def _target_values(target: object, x: np.ndarray) -> np.ndarray:
+    """``target(x)`` checked: a callable giving one finite real number per input."""
+    check_callable(target, "target")
+    y = check_finite_array(target(x.copy()), "target(x)").astype(np.float64)
+    if y.shape != x.shape:
+        raise ValueError(f"target must return one value per input: {x.shape} in, {y.shape} out")
+    return y
 
 
 from .i18n import register as _register  # noqa: E402

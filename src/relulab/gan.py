@@ -32,7 +32,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_int_in, check_scalar_in, check_seeds
+from ._checks import check_finite_array, check_int_in, check_range, check_scalar_in, check_seeds
 from .domains import BatchedMLP, dead_units
 from .i18n import register
 
@@ -52,9 +52,13 @@ register(
 )
 
 
+#: The most modes a ring may have (a ring of more is no longer a ring of separate Gaussians).
+MAX_MODES = 10_000
+
+
 def ring_centres(modes: int = 8, radius: float = 2.0) -> np.ndarray:
     """Centres of ``modes`` points evenly spaced on a circle of ``radius``, shape ``(modes, 2)``."""
-    modes = check_int_in(modes, "modes", 1)
+    modes = check_int_in(modes, "modes", 1, MAX_MODES)
     radius = check_scalar_in(radius, "radius", 0.0, 1e6, low_open=True)
     angles = 2 * np.pi * np.arange(modes) / modes
     return radius * np.stack([np.cos(angles), np.sin(angles)], axis=1)
@@ -73,10 +77,11 @@ def ring_of_gaussians(n: int, *, modes: int = 8, radius: float = 2.0, std: float
 
 def mode_coverage(points: np.ndarray, *, modes: int = 8, radius: float = 2.0, std: float = 0.05, min_share: float = 0.01) -> tuple[int, float]:
     """``(modes covered, quality)`` of generated ``points`` (see the module's docstring)."""
-    pts = np.asarray(points, dtype=np.float64)
+    pts = check_finite_array(points, "points").astype(np.float64)
     if pts.ndim != 2 or pts.shape[1] != 2 or pts.shape[0] == 0:
         raise ValueError(f"points must have shape (n, 2) with n >= 1, got {pts.shape}")
     min_share = check_scalar_in(min_share, "min_share", 0.0, 1.0)
+    std = check_scalar_in(std, "std", 0.0, 1e6, low_open=True)
     centres = ring_centres(modes, radius)
     dist = np.linalg.norm(pts[:, None, :] - centres[None], axis=2)
     near = dist.min(axis=1) <= 3 * std

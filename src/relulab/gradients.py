@@ -37,7 +37,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import check_int_in, check_scalar_in, check_seeds, check_tensor
+from ._checks import check_choice, check_int_in, check_real, check_scalar_in, check_seeds, check_tensor
 from .i18n import register
 
 __all__ = [
@@ -927,6 +927,7 @@ def summarize(members: Sequence[Member], values: np.ndarray, *, log: bool = Fals
 def mean_sd_text(mean: float, sd: float, decimals: int = 2) -> str:
     """``"mean ± sd"`` with ``decimals`` decimals (``"—"`` if there is no finite value)."""
     decimals = check_int_in(decimals, "decimals", 0, 10)
+    mean, sd = check_real(mean, "mean", finite=False), check_real(sd, "sd", finite=False)
     if not (math.isfinite(mean) and math.isfinite(sd)):
         return "—"
     m, s = round(mean, decimals) + 0.0, round(sd, decimals) + 0.0
@@ -1007,8 +1008,7 @@ def derivative_moment(activation: str, sigma: float = 1.0, *, nodes: int = 200) 
     For ReLU this is P(Z > 0) = 1/2 for every σ; for tanh it falls from 1 (σ → 0)
     towards 0; for the sigmoid it is at most 1/16, since σ' ≤ 1/4.
     """
-    if activation not in _DERIVATIVES:
-        raise ValueError(f"activation must be one of {tuple(_DERIVATIVES)}, got {activation!r}")
+    check_choice(activation, "activation", tuple(_DERIVATIVES))
     sigma = check_scalar_in(sigma, "sigma", 0.0, 1e6, low_open=True)
     nodes = check_int_in(nodes, "nodes", 2, 10_000)
     z, w = _hermite_nodes(nodes)
@@ -1025,8 +1025,7 @@ def layer_gain(activation: str, init: str, sigma: float = 1.0) -> float:
     :func:`derivative_moment` at the pre-activations' scale ``sigma``.
     """
     nv = {"default": 1.0 / 3.0, "xavier": 1.0, "he": 2.0}
-    if init not in nv:
-        raise ValueError(f"init must be one of {tuple(nv)}, got {init!r}")
+    check_choice(init, "init", tuple(nv))
     return nv[init] * derivative_moment(activation, sigma)
 
 

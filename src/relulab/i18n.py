@@ -15,12 +15,14 @@ messages with :func:`register`, next to the code that uses them.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 
 #: Languages the book is written in.
 LANGUAGES: tuple[str, ...] = ("en", "it")
 
 _current: str = "en"
+_FORMATTER = string.Formatter()
 
 #: The catalogue: message key -> {language -> text}.
 _CATALOGUE: dict[str, dict[str, str]] = {}
@@ -52,11 +54,19 @@ def register(messages: Mapping[str, Mapping[str, str]]) -> None:
 
     Every message must have a text in every language of :data:`LANGUAGES`; a key
     may be registered again only with the same texts (so two modules cannot
-    silently disagree about a label).
+    silently disagree about a label). Texts are ``str.format`` templates; every
+    language must use the same ``{placeholders}``.
     """
+    if not isinstance(messages, Mapping):
+        raise TypeError(f"messages must be a mapping key -> {{language -> text}}, got {type(messages).__name__}")
     for key, texts in messages.items():
         if not isinstance(key, str) or not key:
             raise ValueError(f"message keys must be non-empty strings, got {key!r}")
+        if not isinstance(texts, Mapping):
+            raise TypeError(f"message {key!r} must map each language to a text, got {type(texts).__name__}")
+        wrong = {lang: type(text).__name__ for lang, text in texts.items() if not isinstance(text, str)}
+        if wrong:
+            raise TypeError(f"message {key!r} must have str texts, got {wrong}")
         missing = [lang for lang in LANGUAGES if not texts.get(lang)]
         if missing:
             raise ValueError(f"message {key!r} has no text in: {', '.join(missing)}")
@@ -64,6 +74,9 @@ def register(messages: Mapping[str, Mapping[str, str]]) -> None:
         if extra:
             raise ValueError(f"message {key!r} has texts in unknown languages {sorted(extra)}")
         new = {lang: texts[lang] for lang in LANGUAGES}
+        fields = {lang: _fields(key, text) for lang, text in new.items()}
+        if len({frozenset(f) for f in fields.values()}) != 1:
+            raise ValueError(f"message {key!r} has different placeholders in its languages: {fields}")
         old = _CATALOGUE.get(key)
         if old is not None and old != new:
             raise ValueError(f"message {key!r} is already registered with other texts: {old}")
@@ -73,15 +86,45 @@ def register(messages: Mapping[str, Mapping[str, str]]) -> None:
 def t(key: str, **fields: object) -> str:
     """Translate message ``key`` into the current language.
 
-    Keyword arguments fill ``{placeholders}`` in the message.
+    Keyword arguments fill ``{placeholders}`` in the message; every placeholder
+    must be given (``ValueError`` names the missing ones). An unknown key raises
+    ``KeyError``.
     """
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a str, got {type(key).__name__} {key!r}")
     try:
         text = _CATALOGUE[key][_current]
     except KeyError:
         raise KeyError(
             f"no message {key!r} in the catalogue; register it with relulab.i18n.register"
         ) from None
+    missing = sorted(_fields(key, text) - set(fields))
+    if missing:
+        raise ValueError(
+            f"message {key!r} needs the field(s) {', '.join(missing)} (its text is {text!r}); "
+            f"pass them as t({key!r}, {missing[0]}=...)"
+        )
     return text.format(**fields) if fields else text
+
+
+def template(key: str, lang: str | None = None) -> str:
+    """The text of message ``key`` in ``lang`` (default: the current language), placeholders unfilled."""
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a str, got {type(key).__name__} {key!r}")
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"unknown language {lang!r}: relulab speaks {', '.join(map(repr, LANGUAGES))}")
+    try:
+        return _CATALOGUE[key][lang or _current]
+    except KeyError:
+        raise KeyError(f"no message {key!r} in the catalogue; register it with relulab.i18n.register") from None
+
+
+def _fields(key: str, text: str) -> set[str]:
+    """The names of the ``{placeholders}`` of ``text`` (``ValueError`` if it is not a valid template)."""
+    try:
+        return {name.split(".")[0].split("[")[0] for _, name, _, _ in _FORMATTER.parse(text) if name}
+    except ValueError as exc:
+        raise ValueError(f"message {key!r} is not a valid template ({exc}; write {{{{ and }}}} for braces): {text!r}") from None
 
 
 def keys() -> list[str]:

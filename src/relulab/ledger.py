@@ -24,9 +24,11 @@ from pathlib import Path
 
 import yaml
 
+from ._paths import book_root, missing
+
 __all__ = ["VERDICTS", "CHAPTERS", "Claim", "load_claims", "render_page", "LEDGER_DIR"]
 
-LEDGER_DIR = Path(__file__).resolve().parents[2] / "claims"
+LEDGER_DIR = book_root() / "claims"
 
 #: Verdicts and how each language names them.
 VERDICTS: dict[str, dict[str, str]] = {
@@ -159,7 +161,7 @@ def load_claims(directory: Path | str = LEDGER_DIR) -> list[Claim]:
     """All claims, validated, sorted by id."""
     directory = Path(directory)
     if not directory.is_dir():
-        raise FileNotFoundError(f"no ledger folder {directory}")
+        raise missing(directory, "ledger folder")
     claims = [
         _validate(yaml.safe_load(p.read_text(encoding="utf-8")), p) for p in sorted(directory.glob("C*.yaml"))
     ]

@@ -45,7 +45,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import check_int_in, check_scalar_in, check_seeds, check_tensor
+from ._checks import (
+    check_choice,
+    check_finite_array,
+    check_finite_tensor,
+    check_int_in,
+    check_labels,
+    check_numbers,
+    check_scalar_in,
+    check_seeds,
+    check_tensor,
+)
 from .data import Split, digits
 from .i18n import register, t
 from .moments import relu_gaussian_moments
@@ -290,7 +300,7 @@ def gaussian_zero_fraction(x: torch.Tensor, *, weight_std: float, bias: float = 
     probability :math:`1 - \\Phi(b / (\\sigma_w \\lVert x\\rVert))`; this averages it
     over the rows of ``x`` (inputs with ``x = 0`` give a zero output iff ``b <= 0``).
     """
-    x = _as_units(x, "x").to(torch.float64)
+    x = check_finite_tensor(_as_units(x, "x"), "x").to(torch.float64)
     weight_std = check_scalar_in(weight_std, "weight_std", 0.0, 1e6, low_open=True)
     bias = check_scalar_in(bias, "bias", -1e6, 1e6)
     fractions = []
@@ -515,16 +525,22 @@ def small_data_runs(
 
 
 def mean_sd(values: Sequence[float]) -> tuple[float, float]:
-    """Mean and sample standard deviation (0 for a single value)."""
-    vals = [float(v) for v in values]
-    if not vals:
-        raise ValueError("values must not be empty")
+    """Mean and sample standard deviation (0 for a single value).
+
+    A ``nan`` or infinite value (e.g. a diverged run) gives a ``nan`` spread and
+    the mean numpy computes (``nan`` or ``±inf``), so a table still prints.
+    """
+    vals = check_numbers(values, "values")
+    if not all(math.isfinite(v) for v in vals):
+        with np.errstate(invalid="ignore"):
+            return float(np.mean(vals)), math.nan
     return statistics.fmean(vals), (statistics.stdev(vals) if len(vals) > 1 else 0.0)
 
 
 def pm(values: Sequence[float], digits: int = 2) -> str:
     """``"mean ± sd"`` of ``values`` with ``digits`` decimals (``-0.00`` printed as ``0.00``)."""
     m, s = mean_sd(values)
+    digits = check_int_in(digits, "digits", 0, 15)
     text = f"{m:.{digits}f} ± {s:.{digits}f}"
     return text.replace("-0." + "0" * digits + " ", "0." + "0" * digits + " ")
 
@@ -609,15 +625,23 @@ def pairwise_disagreement(acts: torch.Tensor, labels: torch.Tensor | None = None
     return out
 
 
+#: The most cells (classes × units) :func:`class_activation_profile` builds (8 MB of float64).
+_MAX_PROFILE_CELLS = 1_000_000
+
+
 def class_activation_profile(acts: torch.Tensor, labels: torch.Tensor, n_classes: int | None = None) -> np.ndarray:
     """Array (classes × units): for each class, the share of its examples for which each unit is on."""
     on = (~inactive_mask(acts)).double()
-    check_tensor(labels, "labels")
-    if labels.shape != (on.shape[0],) or labels.is_floating_point():
-        raise ValueError(f"labels must be integers with shape ({on.shape[0]},), got {labels.dtype} {tuple(labels.shape)}")
-    if int(labels.min()) < 0:
-        raise ValueError("labels must be non-negative class indices")
-    k = int(labels.max()) + 1 if n_classes is None else check_int_in(n_classes, "n_classes", int(labels.max()) + 1)
+    check_labels(labels, "labels", on.shape[0])
+    if on.shape[0] == 0:
+        raise ValueError("acts must hold at least one example (row)")
+    top = int(labels.max()) + 1
+    k = top if n_classes is None else check_int_in(n_classes, "n_classes", top)
+    if k * max(on.shape[1], 1) > _MAX_PROFILE_CELLS:
+        raise ValueError(
+            f"labels go up to {top - 1}, which would make a {k} × {on.shape[1]} profile; "
+            f"class indices must be 0..n_classes-1 with at most {_MAX_PROFILE_CELLS:,} cells in all"
+        )
     profile = np.full((k, on.shape[1]), np.nan)
     for cls in range(k):
         sel = on[labels == cls]
@@ -835,10 +859,14 @@ def _check_activation_name(name: str) -> str:
     return name
 
 
+def _check_function_name(name: object) -> str:
+    """``name`` if it is a key of :data:`ACTIVATION_FUNCTIONS`."""
+    return str(check_choice(name, "name", tuple(ACTIVATION_FUNCTIONS)))
+
+
 def output_mean(name: str, *, n: int = 200_000, seed: int = 0) -> tuple[float, float]:
     """Monte Carlo mean of ``f(Z)``, ``Z ~ N(0, 1)``, and its standard error, for an activation of :data:`ACTIVATION_FUNCTIONS`."""
-    if name not in ACTIVATION_FUNCTIONS:
-        raise ValueError(f"name must be one of {list(ACTIVATION_FUNCTIONS)}, got {name!r}")
+    _check_function_name(name)
     n = check_int_in(n, "n", 2, 50_000_000)
     gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
     v = ACTIVATION_FUNCTIONS[name](torch.randn(n, generator=gen, dtype=torch.float64))
@@ -851,8 +879,7 @@ def exact_output_mean(name: str) -> float:
     ReLU: :math:`\\varphi(0) = 1/\\sqrt{2\\pi}`; ELU (:math:`\\alpha = 1`):
     :math:`E[Z; Z>0] + E[e^Z - 1; Z<0] = \\varphi(0) + e^{1/2}\\Phi(-1) - 1/2`; tanh: 0 (odd function).
     """
-    if name not in ACTIVATION_FUNCTIONS:
-        raise ValueError(f"name must be one of {list(ACTIVATION_FUNCTIONS)}, got {name!r}")
+    _check_function_name(name)
     phi0 = 1.0 / math.sqrt(2.0 * math.pi)
     if name == "ReLU":
         return phi0
@@ -1073,9 +1100,11 @@ def gd_steps_to_converge(second_moment: np.ndarray, *, tol: float = 1e-2, max_st
     Starts at :math:`w - w^* = -\\mathbf 1 / \\sqrt n` rotated to weight every
     eigen-direction equally, with the best constant step :math:`2/(\\lambda_{\\max}+\\lambda_{\\min})`.
     """
-    c = np.asarray(second_moment, dtype=float)
-    if c.ndim != 2 or c.shape[0] != c.shape[1]:
-        raise ValueError(f"second_moment must be a square matrix, got shape {c.shape}")
+    c = check_finite_array(second_moment, "second_moment").astype(float)
+    if c.ndim != 2 or c.shape[0] != c.shape[1] or c.shape[0] == 0:
+        raise ValueError(f"second_moment must be a non-empty square matrix, got shape {c.shape}")
+    if not np.allclose(c, c.T, rtol=1e-10, atol=1e-12 * float(np.abs(c).max())):
+        raise ValueError("second_moment must be symmetric")
     tol = check_scalar_in(tol, "tol", 0.0, 1.0, low_open=True, high_open=True)
     max_steps = check_int_in(max_steps, "max_steps", 1)
     ev, vecs = np.linalg.eigh(c)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from ._checks import check_int_in
+
 __all__ = ["format_table", "fmt"]
 
 
@@ -13,6 +15,7 @@ def fmt(value: object, digits: int = 3) -> str:
     ``-0.0`` prints as ``-0.0`` and ``nan``/``inf`` as such, so sign-of-zero
     differences stay visible.
     """
+    digits = check_int_in(digits, "digits", 0, 30)
     if isinstance(value, (bool, str)) or value is None:
         return str(value)
     if isinstance(value, int):

@@ -32,6 +32,7 @@ from pathlib import Path
 import numpy as np
 
 from ._checks import check_int_in, check_scalar_in
+from ._paths import book_root, missing
 from .i18n import LANGUAGES, register
 
 __all__ = [
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 #: Where the chapter sources (``*.nbsrc``) live: the book's prose, in both languages.
-SOURCES_DIR = Path(__file__).resolve().parents[2] / "book" / "sources"
+SOURCES_DIR = book_root() / "book" / "sources"
 
 #: The id that :func:`encode` gives to every word outside the kept vocabulary.
 UNK = "<unk>"
@@ -174,6 +175,8 @@ def book_prose(lang: str, chapters: Sequence[str], *, directory: Path | str | No
         path = folder / f"{name}.nbsrc"
         if not path.is_file():
             have = sorted(p.stem for p in folder.glob("*.nbsrc"))
+            if not have:
+                raise missing(folder, "chapter sources")
             raise FileNotFoundError(f"no chapter source {path}; available: {have}")
         cells = markdown_cells(path.read_text(encoding="utf-8"), lang)
         texts.extend(clean_markdown(c) for c in cells)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from ._checks import check_int_in, check_scalar_in
+from ._checks import check_int_in, check_labels, check_module, check_scalar_in, check_tensor
 
 __all__ = ["INITS", "OPTIMIZERS", "mlp", "stack_layers", "train", "History", "accuracy"]
 
@@ -122,11 +122,25 @@ def stack_layers(
 
 @torch.no_grad()
 def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
-    """Share of ``x`` whose arg-max output equals ``y`` (model in eval mode during the call)."""
+    """Share of ``x`` whose arg-max output equals ``y`` (model in eval mode during the call).
+
+    ``y`` must be a 1-D integer tensor with one class index per row of ``x``;
+    the model must return one row of class scores per row of ``x``.
+    """
+    check_module(model, "model")
+    check_tensor(x, "x")
+    if x.dim() < 1 or x.shape[0] == 0:
+        raise ValueError(f"x must hold at least one example (rows), got shape {tuple(x.shape)}")
+    check_labels(y, "y", x.shape[0])
     was = model.training
     model.eval()
     try:
-        return float((model(x).argmax(dim=1) == y).float().mean())
+        out = model(x)
+        if not isinstance(out, torch.Tensor) or out.dim() != 2 or out.shape[0] != x.shape[0]:
+            shape = tuple(out.shape) if isinstance(out, torch.Tensor) else type(out).__name__
+            raise ValueError(f"model must return scores of shape ({x.shape[0]}, n_classes) for x, got {shape}")
+        check_labels(y, "y", x.shape[0], out.shape[1])
+        return float((out.argmax(dim=1) == y).float().mean())
     finally:
         model.train(was)
 

@@ -352,6 +352,7 @@ def summary_headers(n_layer: int = 2) -> list[str]:
     """Headers of :func:`summary_rows` in the current language."""
     from .i18n import t
 
+    n_layer = check_int_in(n_layer, "n_layer", 0, 10_000)
     out = [t("transformer.ffn"), t("transformer.lr"), t("transformer.params"), t("transformer.val_loss")]
     for i in range(1, n_layer + 1):
         out += [f"{t('transformer.exact_zero')} L{i}", f"{t('transformer.dead')} L{i}"]

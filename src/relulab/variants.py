@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import activations as A
-from ._checks import check_int_in, check_scalar_in, check_seeds
+from ._checks import check_finite_array, check_int_in, check_range, check_scalar_in, check_seeds
 from .data import Split, digits
 from .i18n import register, t
 from .plotting import series_style, subplots
@@ -555,8 +555,8 @@ def selu_moment_map(
     """
     from scipy.special import log_ndtr
 
-    m = np.asarray(mu, dtype=float) * check_scalar_in(omega, "omega", -1e3, 1e3)
-    v = np.asarray(nu, dtype=float) * check_scalar_in(tau, "tau", 0.0, 1e3, low_open=True)
+    m = check_finite_array(mu, "mu").astype(float) * check_scalar_in(omega, "omega", -1e3, 1e3)
+    v = check_finite_array(nu, "nu").astype(float) * check_scalar_in(tau, "tau", 0.0, 1e3, low_open=True)
     if np.any(v <= 0):
         raise ValueError("nu must be positive (a variance)")
     s = np.sqrt(v)
@@ -810,7 +810,8 @@ def leaky_recovery(
 def gelu_tanh_gap(lo: float = -6.0, hi: float = 6.0, n: int = 120_001) -> tuple[float, float]:
     """Largest ``|GELU(x) - GELU_tanh(x)|`` on a grid of ``[lo, hi]`` (float64) and where it occurs."""
     n = check_int_in(n, "n", 3, 10_000_000)
-    x = np.linspace(float(lo), float(hi), n)
+    lo, hi = check_range((lo, hi), "(lo, hi)")
+    x = np.linspace(lo, hi, n)
     d = np.abs(A.gelu_np(x) - A.gelu_np(x, approximate="tanh"))
     i = int(np.argmax(d))
     return float(d[i]), float(x[i])
@@ -823,12 +824,13 @@ def maxout_pieces(kind: str, slope: float = 0.01) -> tuple[np.ndarray, np.ndarra
     ``x`` and ``0``), ``|x|`` for ``"abs"`` (``x`` and ``-x``), Leaky ReLU for
     ``"leaky"`` (``x`` and ``slope x``, ``0 <= slope <= 1``).
     """
+    slope = A._check_slope(slope, "slope")
     if kind == "relu":
         return np.array([1.0, 0.0]), np.zeros(2)
     if kind == "abs":
         return np.array([1.0, -1.0]), np.zeros(2)
     if kind == "leaky":
-        return np.array([1.0, A._check_slope(slope, "slope")]), np.zeros(2)
+        return np.array([1.0, slope]), np.zeros(2)
     raise ValueError(f"kind must be 'relu', 'abs' or 'leaky', got {kind!r}")
 
 

@@ -99,10 +99,11 @@ def _run(way: Way, values: Sequence[float], dtype, backend: str):
 def _check_ways(ways: Sequence[Way]) -> str:
     if not ways or not all(isinstance(w, Way) for w in ways):
         raise TypeError("ways must be a non-empty sequence of relulab.ways.Way (e.g. NUMPY_WAYS)")
-    kinds = {w in NUMPY_WAYS for w in ways}
-    if len(kinds) != 1 and not all(w in NUMPY_WAYS or w in TORCH_WAYS for w in ways):
-        raise ValueError("mix of ways: pass NUMPY_WAYS or TORCH_WAYS (or a subset of one)")
-    return "numpy" if ways[0] in NUMPY_WAYS else "torch"
+    # a way of one of the two tuples says its backend; ways written by the reader follow the others
+    kinds = {"numpy" if w in NUMPY_WAYS else "torch" if w in TORCH_WAYS else None for w in ways}
+    if {"numpy", "torch"} <= kinds:
+        raise ValueError("mix of ways: pass NUMPY_WAYS or TORCH_WAYS (or a subset of one), not ways of both")
+    return "numpy" if "numpy" in kinds else "torch"
 
 
 def edge_cases(ways: Sequence[Way], inputs: Sequence[float] = EDGE_INPUTS) -> list[list[str]]:
