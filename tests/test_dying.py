@@ -128,7 +128,9 @@ def test_a_whole_dead_layer_blocks_the_gradient_of_every_layer_below(split):
     assert g["out"] > 0.0  # above it, biases still learn: the network is a constant
     with torch.no_grad():
         out = model(split.x_train)
-    assert torch.equal(out, out[:1].expand_as(out))
+    # the same function value for every input, up to the rounding of the matrix product: a BLAS may
+    # treat the rows of a block and the leftover rows with different code (MKL's COMPATIBLE branch does)
+    torch.testing.assert_close(out, out[:1].expand_as(out), rtol=1e-6, atol=1e-6)
     with pytest.raises(TypeError):
         dying.unit_gradient_norms(object(), split.x_train, split.y_train)
     with pytest.raises(ValueError, match="no Linear"):
