@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import re
 import sys
 import time
 from pathlib import Path
@@ -71,6 +72,8 @@ p.pdf-caption { text-align: center; font-size: 0.9em; margin: 0.2em 2em 1em; col
 p.pdf-edition { font-size: 0.9em; color: #333; }
 .pdf-number { margin-right: 0.4em; }
 a { color: inherit; text-decoration: none; }
+pre { white-space: pre-wrap !important; overflow-wrap: anywhere; overflow: visible !important; }
+.highlight, .cell_input, .cell_output, .output { overflow: visible !important; }
 """
 
 #: Lays the one-page edition out for one PDF. Arguments: the page to keep (null: the whole
@@ -171,19 +174,30 @@ def chapter_labels() -> dict[str, str]:
     return labels
 
 
-def page_titles(single_page: Path) -> dict[str, str]:
-    """Title of each page of the toc, read from the single-page build."""
+def split_pages(single_page: Path) -> tuple[dict[str, str], dict[str, Path]]:
+    """Titles of the toc's pages, and for each page a copy of the single-page edition with only
+    that page in it (MathJax then typesets only that page). One parse of the page."""
     from bs4 import BeautifulSoup
 
-    doc = BeautifulSoup(single_page.read_text(encoding="utf-8"), "html.parser")
-    titles = {}
-    for span in doc.select('span[id^="document-"]'):
+    text = single_page.read_text(encoding="utf-8")
+    doc = BeautifulSoup(text, "html.parser")
+    open_tag = re.search(r"<article[^>]*bd-article[^>]*>", text)
+    close = text.rindex("</article>")
+    if not open_tag or text.count("</article>") != 1:
+        raise RuntimeError(f"{single_page}: expected one <article class=bd-article>")
+    titles, copies = {}, {}
+    for span in doc.select('article.bd-article span[id^="document-"]'):
+        name = span["id"][len("document-") :]
         section = span.find_next_sibling("section")
+        body = str(span) + str(section)
         heading = section.find(["h1", "h2"])
         for link in heading.select("a.headerlink"):
             link.decompose()
-        titles[span["id"][len("document-") :]] = heading.get_text(" ", strip=True)
-    return titles
+        titles[name] = heading.get_text(" ", strip=True)
+        path = single_page.with_name(f"pdf-{name}.html")
+        path.write_text(text[: open_tag.end()] + body + text[close:], encoding="utf-8")
+        copies[name] = path
+    return titles, copies
 
 
 def browser():
@@ -224,7 +238,7 @@ def wait_for_math(driver, timeout: float = 120) -> None:
 def print_pdfs(lang: str, single_page: Path, out: Path, only: list[str] | None = None) -> list[dict]:
     """Print the whole book and each page of ``lang`` (or just ``only``) into ``out``; return the index."""
     labels = chapter_labels()
-    titles = page_titles(single_page)
+    titles, copies = split_pages(single_page)
     names = [n for _, files in toc_parts() for n in files]
     missing = [n for n in names if n not in titles]
     if missing:
@@ -237,12 +251,9 @@ def print_pdfs(lang: str, single_page: Path, out: Path, only: list[str] | None =
     driver = browser()
     index = []
     try:
-        driver.get(single_page.as_uri())
-        wait_for_math(driver)
-        pristine = driver.execute_script("return document.body.innerHTML")
-        head = driver.execute_script("return document.head.innerHTML")
         for page, file_name, title in jobs:
-            driver.execute_script("document.head.innerHTML = arguments[0]; document.body.innerHTML = arguments[1];", head, pristine)
+            driver.get((single_page if page is None else copies[page]).as_uri())
+            wait_for_math(driver)
             driver.execute_script(PREPARE_JS, page, WORDS[lang], labels, titles, PRINT_CSS)
             if page is None:
                 driver.execute_script("document.title = arguments[0]", title)

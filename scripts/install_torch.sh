@@ -28,9 +28,9 @@ case "${RELULAB_TORCH:-cpu}" in
     fi
     ;;
   cuda)
-    if "$PY" -m pip show torch 2>/dev/null | grep -q '^Version: .*+cpu$'; then
-      "$PY" -m pip uninstall --quiet --yes torch  # torch==X would count the CPU build as installed
-    fi
+    # --force-reinstall --no-deps: replaces a CPU build (torch==X counts X+cpu as installed);
+    # then torch's dependencies, the CUDA libraries among them.
+    "$PY" -m pip install --quiet --force-reinstall --no-deps "$@" "torch==$VERSION"
     "$PY" -m pip install --quiet "$@" "torch==$VERSION"
     echo "torch $VERSION: PyPI's default build (CUDA on Linux)"
     ;;
