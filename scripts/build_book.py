@@ -178,7 +178,8 @@ def footer(lang: str, repo_url: str = "", date: datetime.date | None = None) -> 
     """The footer line of every page: version, build date, licences (HTML, in the page's language)."""
     date = date or build_date()
     s = SETTINGS[lang]
-    mit = f"{repo_url}/blob/main/LICENSE" if repo_url else "https://opensource.org/license/mit"
+    branch = (book_config().get("repository") or {}).get("branch") or "main"
+    mit = f"{repo_url}/blob/{branch}/LICENSE" if repo_url else "https://opensource.org/license/mit"
     edition = s["edition"].format(
         version=html.escape(book_version()),
         date=f'<time datetime="{date.isoformat()}">{human_date(date, lang)}</time>',

@@ -16,7 +16,8 @@ it out for paper and prints it with Chrome's own PDF printer. For paper:
 - solutions leave the chapters: the whole book collects them in a last appendix, "Solutions"
   ("Soluzioni"), expanded; a single chapter's PDF omits them (a hand-out for students);
 - hidden code cells stay hidden, buttons and sidebars go; the title block gives the version,
-  build date and licences (the site's footer); every sheet is numbered.
+  build date and licences (the site's footer); the whole book lists its contents after the
+  root page's text, and has them as PDF bookmarks too; every sheet is numbered.
 
 Output (DIR defaults to _build):
 
@@ -49,8 +50,8 @@ CHROMEDRIVER = "/usr/bin/chromedriver"
 
 #: Words the PDF adds, per language.
 WORDS = {
-    "en": {"figure": "Figure", "solutions": "Solutions", "chapter": "Chapter", "appendix": "Appendix"},
-    "it": {"figure": "Figura", "solutions": "Soluzioni", "chapter": "Capitolo", "appendix": "Appendice"},
+    "en": {"figure": "Figure", "solutions": "Solutions", "contents": "Contents"},
+    "it": {"figure": "Figura", "solutions": "Soluzioni", "contents": "Indice"},
 }
 
 #: Print styles, added to the page before printing.
@@ -72,6 +73,9 @@ p.pdf-caption { text-align: center; font-size: 0.9em; margin: 0.2em 2em 1em; col
 p.pdf-edition { font-size: 0.9em; color: #333; }
 .pdf-number { margin-right: 0.4em; }
 a { color: inherit; text-decoration: none; }
+.bd-main .bd-content .bd-article h1:first-of-type { display: block !important; }
+nav.pdf-toc ol { list-style: none; padding-left: 0; }
+nav.pdf-toc li { margin: 0.15em 0; }
 pre { white-space: pre-wrap !important; overflow-wrap: anywhere; overflow: visible !important; }
 .highlight, .cell_input, .cell_output, .output { overflow: visible !important; }
 """
@@ -86,7 +90,7 @@ document.head.appendChild(style);
 const article = document.querySelector("article.bd-article");
 const edition = document.querySelector("p.book-edition");
 const pages = [...article.querySelectorAll('span[id^="document-"]')].map((span) => ({
-  name: span.id.slice("document-".length), section: span.nextElementSibling,
+  name: span.id.slice("document-".length), span, section: span.nextElementSibling,
 }));
 const solutions = [];
 for (const {name, section} of pages) {
@@ -132,7 +136,26 @@ if (!only && solutions.length) {
   }
   article.append(appendix);
 }
-const intro = article.querySelector("section");  // the root page, with the toc in it
+if (!only) {  // the whole book's contents, after the root page's text (links work in the PDF)
+  const toc = document.createElement("nav");
+  toc.className = "pdf-toc";
+  const h = document.createElement("h2");
+  h.textContent = words.contents;
+  const list = document.createElement("ol");
+  const entries = pages.map((p) => [p.section.id, (labels[p.name] ? labels[p.name] + " " : "") + titles[p.name]]);
+  if (solutions.length) entries.push(["pdf-solutions", words.solutions]);
+  for (const [id, text] of entries) {
+    const li = document.createElement("li");
+    const a = document.createElement("a");
+    a.href = "#" + id;
+    a.textContent = text;
+    li.append(a);
+    list.append(li);
+  }
+  toc.append(h, list);
+  const first = pages.length ? pages[0].span : null;
+  if (first) first.before(toc); else article.append(toc);
+}
 if (only) {
   const keep = pages.find((p) => p.name === only);
   keep.section.classList.remove("pdf-page");

@@ -390,12 +390,52 @@ def test_binder_environment_builds_from_binder_folder_and_runs_a_chapter(tmp_pat
 
 
 def test_no_launch_buttons_while_the_repository_is_unset(site):
-    """repository.url is empty in _config.yml (the book has no public repository yet)."""
+    """repository.url is empty in _config.yml (the book has no public repository yet): no
+    Binder, repository, issue or edit button, and the teacher's guide names the tracker unlinked."""
     assert not yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     for lang in LANGS:
         for page in html_pages(site, lang):
             text = page.read_text(encoding="utf-8")
             assert "mybinder.org" not in text and "launch-buttons" not in text, page
+            assert not soup(page).select(".dropdown-source-buttons, .btn-source-edit-button"), page
+        assert not soup(site / lang / "teachers.html").select('article a[href$="/issues"]')
+
+
+# --------------------------------------------------------------------------------------
+# Version, build date and licences on every page
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_shows_version_build_date_and_licences(site, lang):
+    import datetime
+
+    import build_book
+
+    words = {"en": ("Version", "built on", "MIT licence"), "it": ("Versione", "compilata il", "licenza MIT")}[lang]
+    today = build_book.build_date()
+    for page in html_pages(site, lang):
+        lines = soup(page).select("footer p.book-edition")
+        assert len(lines) == 1, f"{lang}/{page.name}: {len(lines)} edition lines in the footer"
+        text = " ".join(lines[0].get_text(" ", strip=True).split())
+        assert f"{words[0]} {build_book.book_version()}," in text and words[1] in text and words[2] in text, text
+        stamp = datetime.date.fromisoformat(lines[0].time["datetime"])
+        assert stamp in (today, today - datetime.timedelta(days=1)), stamp  # built earlier in this session
+        assert lines[0].time.get_text(strip=True) == build_book.human_date(stamp, lang)
+        licence = lines[0].select_one('a[rel="license"]')
+        assert licence is not None and licence["href"].startswith("https://creativecommons.org/licenses/by/4.0/")
+
+
+def test_build_date_follows_source_date_epoch(monkeypatch):
+    import datetime
+
+    import build_book
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # 2026-09-21 UTC
+    assert build_book.build_date() == datetime.date(2026, 9, 21)
+    assert build_book.human_date(build_book.build_date(), "it") == "21 settembre 2026"
+    footer = build_book.footer("it", repo_url="https://github.com/o/r")
+    assert '<time datetime="2026-09-21">21 settembre 2026</time>' in footer
+    assert 'href="https://github.com/o/r/blob/main/LICENSE"' in footer
 
 
 def test_download_button_offers_the_notebook_of_the_page_language(site):
@@ -431,6 +471,31 @@ def test_launch_buttons_open_each_notebook_in_its_own_language(tmp_path):
             assert "colab" not in text.lower() and "thebe" not in text.lower(), page
 
 
+def test_repository_buttons_light_up_with_a_repository_and_edit_the_real_sources(tmp_path):
+    """With a repository URL, every page gets repository, issue and edit buttons, labelled in its
+    language; the edit button opens the file to change (a chapter's .nbsrc, the glossary's YAML),
+    and the teacher's guide links the issue tracker."""
+    repo = "https://github.com/example-owner/example-repo"  # placeholder, never contacted
+    site = build_site(tmp_path, "--repository-url", repo, key="with-repository")
+    expected = {name: f"{repo}/edit/main/book/sources/{name}.nbsrc" for name in notebook_pages()}
+    expected |= {"glossary": f"{repo}/edit/main/glossary/terms.yaml", "claims": f"{repo}/tree/main/claims"}
+    labels = {"en": ("Source repository", "Suggest edit", "Open an issue"),
+              "it": ("Repository dei sorgenti", "Suggerisci una modifica", "Segnala un problema")}
+    for lang in LANGS:
+        for name in toc_pages():
+            doc = soup(site / lang / f"{name}.html")
+            repo_button, edit, issue = (doc.select_one(f"a.btn-source-{kind}-button") for kind in ("repository", "edit", "issues"))
+            assert repo_button["href"] == repo and issue["href"].startswith(f"{repo}/issues/new?"), name
+            assert edit["href"] == expected.get(name, f"{repo}/edit/main/book/{lang}/{name}.md"), edit["href"]
+            if name in ("claims", "glossary") or name in notebook_pages():
+                path = edit["href"].split("/main/", 1)[1]
+                assert (ROOT / path).exists(), path
+            assert (repo_button["title"], edit["title"], issue["title"]) == labels[lang]
+        assert soup(site / lang / "teachers.html").select(f'article a[href="{repo}/issues"]')
+        problems = [s for page in html_pages(site, "it") for s in interface_strings(page, "it") if english_ui(s)]
+        assert lang == "en" or not problems, sorted(set(problems))[:10]
+
+
 # --------------------------------------------------------------------------------------
 # Italian all the way through
 
@@ -444,6 +509,7 @@ ENGLISH_UI_PHRASES = (
     "Copyright", "Please activate JavaScript", "Search Results", "Search finished",
     "Your search did not match", "Preparing search", "Hide Search Matches", "Click to show",
     "Click to hide", "Copy to clipboard", "Copied!", "Site navigation", "Version warning",
+    "built on", "Text and figures", "MIT licence",
 )
 #: ... or that is exactly one of these words.
 ENGLISH_UI_LABELS = frozenset(
