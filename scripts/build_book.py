@@ -1,6 +1,6 @@
 """Build the bilingual book: book/en and book/it as two Sphinx sites, assembled in _build/html.
 
-Usage:  python scripts/build_book.py [--lang en|it] [--build-dir DIR] [--repository-url URL]
+Usage:  python scripts/build_book.py [--lang en|it] [--build-dir DIR] [--repository-url URL] [--pdf-dir DIR]
 
 Each language is its own Sphinx project built through Jupyter Book 1's Python API
 with the shared _config.yml, one _toc.yml (part captions translated here) and the
@@ -17,15 +17,27 @@ from any static host, zipped, or opened from disk without a network.
 Launch buttons (Binder) appear on notebook pages only when `repository.url` in
 _config.yml names the book's public GitHub repository (or --repository-url is given,
 e.g. to preview a fork): each page then opens its own notebook, book/<lang>/<page>.ipynb,
-in the environment of binder/. The .ipynb download button is always there.
+in the environment of binder/. The repository, issue and edit buttons light up in the
+same way (the edit button opens the page's real source: book/sources/<page>.nbsrc for a
+chapter). The .ipynb download button is always there.
+
+Every page's footer gives the book's version (pyproject.toml), the build date
+(SOURCE_DATE_EPOCH if set, else today, UTC) and the licences, in the page's language.
+
+--pdf-dir DIR (used by scripts/build_pdf.py): DIR/<lang>/*.pdf, the PDF edition, is copied
+into the site (<lang>/pdf/) and listed on each edition's landing page.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import html
+import os
 import re
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 import yaml
@@ -45,6 +57,16 @@ SETTINGS = {
         "nb_code_prompt_show": "Show code cell {type}",
         "nb_code_prompt_hide": "Hide code cell {type}",
         "byline": "By the relulab authors",
+        "edition": "Version {version}, built on {date}.",
+        "licence": (
+            'Text and figures: <a rel="license" href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>; '
+            'code: <a href="{mit}">MIT licence</a>.'
+        ),
+        "issue_tracker": "issue tracker of the book's repository",
+        "pdf_heading": "PDF edition",
+        "pdf_intro": "For printing: the whole book, or one chapter at a time (solutions in an appendix of the whole book only).",
+        "pdf_book": "The whole book",
+        "months": "January February March April May June July August September October November December",
     },
     "it": {
         "html_title": "ReLU — un libro di testo eseguibile",
@@ -52,6 +74,16 @@ SETTINGS = {
         "nb_code_prompt_show": "Mostra {type} della cella di codice",
         "nb_code_prompt_hide": "Nascondi {type} della cella di codice",
         "byline": "A cura degli autori di relulab",
+        "edition": "Versione {version}, compilata il {date}.",
+        "licence": (
+            'Testo e figure: <a rel="license" href="https://creativecommons.org/licenses/by/4.0/deed.it">CC BY 4.0</a>; '
+            'codice: <a href="{mit}">licenza MIT</a>.'
+        ),
+        "issue_tracker": "tracker delle issue del repository del libro",
+        "pdf_heading": "Edizione PDF",
+        "pdf_intro": "Da stampare: il libro intero, o un capitolo alla volta (le soluzioni sono in un'appendice del solo libro intero).",
+        "pdf_book": "Il libro intero",
+        "months": "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre",
     },
 }
 
@@ -105,11 +137,68 @@ def repository_url(override: str | None = None) -> str:
     return url
 
 
+#: Buttons that point into the repository: all on with a repository, all off without one
+#: (``html:`` in _config.yml keeps them false: Jupyter Book refuses them without a URL).
+REPOSITORY_BUTTONS = ("use_repository_button", "use_issues_button", "use_edit_page_button")
+
+
 def launch_options(repo_url: str) -> dict:
-    """Theme options for the launch buttons: those of _config.yml with a repository, none without."""
+    """Theme options for the launch and repository buttons: those of _config.yml with a
+    repository, none without."""
     if not repo_url:
-        return {"launch_buttons": {key: "" for key in LAUNCH_PROVIDERS} | {"thebe": False}}
-    return {"repository_url": repo_url, "launch_buttons": book_config().get("launch_buttons") or {}}
+        return {"launch_buttons": {key: "" for key in LAUNCH_PROVIDERS} | {"thebe": False}} | {
+            key: False for key in REPOSITORY_BUTTONS
+        }
+    config = book_config()
+    return {
+        "repository_url": repo_url,
+        "repository_branch": (config.get("repository") or {}).get("branch") or "main",
+        "launch_buttons": config.get("launch_buttons") or {},
+    } | {key: True for key in REPOSITORY_BUTTONS}
+
+
+def book_version() -> str:
+    """The book's version: relulab's, in pyproject.toml (also in CITATION.cff and CHANGELOG.md)."""
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+
+
+def build_date() -> datetime.date:
+    """SOURCE_DATE_EPOCH (reproducible builds) if set, else today; UTC."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    now = datetime.datetime.fromtimestamp(int(epoch), datetime.UTC) if epoch else datetime.datetime.now(datetime.UTC)
+    return now.date()
+
+
+def human_date(date: datetime.date, lang: str) -> str:
+    """'4 December 2026', '4 dicembre 2026'."""
+    return f"{date.day} {SETTINGS[lang]['months'].split()[date.month - 1]} {date.year}"
+
+
+def footer(lang: str, repo_url: str = "", date: datetime.date | None = None) -> str:
+    """The footer line of every page: version, build date, licences (HTML, in the page's language)."""
+    date = date or build_date()
+    s = SETTINGS[lang]
+    branch = (book_config().get("repository") or {}).get("branch") or "main"
+    mit = f"{repo_url}/blob/{branch}/LICENSE" if repo_url else "https://opensource.org/license/mit"
+    edition = s["edition"].format(
+        version=html.escape(book_version()),
+        date=f'<time datetime="{date.isoformat()}">{human_date(date, lang)}</time>',
+    )
+    return f'<p class="book-edition">{edition} {s["licence"].format(mit=mit)}</p>'
+
+
+def pdf_listing(lang: str, pdf_dir: Path | None) -> list[dict]:
+    """The PDF edition of ``lang`` ({file, title, page}; page '' for the whole book); [] without one."""
+    if pdf_dir is None:
+        return []
+    index = pdf_dir / lang / "index.yml"
+    if not index.is_file():
+        raise SystemExit(f"--pdf-dir {pdf_dir}: no {index} (build it with scripts/build_pdf.py)")
+    entries = yaml.safe_load(index.read_text(encoding="utf-8"))
+    for entry in entries:
+        if not (pdf_dir / lang / "site" / "pdf" / entry["file"]).is_file():
+            raise SystemExit(f"{index} lists {entry['file']}, which is not there")
+    return entries
 
 
 def translated_toc(lang: str, build: Path = BUILD) -> Path:
@@ -128,8 +217,10 @@ def translated_toc(lang: str, build: Path = BUILD) -> Path:
     return out
 
 
-def confoverrides(lang: str, build: Path = BUILD, repo_url: str = "") -> dict:
+def confoverrides(lang: str, build: Path = BUILD, repo_url: str = "", pdf_dir: Path | None = None) -> dict:
     s = SETTINGS[lang]
+    pdfs = pdf_listing(lang, pdf_dir)
+    tracker = f"[{s['issue_tracker']}]({repo_url}/issues)" if repo_url else s["issue_tracker"]
     return {
         "language": lang,
         "html_title": s["html_title"],
@@ -146,7 +237,15 @@ def confoverrides(lang: str, build: Path = BUILD, repo_url: str = "") -> dict:
             # An explicit colour mode (the theme's default is empty: "Got invalid theme mode" in
             # the console). Light: the figures are drawn on white.
             "default_mode": "light",
+            # For scripts/sphinx_ext/book_edition.py: edit links, PDF edition on the landing page.
+            "book_repository": repo_url,
+            "book_repository_branch": (book_config().get("repository") or {}).get("branch") or "main",
+            "book_pdfs": [{"file": f"pdf/{e['file']}", "title": e["title"], "whole": not e["page"]} for e in pdfs],
+            "book_pdf_text": {k: s[k] for k in ("pdf_heading", "pdf_intro", "pdf_book")},
         },
+        # The PDF edition, copied into the site as pdf/*.pdf
+        "html_extra_path": [str(pdf_dir / lang / "site")] if pdfs else [],
+        "myst_substitutions": {"issue_tracker": tracker},
         "html_sidebars": {
             "**": ["navbar-logo.html", "search-button-field.html", "lang-switch.html", "sbt-sidebar-nav.html"]
         },
@@ -154,6 +253,7 @@ def confoverrides(lang: str, build: Path = BUILD, repo_url: str = "") -> dict:
             "path_to_docs": f"book/{lang}",
             "search_bar_text": s["search_bar_text"],
             "use_download_button": True,
+            "extra_footer": footer(lang, repo_url),
             **launch_options(repo_url),
         },
         # A page icon (the ReLU graph): without one, browsers ask the server for /favicon.ico.
@@ -162,22 +262,31 @@ def confoverrides(lang: str, build: Path = BUILD, repo_url: str = "") -> dict:
     }
 
 
-def build(lang: str, *, warnings_as_errors: bool = True, build: Path = BUILD, repo_url: str = "") -> Path:
-    """Build one language; return its HTML folder. Raises on any warning."""
+def build(
+    lang: str,
+    *,
+    warnings_as_errors: bool = True,
+    build: Path = BUILD,
+    repo_url: str = "",
+    pdf_dir: Path | None = None,
+    builder: str = "html",
+    out: Path | None = None,
+) -> Path:
+    """Build one language; return its output folder. Raises on any warning."""
     from jupyter_book.sphinx import build_sphinx
     from sphinx import locale
 
     # Sphinx keeps message catalogues in a module-level dict that outlives a build: without
     # this, an edition built after the other in the same process could inherit its strings.
     locale.translators.clear()
-    out = build / "sphinx" / lang
+    out = out or build / "sphinx" / lang
     result = build_sphinx(
         str(ROOT / "book" / lang),
         str(out),
         noconfig=True,
         path_config=str(ROOT / "_config.yml"),
-        confoverrides=confoverrides(lang, build, repo_url),
-        builder="html",
+        confoverrides=confoverrides(lang, build, repo_url, pdf_dir),
+        builder=builder,
         warningiserror=warnings_as_errors,
         freshenv=True,
     )
@@ -209,12 +318,14 @@ def main(argv: list[str] | None = None) -> int:
         "--repository-url",
         help="GitHub repository for the launch buttons, instead of repository.url in _config.yml",
     )
+    parser.add_argument("--pdf-dir", type=Path, help="the PDF edition to include (written by scripts/build_pdf.py)")
     args = parser.parse_args(argv)
     langs = tuple(args.lang) if args.lang else LANGS
     build_dir = args.build_dir.resolve()
     repo_url = repository_url(args.repository_url)
+    pdf_dir = args.pdf_dir.resolve() if args.pdf_dir else None
     for lang in langs:
-        build(lang, build=build_dir, repo_url=repo_url)
+        build(lang, build=build_dir, repo_url=repo_url, pdf_dir=pdf_dir)
     site = assemble(langs, build_dir)
     print(f"\nThe book is built. Open {site / 'index.html'} in a browser")
     for lang in langs:

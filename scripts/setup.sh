@@ -1,6 +1,11 @@
 #!/usr/bin/env bash
-# Create (or update) the environment the book needs: .venv with every pinned dependency and relulab.
+# Create (or update) the environment the book needs: .venv with every dependency pinned
+# (requirements.lock) and relulab installed in editable mode.
 # Works on a fresh Debian machine with Python 3.11. Usage: bash scripts/setup.sh
+#
+# torch: the CPU build by default (about 190 MB; the book needs no GPU), see scripts/install_torch.sh.
+# For PyPI's CUDA build instead (several GB, only useful with an NVIDIA GPU):
+#   RELULAB_TORCH=cuda bash scripts/setup.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -15,10 +20,13 @@ if [ ! -x .venv/bin/python ]; then
   fi
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-# torch 2.13.0 CPU: where no local CPU build is found, take it from PyTorch's CPU index (no CUDA packages).
-.venv/bin/python -m pip install --quiet torch==2.13.0 2>/dev/null \
-  || .venv/bin/python -m pip install --quiet torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
-.venv/bin/python -m pip install --quiet -r requirements.txt
+bash scripts/install_torch.sh .venv/bin/python
+# Everything else, at the versions of the lock (its torch line is the build installed above).
+LOCK=$(mktemp)
+trap 'rm -f "$LOCK"' EXIT
+grep -v '^torch==' requirements.lock > "$LOCK"
+.venv/bin/python -m pip install --quiet -r "$LOCK"
 .venv/bin/python -m pip install --quiet --no-deps -e .
+.venv/bin/python -m pip check
 .venv/bin/python -m ipykernel install --sys-prefix --name python3 >/dev/null
 echo "environment ready: $(pwd)/.venv"

@@ -47,9 +47,11 @@ BUILD_AND_TEST_TOOLS = frozenset(
         "pytest",
         "nbval",
         "selenium",
+        "pypdf",
+        "hypothesis",
+        "pyyaml",
     }
 )
-PYTORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 # --------------------------------------------------------------------------------------
@@ -129,22 +131,35 @@ def pins(path: Path) -> dict[str, Version]:
 
 
 def test_binder_requirements_pin_what_requirements_txt_pins():
-    main, binder = pins(ROOT / "requirements.txt"), pins(BINDER / "requirements.txt")
+    """binder/requirements.txt is the readers' share of the book's pins: every package it pins,
+    at the version of requirements.lock; every reader package of requirements.txt in it; Jupyter
+    for a local reader; and no torch (postBuild installs its CPU build, see the next test)."""
+    main, lock, binder = pins(ROOT / "requirements.txt"), pins(ROOT / "requirements.lock"), pins(BINDER / "requirements.txt")
     for name, version in binder.items():
-        assert name in main, f"binder/requirements.txt pins {name}, which requirements.txt does not have"
-        assert version.public == main[name].public, (
-            f"{name}: binder/requirements.txt pins {version}, requirements.txt pins {main[name]}"
-        )
+        if name in lock:
+            assert version == lock[name], f"{name}: binder/requirements.txt pins {version}, requirements.lock {lock[name]}"
     for name in main:
+        if name == "torch":
+            continue
         assert name in binder or name in BUILD_AND_TEST_TOOLS, (
-            f"requirements.txt pins {name}: add it to binder/requirements.txt (readers need it) or, if it "
+            f"requirements.txt pins {name}: add it to binder/requirements.in (readers need it) or, if it "
             "only builds or tests the book, to BUILD_AND_TEST_TOOLS in tests/test_publishing.py"
         )
-        assert not (name in binder and name in BUILD_AND_TEST_TOOLS), name
-    # CPU-only torch: the CPU build's local version label, from PyTorch's CPU index.
-    assert binder["torch"].local == "cpu", "binder/requirements.txt must pin the CPU build, torch==<version>+cpu"
-    options = [line.split() for line in (BINDER / "requirements.txt").read_text().splitlines() if line.startswith("-")]
-    assert ["--extra-index-url", PYTORCH_CPU_INDEX] in options, f"binder/requirements.txt needs --extra-index-url {PYTORCH_CPU_INDEX}"
+    direct = {
+        canonicalize_name(Requirement(line.split("#", 1)[0]).name)
+        for line in (BINDER / "requirements.in").read_text(encoding="utf-8").splitlines()
+        if line.split("#", 1)[0].strip()
+    }
+    assert not direct & BUILD_AND_TEST_TOOLS, direct & BUILD_AND_TEST_TOOLS
+    assert direct <= set(binder) | {"torch"}, "binder/requirements.txt is older than binder/requirements.in"
+    assert "torch" not in binder, "binder/requirements.txt must not install torch (PyPI's default build is the CUDA one)"
+    assert "jupyterlab" in binder and "ipykernel" in binder, "a reader who installs binder/ locally needs Jupyter"
+    # torch's own dependencies are pinned there, so that postBuild can install torch with --no-deps
+    for dependency in ("filelock", "sympy", "networkx", "jinja2", "fsspec", "typing-extensions"):
+        assert dependency in binder, f"torch needs {dependency}: binder/requirements.txt does not pin it"
+    # No index option: with --extra-index-url, pip asks PyTorch's index about EVERY package.
+    options = [line for line in (BINDER / "requirements.txt").read_text().splitlines() if line.startswith("-")]
+    assert not options, f"binder/requirements.txt: no pip options (the CPU index is for torch alone): {options}"
 
 
 def test_binder_runtime_and_post_build():
@@ -156,7 +171,8 @@ def test_binder_runtime_and_post_build():
     post = BINDER / "postBuild"
     assert os.access(post, os.X_OK), "binder/postBuild must be executable"
     commands = [line.strip() for line in post.read_text().splitlines() if line.strip() and not line.startswith("#")]
-    assert "python -m pip install --no-deps -e ." in commands
+    assert commands.index("bash scripts/install_torch.sh python") < commands.index("python -m pip install --no-deps -e .")
+    assert (ROOT / "scripts" / "install_torch.sh").is_file()
 
 
 def _pyproject() -> dict:
@@ -263,7 +279,8 @@ def relulab_third_party_imports() -> set[str]:
 def test_binder_environment_covers_every_notebook_import():
     imports = third_party_imports() | relulab_third_party_imports()
     assert {"torch", "numpy", "matplotlib"} <= imports  # the scan sees the chapters' imports
-    provided = requirement_closure(set(pins(BINDER / "requirements.txt")) | {"relulab"})
+    # binder/requirements.txt is a whole environment; postBuild adds torch and relulab
+    provided = set(pins(BINDER / "requirements.txt")) | requirement_closure({"relulab", "torch"})
     dists = metadata.packages_distributions()
     for module in sorted(imports):
         owners = {canonicalize_name(d) for d in dists.get(module, [])}
@@ -302,25 +319,36 @@ def _outputs(nb) -> list[list[str]]:
     return cells
 
 
+#: Seconds the Binder environment may take to install here (measured: about a minute on a quiet
+#: machine; 7.5 minutes when pip asked PyTorch's unreachable index about every package).
+BINDER_INSTALL_BUDGET_S = 240
+
+
 def test_binder_environment_builds_from_binder_folder_and_runs_a_chapter(tmp_path):
     """What repo2docker does, minus the container: a fresh venv (no system packages), pip install
     -r binder/requirements.txt, binder/postBuild; then every module the notebooks import (third
-    party and relulab's) imports there, and the first chapter, Italian edition, runs in that
-    environment's kernel and prints what the committed notebook shows.
+    party and relulab's) imports there, JupyterLab is there for a local reader, and the first
+    chapter runs in that environment's kernel, in each language, and prints what the committed
+    notebook shows.
 
     pip runs with --no-compile (bytecode is compiled on first import instead: about a third of
-    the install time) and --retries 1 (so that a machine that cannot reach PyTorch's index, where
-    the CPU wheel is also available locally, does not wait on it); nothing else differs.
+    the install time); nothing else differs (PIP_NO_COMPILE reaches postBuild's pip too).
     """
+    import time
+
     venv = tmp_path / "binder-env"
     _run([sys.executable, "-m", "venv", str(venv)])
     py = venv / "bin" / "python"
     assert "include-system-site-packages = false" in (venv / "pyvenv.cfg").read_text()
-    _run([str(py), "-m", "pip", "install", "--quiet", "--no-compile", "--retries", "1", "-r", str(BINDER / "requirements.txt")])
-    env = dict(os.environ, PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}")
+    env = dict(os.environ, PATH=f"{venv / 'bin'}{os.pathsep}{os.environ['PATH']}", PIP_NO_COMPILE="1")
     env.pop("PYTHONPATH", None)
+    start = time.perf_counter()
+    _run([str(py), "-m", "pip", "install", "--quiet", "-r", str(BINDER / "requirements.txt")], env=env)
     _run([str(BINDER / "postBuild")], cwd=tmp_path, env=env)
+    took = time.perf_counter() - start
+    assert took < BINDER_INSTALL_BUDGET_S, f"the Binder environment took {took:.0f} s to install (is an index retried?)"
     _run([str(py), "-m", "pip", "check"], env=env)
+    assert _run([str(venv / "bin" / "jupyter"), "lab", "--version"], env=env).stdout.strip()
 
     probe = textwrap.dedent(
         f"""
@@ -338,7 +366,7 @@ def test_binder_environment_builds_from_binder_folder_and_runs_a_chapter(tmp_pat
     assert info["relulab"] == str(ROOT / "src" / "relulab" / "__init__.py"), info["relulab"]
     assert info["cuda"] is None and info["torch"].endswith("+cpu"), info
 
-    # Run the first chapter, as a Binder reader would in the Italian edition, in that kernel.
+    # Run the first chapter, as a Binder reader would, in each edition, in that kernel.
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
@@ -349,11 +377,12 @@ def test_binder_environment_builds_from_binder_folder_and_runs_a_chapter(tmp_pat
         json.dumps({"argv": [str(py), "-m", "ipykernel_launcher", "-f", "{connection_file}"], "display_name": "binder-env", "language": "python"})
     )
     chapter = notebook_pages()[0]
-    stored = nbformat.read(BOOK / "it" / f"{chapter}.ipynb", as_version=4)
-    nb = nbformat.read(BOOK / "it" / f"{chapter}.ipynb", as_version=4)
-    km = KernelManager(kernel_name="binder-env", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]))
-    NotebookClient(nb, km=km, timeout=300, resources={"metadata": {"path": str(BOOK / "it")}}).execute()
-    assert _outputs(nb) == _outputs(stored), f"book/it/{chapter}.ipynb prints something else in the Binder environment"
+    for lang in LANGS:
+        stored = nbformat.read(BOOK / lang / f"{chapter}.ipynb", as_version=4)
+        nb = nbformat.read(BOOK / lang / f"{chapter}.ipynb", as_version=4)
+        km = KernelManager(kernel_name="binder-env", kernel_spec_manager=KernelSpecManager(kernel_dirs=[str(spec.parent)]))
+        NotebookClient(nb, km=km, timeout=300, resources={"metadata": {"path": str(BOOK / lang)}}).execute()
+        assert _outputs(nb) == _outputs(stored), f"book/{lang}/{chapter}.ipynb prints something else in the Binder environment"
 
 
 # --------------------------------------------------------------------------------------
@@ -361,12 +390,52 @@ def test_binder_environment_builds_from_binder_folder_and_runs_a_chapter(tmp_pat
 
 
 def test_no_launch_buttons_while_the_repository_is_unset(site):
-    """repository.url is empty in _config.yml (the book has no public repository yet)."""
+    """repository.url is empty in _config.yml (the book has no public repository yet): no
+    Binder, repository, issue or edit button, and the teacher's guide names the tracker unlinked."""
     assert not yaml.safe_load((ROOT / "_config.yml").read_text())["repository"]["url"]
     for lang in LANGS:
         for page in html_pages(site, lang):
             text = page.read_text(encoding="utf-8")
             assert "mybinder.org" not in text and "launch-buttons" not in text, page
+            assert not soup(page).select(".dropdown-source-buttons, .btn-source-edit-button"), page
+        assert not soup(site / lang / "teachers.html").select('article a[href$="/issues"]')
+
+
+# --------------------------------------------------------------------------------------
+# Version, build date and licences on every page
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_shows_version_build_date_and_licences(site, lang):
+    import datetime
+
+    import build_book
+
+    words = {"en": ("Version", "built on", "MIT licence"), "it": ("Versione", "compilata il", "licenza MIT")}[lang]
+    today = build_book.build_date()
+    for page in html_pages(site, lang):
+        lines = soup(page).select("footer p.book-edition")
+        assert len(lines) == 1, f"{lang}/{page.name}: {len(lines)} edition lines in the footer"
+        text = " ".join(lines[0].get_text(" ", strip=True).split())
+        assert f"{words[0]} {build_book.book_version()}," in text and words[1] in text and words[2] in text, text
+        stamp = datetime.date.fromisoformat(lines[0].time["datetime"])
+        assert stamp in (today, today - datetime.timedelta(days=1)), stamp  # built earlier in this session
+        assert lines[0].time.get_text(strip=True) == build_book.human_date(stamp, lang)
+        licence = lines[0].select_one('a[rel="license"]')
+        assert licence is not None and licence["href"].startswith("https://creativecommons.org/licenses/by/4.0/")
+
+
+def test_build_date_follows_source_date_epoch(monkeypatch):
+    import datetime
+
+    import build_book
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")  # 2026-09-21 UTC
+    assert build_book.build_date() == datetime.date(2026, 9, 21)
+    assert build_book.human_date(build_book.build_date(), "it") == "21 settembre 2026"
+    footer = build_book.footer("it", repo_url="https://github.com/o/r")
+    assert '<time datetime="2026-09-21">21 settembre 2026</time>' in footer
+    assert 'href="https://github.com/o/r/blob/main/LICENSE"' in footer
 
 
 def test_download_button_offers_the_notebook_of_the_page_language(site):
@@ -402,6 +471,31 @@ def test_launch_buttons_open_each_notebook_in_its_own_language(tmp_path):
             assert "colab" not in text.lower() and "thebe" not in text.lower(), page
 
 
+def test_repository_buttons_light_up_with_a_repository_and_edit_the_real_sources(tmp_path):
+    """With a repository URL, every page gets repository, issue and edit buttons, labelled in its
+    language; the edit button opens the file to change (a chapter's .nbsrc, the glossary's YAML),
+    and the teacher's guide links the issue tracker."""
+    repo = "https://github.com/example-owner/example-repo"  # placeholder, never contacted
+    site = build_site(tmp_path, "--repository-url", repo, key="with-repository")
+    expected = {name: f"{repo}/edit/main/book/sources/{name}.nbsrc" for name in notebook_pages()}
+    expected |= {"glossary": f"{repo}/edit/main/glossary/terms.yaml", "claims": f"{repo}/tree/main/claims"}
+    labels = {"en": ("Source repository", "Suggest edit", "Open an issue"),
+              "it": ("Repository dei sorgenti", "Suggerisci una modifica", "Segnala un problema")}
+    for lang in LANGS:
+        for name in toc_pages():
+            doc = soup(site / lang / f"{name}.html")
+            repo_button, edit, issue = (doc.select_one(f"a.btn-source-{kind}-button") for kind in ("repository", "edit", "issues"))
+            assert repo_button["href"] == repo and issue["href"].startswith(f"{repo}/issues/new?"), name
+            assert edit["href"] == expected.get(name, f"{repo}/edit/main/book/{lang}/{name}.md"), edit["href"]
+            if name in ("claims", "glossary") or name in notebook_pages():
+                path = edit["href"].split("/main/", 1)[1]
+                assert (ROOT / path).exists(), path
+            assert (repo_button["title"], edit["title"], issue["title"]) == labels[lang]
+        assert soup(site / lang / "teachers.html").select(f'article a[href="{repo}/issues"]')
+        problems = [s for page in html_pages(site, "it") for s in interface_strings(page, "it") if english_ui(s)]
+        assert lang == "en" or not problems, sorted(set(problems))[:10]
+
+
 # --------------------------------------------------------------------------------------
 # Italian all the way through
 
@@ -415,6 +509,7 @@ ENGLISH_UI_PHRASES = (
     "Copyright", "Please activate JavaScript", "Search Results", "Search finished",
     "Your search did not match", "Preparing search", "Hide Search Matches", "Click to show",
     "Click to hide", "Copy to clipboard", "Copied!", "Site navigation", "Version warning",
+    "built on", "Text and figures", "MIT licence",
 )
 #: ... or that is exactly one of these words.
 ENGLISH_UI_LABELS = frozenset(
