@@ -15,6 +15,7 @@ import relulab
 from conftest import LANGS
 from relulab import domains, gan, images, text, transformer
 from relulab import exercises as ex
+from relulab.exercises import domains as ex_domains
 from relulab.i18n import t
 
 
@@ -135,7 +136,7 @@ def fake_sweep(curves, diverged=()):
     runs = []
     for name, per_seed in curves.items():
         for seed, shares in enumerate(per_seed):
-            for lr, share in zip(ex.THRESHOLD_LRS, shares):
+            for lr, share in zip(ex_domains.THRESHOLD_LRS, shares):
                 nan = (name, seed, lr) in diverged
                 runs.append(domains.RunResult(name, lr, seed, 0.0, float("nan") if nan else share, 1.0, nan, np.zeros(1)))
     return runs
@@ -208,7 +209,7 @@ def test_dying_thresholds_on_the_chapters_tasks():
     photo_task = domains.image_task(images.patches(images.photographs(), 5, 2000, seed=0), levels=256, name="photos",
                                     n_train=400, n_test=100)
     prose_task = domains.text_task(enc.ids, len(enc.vocab), name="prose", n_train=400, n_test=100)
-    sweep = domains.protocol([photo_task, prose_task], lrs=list(ex.THRESHOLD_LRS), seeds=[0, 1, 2], hidden=16, steps=60)
+    sweep = domains.protocol([photo_task, prose_task], lrs=list(ex_domains.THRESHOLD_LRS), seeds=[0, 1, 2], hidden=16, steps=60)
     thr, lam = threshold_solution(sweep, (photo_task, prose_task))
     order = (thr["photos"] < thr["prose"]) if lam["photos"] > lam["prose"] else (thr["prose"] < thr["photos"])
     passes(ex.check_dying_thresholds(sweep, photo_task, prose_task, photo=thr["photos"], prose=thr["prose"],

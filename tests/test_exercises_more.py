@@ -18,6 +18,8 @@ from relulab import bench, gradients
 from relulab import exercises as ex
 from relulab import variants as V
 from relulab.data import digits
+from relulab.exercises import cost as ex_cost
+from relulab.exercises import derivative as ex_derivative
 
 DEEP = [64] + [16] * 8 + [10]  # the deep narrow MLP of 06b_variants_compared
 SEEDS = [0, 1, 2, 3, 4]
@@ -119,19 +121,19 @@ def test_edge_switch_is_where_the_books_profile_changes_sign(batch):
                                          depth=30, width=32)
     rows = gradients.summarize(profile.members, profile.signal[:, 0] / profile.signal[:, -1], log=True)
     for scale, (_, mean, _, _) in zip(scales, rows):
-        assert ex._edge_log_ratio(*batch, scale) == pytest.approx(mean, abs=1e-9)
-    switch = ex._edge_switch(*batch)
-    assert ex._edge_log_ratio(*batch, switch - 0.02) < 0 < ex._edge_log_ratio(*batch, switch + 0.02)
+        assert ex_derivative._edge_log_ratio(*batch, scale) == pytest.approx(mean, abs=1e-9)
+    switch = ex_derivative._edge_switch(*batch)
+    assert ex_derivative._edge_log_ratio(*batch, switch - 0.02) < 0 < ex_derivative._edge_log_ratio(*batch, switch + 0.02)
     assert 1.1 < switch < 1.2  # the bracket the chapter's table shows
-    assert ex._edge_theory() == pytest.approx(1.0, abs=1e-6)  # n v = 1 for Xavier, tanh'(0) = 1
+    assert ex_derivative._edge_theory() == pytest.approx(1.0, abs=1e-6)  # n v = 1 for Xavier, tanh'(0) = 1
 
 
 def test_leaky_traffic_counts_match_what_numpy_allocates():
     n = 2**16
     x = np.random.default_rng(0).standard_normal(n).astype(np.float32)
     y = np.empty_like(x)
-    for _, code, expr in ex.LEAKY_FORMS:
-        log, result_is_new = ex._trace_passes(expr, n)
+    for _, code, expr in ex_cost.LEAKY_FORMS:
+        log, result_is_new = ex_cost._trace_passes(expr, n)
         new_bytes = sum(p.written for p in log if p.new)
         tracemalloc.start()
         try:
@@ -145,9 +147,9 @@ def test_leaky_traffic_counts_match_what_numpy_allocates():
         assert kept == pytest.approx(out.nbytes if result_is_new else 0, abs=0.01 * n), code
         np.testing.assert_array_equal(out, np.where(x > 0, x, np.float32(0.01) * x))
     # the unit: a copy into an existing array is one pass and one copy of traffic, a sum 1.5 copies
-    log, new = ex._trace_passes(lambda v, w: np.multiply(v, 1, out=w))
+    log, new = ex_cost._trace_passes(lambda v, w: np.multiply(v, 1, out=w))
     assert (len(log), new, (log[0].read + log[0].written) / (2 * log[0].read)) == (1, False, 1.0)
-    log, new = ex._trace_passes(lambda v, w: v + v)
+    log, new = ex_cost._trace_passes(lambda v, w: v + v)
     assert (len(log), new, (log[0].read + log[0].written) / log[0].read) == (1, True, 1.5)
 
 

@@ -39,7 +39,7 @@ def _requirements() -> dict[str, str]:
 
 def _third_party_imports() -> set[str]:
     names: set[str] = set()
-    for path in SRC.glob("*.py"):
+    for path in SRC.rglob("*.py"):  # subpackages (relulab.exercises) too
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Import):
                 names.update(a.name.split(".")[0] for a in node.names)

@@ -264,7 +264,7 @@ def test_exercise_checkers_pass_right_answers_and_explain_wrong_ones(lang):
 
 
 def test_leaky_reference_against_monte_carlo():
-    from relulab.exercises_propagation import _leaky_reference
+    from relulab.exercises.propagation import _leaky_reference
 
     for c, a in [(-0.9, 0.0), (0.3, 0.2), (0.95, 0.01)]:
         u, v = _pair(c)

@@ -1,10 +1,4 @@
-"""Checkers for the exercises of the chapter on signal propagation (``02b_propagation``).
-
-They use the core of :mod:`relulab.exercises` (:class:`~relulab.exercises.Feedback`,
-:class:`~relulab.exercises.Problem`, :func:`~relulab.exercises.check_answers`,
-:func:`~relulab.exercises.register_exercise`) and are re-exported from it, so a student calls
-``exercises.check_propagation_predictions(...)`` like every other checker.
-"""
+"""Checkers for the exercises of the chapter on signal propagation (``02b_propagation``)."""
 
 from __future__ import annotations
 
@@ -13,15 +7,12 @@ from collections.abc import Callable
 
 import numpy as np
 
-from . import exercises as _core
-from . import propagation as _prop
-from ._checks import check_scalar_in
-from .exercises import Feedback, Problem, _feedback, check_answers, register_exercise
-from .i18n import register, t
+from .. import propagation as _prop
+from .._checks import check_scalar_in
+from ..i18n import register, t
+from .core import Feedback, Problem, _feedback, check_answers, register_exercise
 
 __all__ = ["check_propagation_predictions", "check_tanh_critical", "check_leaky_correlation_map"]
-
-_core.__all__ += [name for name in __all__ if name not in _core.__all__]
 
 
 def check_propagation_predictions(
