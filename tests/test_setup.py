@@ -67,7 +67,17 @@ def test_the_environment_is_the_lock():
     """Every distribution in .venv (bar relulab and the installers) is in the lock at that version,
     and the lock has nothing that is not installed: setup.sh installs the lock, nothing else."""
     lock = pins(LOCK)
-    installed = {canonicalize_name(d.metadata["Name"]): Version(d.version) for d in metadata.distributions()}
+    # Only what is installed in the environment's site-packages: once setuptools is imported (by
+    # any test), it puts its own setuptools/_vendor folder on sys.path, and the packages vendored
+    # there (jaraco-*, zipp, ...) would show up as distributions though nothing installed them.
+    import sysconfig
+
+    site = {Path(sysconfig.get_paths()[key]).resolve() for key in ("purelib", "platlib")}
+    installed = {
+        canonicalize_name(d.metadata["Name"]): Version(d.version)
+        for d in metadata.distributions()
+        if Path(str(d.locate_file(""))).resolve() in site
+    }
     ignored = {"relulab", "pip", "setuptools", "wheel"}
     extra = {n: str(v) for n, v in installed.items() if n not in ignored and lock.get(n) != v}
     assert not extra, f"installed but not (at that version) in requirements.lock: {extra}"
