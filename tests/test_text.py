@@ -155,3 +155,17 @@ def test_repetition_grows_with_the_exponent():
         fr = [distinct_fraction(text.ngrams(text.zipf_markov_tokens(3000, 100, s, seed=seed), 3)) for s in (0.0, 1.0, 2.0, 4.0)]
         assert fr == sorted(fr, reverse=True), fr
         assert fr[0] > 0.95 and fr[-1] < 0.2
+
+
+@pytest.mark.parametrize("chapter", ["05_domains", "05b_transformers"])
+@pytest.mark.parametrize("lang", ["en", "it"])
+def test_book_prose_of_a_corpus_chapter_is_the_frozen_snapshot(chapter, lang):
+    # editing the prose of 05/05b must not move the numbers of the notebooks trained on it
+    snapshot = text.CORPUS_DIR / f"{chapter}.{lang}.txt"
+    assert snapshot.is_file(), f"missing frozen corpus {snapshot}"
+    frozen = snapshot.read_text(encoding="utf-8").removesuffix("\n")
+    assert len(text.words(frozen)) >= 1000 and "import" not in text.words(frozen)
+    assert text.book_prose(lang, [chapter]) == frozen
+    assert text.book_prose(lang, [chapter, chapter]) == frozen + "\n\n" + frozen
+    with pytest.raises(ValueError, match="lang must be one of"):
+        text.book_prose("fr", [chapter])

@@ -3,7 +3,9 @@
 The real text is the book's own prose, in both languages: :func:`book_prose`
 reads the Markdown cells of the chapter sources in ``book/sources/`` and
 :func:`clean_markdown` strips the markup (code, maths, citations, labels), so
-nothing is downloaded. :func:`words` splits prose into lower-case words,
+nothing is downloaded. The chapters used as training corpora are read from a
+frozen snapshot in ``data/corpus/`` (see :data:`CORPUS_DIR`), so editing the
+book's prose does not move the experiments' numbers. :func:`words` splits prose into lower-case words,
 :func:`encode` maps them to integer ids (the most frequent words, then one id
 for every other word), :func:`ngrams` cuts the id sequence into overlapping
 windows, and :func:`embed_ngrams` turns each window's context into a real
@@ -37,6 +39,7 @@ from .i18n import LANGUAGES, register
 
 __all__ = [
     "SOURCES_DIR",
+    "CORPUS_DIR",
     "markdown_cells",
     "clean_markdown",
     "book_prose",
@@ -51,6 +54,10 @@ __all__ = [
 
 #: Where the chapter sources (``*.nbsrc``) live: the book's prose, in both languages.
 SOURCES_DIR = book_root() / "book" / "sources"
+
+#: Frozen snapshots of the cleaned prose, ``<chapter>.<lang>.txt``: :func:`book_prose` reads a
+#: chapter from here when a snapshot exists, so copy-editing the prose leaves the corpora unchanged.
+CORPUS_DIR = book_root() / "data" / "corpus"
 
 #: The id that :func:`encode` gives to every word outside the kept vocabulary.
 UNK = "<unk>"
@@ -165,13 +172,22 @@ def book_prose(lang: str, chapters: Sequence[str], *, directory: Path | str | No
         ``["05_domains"]``), read in this order. Naming them keeps a notebook's
         numbers independent of chapters it does not list.
     directory:
-        Another folder of ``.nbsrc`` files (for tests).
+        Another folder of ``.nbsrc`` files (for tests). Without it, a chapter
+        that has a frozen snapshot ``data/corpus/<chapter>.<lang>.txt`` (see
+        :data:`CORPUS_DIR`) is read from the snapshot, every other chapter from
+        its live source in ``book/sources``.
     """
     if isinstance(chapters, str) or not isinstance(chapters, Sequence) or not chapters:
         raise TypeError(f"chapters must be a non-empty list of source names, got {chapters!r}")
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {list(LANGUAGES)}, got {lang!r}")
     folder = Path(directory) if directory is not None else SOURCES_DIR
     texts = []
     for name in chapters:
+        snapshot = CORPUS_DIR / f"{name}.{lang}.txt"
+        if directory is None and snapshot.is_file():
+            texts.append(snapshot.read_text(encoding="utf-8").removesuffix("\n"))
+            continue
         path = folder / f"{name}.nbsrc"
         if not path.is_file():
             have = sorted(p.stem for p in folder.glob("*.nbsrc"))
