@@ -267,7 +267,7 @@ def infinitive_instructions(markdown):
     """Sentences of exercises that open with an infinitive ("Implementare.") instead of the *voi* form."""
     bad = []
     for m in _EXERCISE.finditer(markdown):
-        body = rg.prose_of(m.group(2))
+        body = rg.prose_of(m.group(2)).replace("*", "").replace("_", " ")  # "**Implementare.**" too
         for w in _INFINITIVE_START.findall(body):
             if w.casefold() not in NOT_INSTRUCTIONS:
                 bad.append(w)
@@ -330,6 +330,7 @@ def test_planted_usage_violations_are_found_and_correct_forms_are_not():
 def test_register_check_flags_infinitive_instructions():
     bad = "```{exercise}\n:label: ex-a\nImplementare la ReLU. Confrontare i risultati.\n```"
     assert infinitive_instructions(bad) == ["Implementare", "Confrontare"]
+    assert infinitive_instructions("```{exercise}\n:label: ex-b\n**Implementare.** Scrivete `f`.\n```") == ["Implementare"]
     good = "```{exercise}\n:label: ex-a\nImplementate la ReLU. Una mappa lineare: confrontate i risultati.\n```"
     assert infinitive_instructions(good) == []
     assert infinitive_instructions("Implementare la ReLU è facile.") == []  # not an exercise
