@@ -178,6 +178,66 @@ def load_terms(path: Path | str = TERMS_FILE) -> list[Term]:
     return terms
 
 
+@dataclass(frozen=True)
+class Usage:
+    """An Italian usage rule for a word that is not a glossary entry: one choice, the variants it replaces."""
+
+    id: str
+    use: str
+    avoid: tuple[str, ...] = ()
+    avoid_regex: tuple[str, ...] = ()
+    note: str = ""
+
+    def patterns(self) -> list[re.Pattern]:
+        return [_phrase_pattern(p) for p in self.avoid] + [re.compile(r, re.IGNORECASE) for r in self.avoid_regex]
+
+
+#: The edition whose prose the usage rules of terms.yaml apply to.
+USAGE_LANG = "it"
+
+
+def load_usage(path: Path | str = TERMS_FILE) -> list[Usage]:
+    """The usage rules of terms.yaml (section ``usage``), validated: known fields, compilable patterns."""
+    path = Path(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw_rules = data.get("usage") or []
+    if not isinstance(raw_rules, list):
+        raise ValueError(f"{path.name}: 'usage' must be a list, got {type(raw_rules).__name__}")
+    rules: list[Usage] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(raw_rules):
+        where = f"{path.name}: usage[{i}]"
+        if not isinstance(raw, dict):
+            raise ValueError(f"{where} must be a mapping")
+        unknown = set(raw) - {"id", "use", "avoid", "avoid_regex", "note"}
+        if unknown:
+            raise ValueError(f"{where}: unknown fields {sorted(unknown)} (allowed: id, use, avoid, avoid_regex, note)")
+        uid = raw.get("id")
+        if not isinstance(uid, str) or not _ID.match(uid) or uid in seen:
+            raise ValueError(f"{where}: id must be unique lowercase words joined by hyphens, got {uid!r}")
+        seen.add(uid)
+        use = raw.get("use")
+        if not isinstance(use, str) or not use.strip():
+            raise ValueError(f"{where} ({uid}): 'use' must be a non-empty string, got {use!r}")
+        rule = Usage(id=uid, use=use, avoid=_strings(raw.get("avoid"), f"{where}.avoid"),
+                     avoid_regex=_strings(raw.get("avoid_regex"), f"{where}.avoid_regex"),
+                     note=str(raw.get("note") or ""))
+        for r in rule.avoid_regex:
+            try:
+                re.compile(r)
+            except re.error as exc:
+                raise ValueError(f"{where} ({uid}): avoid_regex {r!r} is not a valid regular expression: {exc}") from None
+        rules.append(rule)
+    return rules
+
+
+def load_kept_english(path: Path | str = TERMS_FILE) -> tuple[str, ...]:
+    """The English terms the Italian edition keeps on purpose (section ``kept_english``)."""
+    path = Path(path)
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return _strings(data.get("kept_english"), f"{path.name}: kept_english")
+
+
 def _sort_key(text: str) -> str:
     plain = unicodedata.normalize("NFKD", text)
     return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
@@ -298,7 +358,9 @@ def _phrase_pattern(phrase: str) -> re.Pattern:
     return re.compile(r"(?<!\w)" + r"\s+".join(words) + r"(?!\w)", re.IGNORECASE)
 
 
-def discouraged_uses(markdown: str, lang: str, terms: list[Term] | None = None) -> list[Finding]:
+def discouraged_uses(
+    markdown: str, lang: str, terms: list[Term] | None = None, usage: list[Usage] | None = None
+) -> list[Finding]:
     """Phrases of ``markdown`` (one cell) that the glossary lists as errors in ``lang``.
 
     A listed phrase is allowed inside a quotation and as a gloss in parentheses right after the
@@ -321,6 +383,20 @@ def discouraged_uses(markdown: str, lang: str, terms: list[Term] | None = None) 
                 start, end = max(0, m.start() - 40), min(len(scan), m.end() + 40)
                 excerpt = " ".join(scan[start:end].split())
                 findings.append(Finding(phrase=m.group(0), term=entry.term, term_id=t.id, excerpt=excerpt))
+    if lang == USAGE_LANG:
+        findings += usage_findings(text, load_usage() if usage is None else usage)
+    return findings
+
+
+def usage_findings(text: str, usage: list[Usage]) -> list[Finding]:
+    """Rejected variants of the usage rules in ``text`` (already reduced to prose, or plain output text)."""
+    findings: list[Finding] = []
+    for rule in usage:
+        for pattern in rule.patterns():
+            for m in pattern.finditer(text):
+                start, end = max(0, m.start() - 40), min(len(text), m.end() + 40)
+                excerpt = " ".join(text[start:end].split())
+                findings.append(Finding(phrase=m.group(0), term=rule.use, term_id=rule.id, excerpt=excerpt))
     return findings
 
 

@@ -230,3 +230,131 @@ def test_discouraged_check_spares_code_math_quotes_glosses_and_variants():
     assert ids_found("See {term}`dead units <dead unit>`.", "en") == []
     # the word must stand alone
     assert ids_found("cuspidale", "it") == [] and ids_found("cusp", "en") == ["kink"]
+
+
+# --------------------------------------------------------------------------- Italian usage rules (issue 21)
+
+USAGE = rg.load_usage()
+IT_PAGES = [BOOK / "it" / f"{name}.md" for name in ("index", "claims", "teachers")]
+#: Infinitives that are not instructions when they open a sentence (adjectives and nouns in -are/-ere/-ire).
+NOT_INSTRUCTIONS = {"lineare", "particolare", "scalare", "regolare", "singolare", "popolare", "similare", "piacere",
+                    "potere", "dovere", "parere", "carattere", "sapere", "volere", "avere", "essere", "mare",
+                    "molare", "polare", "nucleare", "binare", "solare", "modulare", "cellulare", "tabulare"}
+_INFINITIVE_START = re.compile(r"(?:^|(?<=[.!?:]\s)|(?<=^[-*]\s)|(?<=^\d\.\s)|(?<=^\d\d\.\s))([A-ZÀ-Ý][a-zà-ÿ]+(?:are|ere|ire))\b", re.M)
+_EXERCISE = re.compile(r"^(```+)\{exercise\}[^\n]*\n(.*?)^\1\s*$", re.M | re.S)
+
+
+def usage_problems(text, *, prose=True):
+    """Rejected Italian variants in ``text``: markdown (reduced to prose) or plain output text."""
+    found = rg.discouraged_uses(text, "it", TERMS, USAGE) if prose else rg.usage_findings(text, USAGE)
+    return [f"{f.phrase!r} -> use {f.term!r} ({f.term_id}) ... {f.excerpt} ..." for f in found]
+
+
+def text_outputs(path):
+    """The text outputs of the code cells of a notebook (streams, text/plain, text/markdown)."""
+    out = []
+    for cell in nbformat.read(path, as_version=4).cells:
+        for o in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if o.get("output_type") == "stream":
+                out.append(o.get("text", ""))
+            else:
+                data = o.get("data", {})
+                out += [data[k] for k in ("text/plain", "text/markdown") if k in data]
+    return ["".join(t) if isinstance(t, list) else t for t in out]
+
+
+def infinitive_instructions(markdown):
+    """Sentences of exercises that open with an infinitive ("Implementare.") instead of the *voi* form."""
+    bad = []
+    for m in _EXERCISE.finditer(markdown):
+        body = rg.prose_of(m.group(2)).replace("*", "").replace("_", " ")  # "**Implementare.**" too
+        for w in _INFINITIVE_START.findall(body):
+            if w.casefold() not in NOT_INSTRUCTIONS:
+                bad.append(w)
+    return bad
+
+
+def test_usage_rules_load_and_each_has_a_choice():
+    ids = {u.id for u in USAGE}
+    assert {"width", "run", "activation-pattern", "lifetime-sparsity", "central-difference", "standard-deviation",
+            "standard-error", "sgd-gender", "default"} <= ids
+    kept = rg.load_kept_english()
+    assert {"learning rate", "seed", "dying ReLU", "momentum", "batch"} <= set(kept)
+    it_names = names_of("it")
+    for u in USAGE:
+        for phrase in u.avoid:
+            assert phrase.casefold() not in it_names, f"{u.id}: {phrase!r} is an Italian glossary term"
+            assert phrase.casefold() not in {k.casefold() for k in kept}, f"{u.id}: {phrase!r} is kept in English"
+
+
+def test_loader_refuses_bad_usage_rules(tmp_path):
+    for rules, message in [
+        ([{"id": "x", "use": "y", "colour": 1}], "unknown fields"),
+        ([{"id": "x", "use": " "}], "'use' must be a non-empty string"),
+        ([{"id": "x", "use": "y", "avoid_regex": ["("]}], "not a valid regular expression"),
+        ([{"id": "x", "use": "y"}, {"id": "x", "use": "z"}], "id must be unique"),
+    ]:
+        path = tmp_path / "terms.yaml"
+        path.write_text(yaml.safe_dump({"terms": [good_term()], "usage": rules}, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(ValueError, match=re.escape(message)):
+            rg.load_usage(path)
+
+
+def test_planted_usage_violations_are_found_and_correct_forms_are_not():
+    planted = {
+        "La larghezza dello strato conta.": "width",
+        "Con l'inizializzazione di default di PyTorch.": "default",
+        "Ogni run dura dieci secondi.": "run",
+        "Il pattern di attivazione cambia.": "activation-pattern",
+        "La sparsità nel tempo è alta.": "lifetime-sparsity",
+        "Con la differenza centrata si stima la derivata.": "central-difference",
+        "Media 0,5 (dev. std. 0,1).": "standard-deviation",
+        "Media 0,5 (s.e. 0,1).": "standard-error",
+        "L'SGD con momentum.": "sgd-gender",
+        "Il capitolo decide queste affermazioni.": "pronounce-on",
+        "Le immagini di training sono poche.": "training",
+        "SGD con momento 0,9.": "momentum",
+        "Le unità a porta moltiplicano.": "gated-linear-unit",
+    }
+    for text, expected in planted.items():
+        assert expected in [f.term_id for f in rg.discouraged_uses(text, "it", TERMS, USAGE)], text
+    fine = ("L'ampiezza dello strato e la larghezza di banda della memoria. La sparsità nel tempo di vita, "
+            "la differenza centrale, la d.s. e l'e.s. della SGD: il capitolo si pronuncia su tre affermazioni. "
+            "Ogni esecuzione usa il momentum 0,9 e l'inizializzazione predefinita; si chiama `run(seed)`.")
+    assert usage_problems(fine) == []
+    assert usage_problems("Il «training set» del testo originale.") == []  # a quotation
+    assert usage_problems("ogni run ha seed 0", prose=False)  # output text is scanned too
+    assert rg.discouraged_uses("The run and the training set.", "en", TERMS, USAGE) == []  # Italian only
+
+
+def test_register_check_flags_infinitive_instructions():
+    bad = "```{exercise}\n:label: ex-a\nImplementare la ReLU. Confrontare i risultati.\n```"
+    assert infinitive_instructions(bad) == ["Implementare", "Confrontare"]
+    assert infinitive_instructions("```{exercise}\n:label: ex-b\n**Implementare.** Scrivete `f`.\n```") == ["Implementare"]
+    good = "```{exercise}\n:label: ex-a\nImplementate la ReLU. Una mappa lineare: confrontate i risultati.\n```"
+    assert infinitive_instructions(good) == []
+    assert infinitive_instructions("Implementare la ReLU è facile.") == []  # not an exercise
+
+
+@pytest.mark.parametrize("path", [BOOK / "it" / p.name for p in NOTEBOOKS] + IT_PAGES, ids=lambda p: p.name)
+def test_italian_prose_follows_the_usage_rules(path):
+    if path.suffix == ".md":
+        texts = [("page", path.read_text(encoding="utf-8"))]
+    else:
+        texts = [(f"markdown cell {i}", c) for i, c in enumerate(markdown_cells(path))]
+    problems = [f"{where}: {p}" for where, text in texts for p in usage_problems(text)]
+    assert not problems, f"it/{path.name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", [BOOK / "it" / p.name for p in NOTEBOOKS], ids=lambda p: p.name)
+def test_italian_outputs_follow_the_usage_rules(path):
+    """What the code prints in Italian (tables, check lines) uses the same words as the prose."""
+    problems = [f"output {i}: {p}" for i, t in enumerate(text_outputs(path)) for p in usage_problems(t, prose=False)]
+    assert not problems, f"it/{path.name}:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", [BOOK / "it" / p.name for p in NOTEBOOKS] + IT_PAGES, ids=lambda p: p.name)
+def test_italian_exercises_address_the_student_as_voi(path):
+    cells = [path.read_text(encoding="utf-8")] if path.suffix == ".md" else markdown_cells(path)
+    bad = [w for c in cells for w in infinitive_instructions(c)]
+    assert not bad, f"it/{path.name}: exercises open with an infinitive, use the voi form: {bad}"

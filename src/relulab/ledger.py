@@ -74,11 +74,11 @@ _PAGE_TEXT = {
         "title": "Affermazioni e verdetti",
         "label": "claims-ledger",
         "intro": (
-            "Gli appunti da cui nasce questo libro fanno {n} affermazioni sulla ReLU. Qui ognuna "
-            "ha un verdetto e un link alla sezione il cui esperimento o la cui dimostrazione la "
-            "decide. I verdetti si basano sugli esperimenti del libro e sugli articoli originali, "
-            "mai sugli appunti. Un verdetto è uno fra: *vera*; *vera, a certe condizioni* (le "
-            "condizioni sono dette); *fuorviante*; *falsa*; *questione aperta*."
+            "Gli appunti da cui nasce questo libro contengono {n} affermazioni sulla ReLU. Qui "
+            "ciascuna ha un verdetto e un collegamento alla sezione che si pronuncia su di essa con "
+            "un esperimento o una dimostrazione. I verdetti si basano sugli esperimenti del libro e "
+            "sugli articoli originali, mai sugli appunti. I verdetti possibili sono: *vera*; *vera, a "
+            "certe condizioni* (le condizioni sono indicate); *fuorviante*; *falsa*; *questione aperta*."
         ),
         "pending": "Sarà valutata nel capitolo *{chapter}* (non ancora scritto).",
         "evidence": "Prove",
