@@ -308,6 +308,27 @@ def test_class_profile_and_top_class_share():
         sp.top_class_share(np.ones((1, 3)))
 
 
+def test_class_profile_order_sets_dead_and_always_on_units_apart():
+    # columns: dead, favours class 1, always on, favours class 0 (rarely), favours class 0 (often), dead
+    profile = np.array([[0.0, 0.2, 1.0, 0.3, 0.9, 0.0],
+                        [0.0, 0.8, 1.0, 0.1, 0.5, 0.0]])
+    order, n_always, n_dead = sp.class_profile_order(profile)
+    assert (n_always, n_dead) == (1, 2)
+    np.testing.assert_array_equal(order, [4, 3, 1, 2, 0, 5])  # class 0 (most often first), class 1, always on, dead
+    assert sorted(order.tolist()) == list(range(6))
+    # argmax alone would file the dead and always-on columns under class 0, among the selective units
+    assert profile[:, [0, 2, 5]].argmax(axis=0).tolist() == [0, 0, 0]
+    order, n_always, n_dead = sp.class_profile_order(np.array([[0.5, 0.0], [0.2, 0.0]]))
+    assert (order.tolist(), n_always, n_dead) == ([0, 1], 0, 1)
+    with pytest.raises(ValueError, match="2-D"):
+        sp.class_profile_order(np.zeros(3))
+    with pytest.raises(ValueError, match=r"\[0, 1\]"):
+        sp.class_profile_order(np.array([[1.5], [0.0]]))
+    ax = sp.plot_class_profile(profile)
+    assert len(ax.lines) == 2  # one dashed edge before the always-on units, one before the dead ones
+    plt.close(ax.figure)
+
+
 def test_count_patterns():
     acts = torch.tensor([[1.0, 0.0], [2.0, 0.0], [0.0, 3.0], [0.0, 0.0]])
     assert sp.count_patterns(acts) == 3
@@ -438,7 +459,7 @@ def test_output_means_and_moments():
         assert sp.exact_output_mean(name) == pytest.approx(exact)
     with pytest.raises(ValueError, match="name must be one of"):
         sp.exact_output_mean("GELU")
-    assert sp.output_moments("ReLU + BatchNorm") == (0.0, 1.0)
+    assert sp.output_moments("ReLU → BatchNorm") == (0.0, 1.0)
     with pytest.raises(ValueError, match="name must be one of"):
         sp.output_mean("GELU")
     with pytest.raises(ValueError, match="activation must be one of"):
@@ -453,7 +474,7 @@ def test_condition_numbers_formula_and_monte_carlo():
     h = torch.relu(z)
     np.testing.assert_allclose((h.T @ h / z.shape[0]).numpy(), sp.input_second_moment("ReLU", 3), atol=4e-3)
     assert sp.input_condition_number("tanh", 50) < 1.05 < sp.input_condition_number("ELU", 50) < sp.input_condition_number("ReLU", 50)
-    assert sp.input_condition_number("ReLU + BatchNorm", 50) == 1.0
+    assert sp.input_condition_number("ReLU → BatchNorm", 50) == 1.0
 
 
 def test_gd_steps_grow_with_the_condition_number():

@@ -853,7 +853,7 @@ ACTIVATION_FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 
 
 def _check_activation_name(name: str) -> str:
-    allowed = list(ACTIVATION_FUNCTIONS) + ["ReLU + BatchNorm"]
+    allowed = list(ACTIVATION_FUNCTIONS) + ["ReLU → BatchNorm"]
     if name not in allowed:
         raise ValueError(f"activation must be one of {allowed}, got {name!r}")
     return name
@@ -1044,8 +1044,8 @@ def sign_share_rows(
 
 
 def _inputs(name: str, z: torch.Tensor) -> torch.Tensor:
-    """Inputs of the next layer: ``f(z)``; for ``"ReLU + BatchNorm"`` ReLU standardized with its exact mean and sd."""
-    if name == "ReLU + BatchNorm":
+    """Inputs of the next layer: ``f(z)``; for ``"ReLU → BatchNorm"`` ReLU standardized with its exact mean and sd."""
+    if name == "ReLU → BatchNorm":
         m = relu_gaussian_moments(0.0, 1.0)
         return (torch.relu(z) - m.mean) / math.sqrt(m.second_moment - m.mean**2)
     return ACTIVATION_FUNCTIONS[name](z)
@@ -1054,9 +1054,9 @@ def _inputs(name: str, z: torch.Tensor) -> torch.Tensor:
 @functools.lru_cache(maxsize=64)
 def output_moments(name: str, *, n: int = 200_000, seed: int = 0) -> tuple[float, float]:
     """Mean and variance of :math:`f(Z)`, :math:`Z \\sim \\mathcal N(0, 1)`: exact for ``"ReLU"`` and
-    ``"ReLU + BatchNorm"`` (0 and 1), Monte Carlo with ``n`` samples for the others."""
+    ``"ReLU → BatchNorm"`` (0 and 1), Monte Carlo with ``n`` samples for the others."""
     _check_activation_name(name)
-    if name == "ReLU + BatchNorm":
+    if name == "ReLU → BatchNorm":
         return 0.0, 1.0
     if name == "ReLU":
         m = relu_gaussian_moments(0.0, 1.0)
@@ -1143,7 +1143,7 @@ def sgd_path(
     Each step draws :math:`z \\sim \\mathcal N(0, I)`, sets :math:`y = w^*\\cdot h` and
     moves :math:`w \\leftarrow w - \\text{lr}\\,(w\\cdot h - y)\\,h`. With ReLU inputs
     (:math:`h \\ge 0`) every step changes all weights in the same direction.
-    ``activation``: a key of :data:`ACTIVATION_FUNCTIONS` or ``"ReLU + BatchNorm"``
+    ``activation``: a key of :data:`ACTIVATION_FUNCTIONS` or ``"ReLU → BatchNorm"``
     (ReLU outputs standardized, as BatchNorm after the ReLU does).
     """
     _check_activation_name(activation)
@@ -1305,8 +1305,33 @@ def plot_training(runs: Sequence[ProbedRun], axes=None):
     return axes
 
 
+def class_profile_order(profile: np.ndarray) -> tuple[np.ndarray, int, int]:
+    """Column order for :func:`plot_class_profile`, and how many units are dead and always on.
+
+    A class-by-unit ``profile`` (share of each class's images that switch each
+    unit on) has no favourite class for a unit that never fires (a column of
+    zeros) or fires for every image (a column of ones): ``argmax`` would file
+    both under class 0. So the order is: the other units, sorted by favourite
+    class and then by how often they fire at most; then the always-on units;
+    then the dead ones, at the right end. Returns ``(order, n_always_on, n_dead)``.
+    """
+    p = np.nan_to_num(np.asarray(profile, dtype=float), nan=0.0)
+    if p.ndim != 2 or p.shape[1] == 0:
+        raise ValueError(f"profile must be 2-D with at least one unit, got shape {p.shape}")
+    if np.any(p < 0) or np.any(p > 1):
+        raise ValueError("profile must hold shares in [0, 1], got values outside it")
+    dead = p.max(axis=0) == 0
+    always = p.min(axis=0) == 1
+    rest = np.flatnonzero(~dead & ~always)
+    rest = rest[np.lexsort((-p[:, rest].max(axis=0), p[:, rest].argmax(axis=0)))]
+    order = np.concatenate([rest, np.flatnonzero(always), np.flatnonzero(dead)])
+    return order, int(always.sum()), int(dead.sum())
+
+
 def plot_class_profile(profile: np.ndarray, ax=None, *, title: str | None = None):
-    """Heat map (classes × units): units sorted by their favourite class, then by how often they fire.
+    """Heat map (classes × units): units sorted by their favourite class, then by how often they fire;
+    always-on and dead units (no favourite class) set apart at the right end (:func:`class_profile_order`),
+    behind dashed lines.
 
     The colour scale (cividis, readable in grey) runs from 0 (never on for
     this class) to 1 (on for every image of the class).
@@ -1316,8 +1341,11 @@ def plot_class_profile(profile: np.ndarray, ax=None, *, title: str | None = None
         raise ValueError(f"profile must be 2-D, got shape {p.shape}")
     if ax is None:
         _, ax = subplots(1, width=9.0, height=3.2)
-    order = np.lexsort((-p.max(axis=0), p.argmax(axis=0)))
+    order, n_always, n_dead = class_profile_order(p)
     im = ax.imshow(p[:, order], aspect="auto", cmap="cividis", vmin=0, vmax=1, interpolation="nearest")
+    n = p.shape[1]
+    for edge in sorted({n - n_dead - n_always, n - n_dead} - {n}):
+        ax.axvline(edge - 0.5, color="white", linestyle="--", linewidth=1.0)
     ax.set(xlabel=t("sparsity.unit_sorted"), ylabel=t("sparsity.class"), yticks=range(p.shape[0]))
     if title:
         ax.set_title(title)
