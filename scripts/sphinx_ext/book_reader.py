@@ -20,7 +20,7 @@ Loaded by ``_config.yml`` (``sphinx.local_extensions``) next to ``book_publishin
    apostrophe of "dell'" before a ``{term}`` link (the end of a text node) became ``”``. The Italian
    edition uses ``“”‘’`` (its apostrophe is ``’``), see :func:`italian_quotes`.
 6. **Search.** Chapters rank above the pages that gather every topic (claims ledger, glossary,
-   bibliography, teachers' guide): ``book_search_scorer.js`` (``html_search_scorer``). Snippets are
+   bibliography, teachers' guide, home page): ``book_search_scorer.js`` (``html_search_scorer``). Snippets are
    taken from the page's prose without formulas' TeX source, code, or the page's menus.
 7. **The downloadable notebook is a student's version.** The page's ``.ipynb`` download
    (``_sources/<page>.ipynb``) is rewritten at the end of the build by :func:`student_notebook`:
@@ -41,9 +41,6 @@ from sphinx.application import Sphinx
 
 HERE = Path(__file__).resolve().parent
 STATIC = HERE / "static"
-
-#: Pages that gather every topic: ranked below the chapters by the search.
-GATHERING_PAGES = ("claims", "glossary", "bibliography", "teachers", "genindex")
 
 EXERCISE_WORD = {"en": "Exercise", "it": "Esercizio"}
 

@@ -98,7 +98,7 @@
     Search.htmlToText = function (htmlString, anchor) {
       var doc = new DOMParser().parseFromString(htmlString, "text/html");
       doc.querySelectorAll(
-        ".math, mjx-container, script, style, nav, .headerlink, .toggle-button, .cell_input, " +
+        ".math, mjx-container, script, style, nav, .headerlink, .toggle-button, .cell_input, .cell_output, " +
         ".bd-header-article, .prev-next-area, .lang-switch, .book-edition"
       ).forEach(function (el) { el.remove(); });
       return original(doc.documentElement.outerHTML, anchor).replace(/\s+/g, " ");
