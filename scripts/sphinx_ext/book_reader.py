@@ -22,7 +22,11 @@ Loaded by ``_config.yml`` (``sphinx.local_extensions``) next to ``book_publishin
 6. **Search.** Chapters rank above the pages that gather every topic (claims ledger, glossary,
    bibliography, teachers' guide, home page): ``book_search_scorer.js`` (``html_search_scorer``). Snippets are
    taken from the page's prose without formulas' TeX source, code, or the page's menus.
-7. **The downloadable notebook is a student's version.** The page's ``.ipynb`` download
+7. **Tables as tables.** A table that a cell prints with ``relulab.tables.format_table`` (a header
+   line, a line of dashes under each column, the rows) is shown as an HTML table that scrolls in its
+   own box (:func:`split_text_tables`, on the built page only: the notebook keeps the printed text,
+   which nbval compares and a terminal shows). The lines printed around it stay as they were.
+8. **The downloadable notebook is a student's version.** The page's ``.ipynb`` download
    (``_sources/<page>.ipynb``) is rewritten at the end of the build by :func:`student_notebook`:
    exercise solutions removed, MyST roles (``{term}``, ``{ref}``, ``{cite:p}``, ``{glue:text}``,
    ...) and directives (``{exercise}``, ``(label)=``) turned into plain Markdown that Jupyter shows
@@ -37,6 +41,7 @@ import json
 import re
 from pathlib import Path
 
+from docutils import nodes
 from sphinx.application import Sphinx
 
 HERE = Path(__file__).resolve().parent
@@ -203,6 +208,97 @@ def write_student_notebooks(app: Sphinx, exception: Exception | None) -> None:
 
 
 # --------------------------------------------------------------------------------------
+# Printed tables as HTML tables
+
+DASHES = re.compile(r"-+")
+NUMBER = re.compile(r"^[-+]?(?:\d[\d,.']*(?:e[-+]?\d+)?|nan|inf|-inf)%?(?:\s*±\s*[\d.,']+(?:e[-+]?\d+)?%?)?$", re.I)
+
+
+def _columns(rule: str) -> list[int] | None:
+    """Start columns of a ``format_table`` rule line (dash groups two spaces apart), or None."""
+    if not rule or set(rule) - {"-", " "}:
+        return None
+    groups = list(DASHES.finditer(rule))
+    if len(groups) < 2 or groups[0].start() != 0:
+        return None
+    if any(b.start() - a.end() != 2 for a, b in zip(groups, groups[1:])):
+        return None
+    return [g.start() for g in groups]
+
+
+def _cells(line: str, starts: list[int]) -> list[str] | None:
+    """``line`` cut at ``starts``; None if a gap between columns holds text (not a row)."""
+    if any(line[s - 2:s].strip() for s in starts[1:] if s - 2 < len(line)):
+        return None
+    bounds = [*starts[1:], None]
+    return [line[a:b].strip() if b else line[a:].strip() for a, b in zip(starts, bounds)]
+
+
+def split_text_tables(text: str) -> list[str | tuple[list[str], list[list[str]]]]:
+    """Cut printed ``text`` into plain-text pieces and ``(headers, rows)`` tables."""
+    lines = text.split("\n")
+    pieces: list = []
+    plain: list[str] = []
+    i = 0
+    while i < len(lines):
+        starts = _columns(lines[i + 1]) if i + 1 < len(lines) else None
+        header = _cells(lines[i], starts) if starts else None
+        if header and header[0] and sum(bool(h) for h in header) >= 2:
+            rows, j = [], i + 2
+            while j < len(lines) and lines[j].strip():
+                row = _cells(lines[j], starts)
+                if row is None or sum(bool(c) for c in row) < min(2, len(starts)):
+                    break
+                rows.append(row)
+                j += 1
+            if rows:
+                if plain:
+                    pieces.append("\n".join(plain))
+                    plain = []
+                pieces.append((header, rows))
+                i = j
+                continue
+        plain.append(lines[i])
+        i += 1
+    if plain and "\n".join(plain).strip():
+        pieces.append("\n".join(plain))
+    return pieces
+
+
+def table_html(headers: list[str], rows: list[list[str]]) -> str:
+    import html
+
+    numeric = [all(NUMBER.match(r[j]) or not r[j] for r in rows) for j in range(len(headers))]
+    cls = lambda j: ' class="num"' if numeric[j] else ""  # noqa: E731
+    head = "".join(f'<th scope="col"{cls(j)}>{html.escape(h)}</th>' for j, h in enumerate(headers))
+    body = "".join(
+        "<tr>" + "".join(f"<td{cls(j)}>{html.escape(c)}</td>" for j, c in enumerate(r)) + "</tr>" for r in rows
+    )
+    return (
+        f'<div class="book-table-wrap"><table class="book-table">'
+        f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+    )
+
+
+def html_tables(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format != "html":
+        return
+    for block in list(doctree.findall(nodes.literal_block)):
+        if "output" not in block.get("classes", []):
+            continue
+        pieces = split_text_tables(block.astext())
+        if not any(isinstance(p, tuple) for p in pieces):
+            continue
+        new = []
+        for piece in pieces:
+            if isinstance(piece, tuple):
+                new.append(nodes.raw("", table_html(*piece), format="html"))
+            else:
+                new.append(nodes.literal_block(piece, piece, classes=list(block["classes"]), language=block.get("language", "none")))
+        block.replace_self(new)
+
+
+# --------------------------------------------------------------------------------------
 
 
 def add_static(app: Sphinx) -> None:
@@ -217,4 +313,5 @@ def setup(app: Sphinx) -> dict:
     app.add_css_file("book_reader.css")
     app.add_js_file("book_reader.js", loading_method="defer")
     app.connect("build-finished", write_student_notebooks)
+    app.connect("doctree-resolved", html_tables)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
