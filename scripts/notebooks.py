@@ -15,7 +15,15 @@ Source format: lines beginning with ``%% `` start a cell.
                              figure the cell draws (one per language)
 
 In code cells ``{{LANG}}`` becomes ``en`` or ``it`` (use it only in the line
-``relulab.use_language("{{LANG}}")``).
+``relulab.use_language("{{LANG}}")``), and ``{{RELULAB_PIP}}`` the pip requirement that
+installs relulab from the book's public repository (``repository.url`` in ``_config.yml``;
+empty while there is none): the first code cell of every chapter installs relulab with it
+when the notebook runs without the package (a notebook downloaded from the site).
+
+Stored outputs carry no absolute path of the machine that ran them (:func:`sanitize_paths`):
+``/home/me/relulab/src/relulab/x.py`` is stored as ``src/relulab/x.py``, a library's file as
+``<site-packages>/...``, the standard library's as ``<python>/...``;
+``tests/nbval_sanitize.cfg`` maps a fresh run's paths the same way.
 
 Usage:
     python scripts/notebooks.py generate [NAME ...]   # write the .ipynb files (no outputs)
@@ -90,8 +98,58 @@ def parse_source(text: str, name: str = "<source>") -> list[dict]:
     return cells
 
 
+def relulab_requirement() -> str:
+    """The pip requirement of relulab from the book's public repository, '' without one:
+    ``relulab @ https://github.com/<owner>/<name>/archive/refs/heads/<branch>.zip`` (an archive,
+    so that installing it needs no git)."""
+    import yaml
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    repo = config.get("repository") or {}
+    url = (repo.get("url") or "").strip().rstrip("/")
+    if not url:
+        return ""
+    return f"relulab @ {url}/archive/refs/heads/{repo.get('branch') or 'main'}.zip"
+
+
+_PATH_RULES: list[tuple[re.Pattern, str]] = []
+
+
+def sanitize_paths(text: str) -> str:
+    """``text`` without the absolute paths of this machine (see the module's docstring)."""
+    if not _PATH_RULES:
+        stop = "\\s\"'`()\\[\\]<>\\x1b"
+        _PATH_RULES.extend([
+            (re.compile(rf"/[^{stop}]*/src/relulab/"), "src/relulab/"),
+            (re.compile(rf"/[^{stop}]*/(?:site|dist)-packages/"), "<site-packages>/"),
+            (re.compile(rf"/[^{stop}]*/lib/python3\.\d+/"), "<python>/"),
+            (re.compile(re.escape(str(ROOT)) + "/"), ""),
+        ])
+    for pattern, replacement in _PATH_RULES:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def sanitize_outputs(outputs: list) -> list:
+    """The outputs with :func:`sanitize_paths` applied to their text (streams, tracebacks,
+    text results); images untouched."""
+    for out in outputs:
+        kind = out.get("output_type")
+        if kind == "stream":
+            out["text"] = sanitize_paths("".join(out["text"]))
+        elif kind == "error":
+            out["evalue"] = sanitize_paths(out.get("evalue", ""))
+            out["traceback"] = [sanitize_paths(line) for line in out.get("traceback", [])]
+        elif kind in ("execute_result", "display_data"):
+            for mime in ("text/plain", "text/html", "text/markdown"):
+                if mime in out.get("data", {}):
+                    out["data"][mime] = sanitize_paths("".join(out["data"][mime]))
+    return outputs
+
+
 def make_notebook(cells: list[dict], lang: str, name: str) -> nbformat.NotebookNode:
     """The (unexecuted) notebook of one language."""
+    requirement = relulab_requirement()
     nb = nbformat.v4.new_notebook()
     nb.metadata = {
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
@@ -105,7 +163,7 @@ def make_notebook(cells: list[dict], lang: str, name: str) -> nbformat.NotebookN
                 continue
             cell = nbformat.v4.new_markdown_cell(c["source"])
         else:
-            src = c["source"].replace("{{LANG}}", lang)
+            src = c["source"].replace("{{LANG}}", lang).replace("{{RELULAB_PIP}}", requirement)
             cell = nbformat.v4.new_code_cell(src)
             if c["meta"].get("tags"):
                 cell.metadata["tags"] = list(c["meta"]["tags"])
@@ -162,7 +220,7 @@ def run_notebook(nb: nbformat.NotebookNode, cwd: Path, env: dict[str, str], time
     seconds = time.perf_counter() - t0
     for cell in nb.cells:
         if cell.cell_type == "code":
-            cell.outputs = coalesce_streams(cell.outputs)
+            cell.outputs = sanitize_outputs(coalesce_streams(cell.outputs))
     return seconds
 
 

@@ -13,8 +13,10 @@ per language is photographed into ``_build/screenshots/``.
 
 from __future__ import annotations
 
+import base64
 import functools
 import json
+import os
 import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -276,10 +278,18 @@ def test_italian_search_finds_each_chapter(browser, server, site):
         results = [r.split("?")[0].split("#")[0] for r in results]
         summary = browser.find_element(By.CSS_SELECTOR, "#search-results .search-summary").text
         assert results, f"searching {word!r} on the Italian site found nothing ({summary!r})"
-        # The chapter comes first among chapters (the claims ledger and the glossary, which
-        # gather every topic, may rank before it).
-        chapters = [r for r in results if r.rsplit("/", 1)[-1].removesuffix(".html") in headings]
-        assert chapters[:1] == [f"{server.base}it/{name}.html"], f"searching {word!r}: {results[:4]}"
+        # The chapter comes first: the pages that gather every topic (claims ledger, glossary,
+        # bibliography, teachers' guide) rank below the chapters (book_search_scorer.js).
+        assert results[:1] == [f"{server.base}it/{name}.html"], f"searching {word!r}: {results[:4]}"
+        # Snippets are prose: no TeX source of a formula, no code, no menu text.
+        WebDriverWait(browser, 30).until(
+            lambda d: d.execute_script("return document.querySelectorAll('#search-results ul.search li p.context').length > 0")
+        )
+        snippets = browser.execute_script(
+            "return Array.from(document.querySelectorAll('#search-results ul.search li p.context')).map(p => p.textContent)"
+        )
+        for snippet in snippets:
+            assert not re.search(r"\\[(\[]|\\mathrm|Leggi questa pagina|Passa ai contenuti", snippet), f"searching {word!r}: snippet {snippet[:200]!r}"
         assert not english_ui(summary) and "Pagine trovate" in summary, summary
 
 
@@ -293,3 +303,186 @@ def test_screenshots_of_a_chapter_in_each_language(browser, server):
         data = path.read_bytes()
         assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 20_000, path
         print(f"\nscreenshot: {path.relative_to(ROOT)}")
+
+
+# --------------------------------------------------------------------------------------
+# A phone (390 px) and a laptop (1280 px): the drawer, the language switch, nothing wider than
+# the screen (scripts/sphinx_ext/book_reader.py and its static files)
+
+PHONE, LAPTOP = 390, 1280
+
+
+def set_viewport(driver, width: int, height: int = 844) -> None:
+    """Emulate a screen ``width`` CSS pixels wide; a phone (mobile: the page's viewport meta tag
+    counts, and a page wider than the screen would be zoomed out to fit)."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 768},
+    )
+
+
+def too_wide(driver, width: int) -> list[str]:
+    """What makes the page wider than the screen: the page's widths and the widest elements."""
+    seen = driver.execute_script(
+        "const w = arguments[0];"
+        "const out = [document.documentElement.scrollWidth, document.body.scrollWidth, window.innerWidth];"
+        "const culprits = [];"
+        "for (const el of document.querySelectorAll('body *')) {"
+        "  const r = el.getBoundingClientRect();"
+        "  if (r.width === 0 || r.right <= w + 1) continue;"
+        "  let p = el.parentElement, clipped = false;"  # inside a box that scrolls or clips: fine
+        "  while (p && p !== document.body) {"
+        "    const s = getComputedStyle(p);"
+        "    if (['auto', 'scroll', 'hidden', 'clip'].includes(s.overflowX) && p.getBoundingClientRect().right <= w + 1) { clipped = true; break; }"
+        "    if (s.position === 'fixed' || s.visibility === 'hidden' || s.display === 'none') { clipped = true; break; }"
+        "    p = p.parentElement;"
+        "  }"
+        "  if (!clipped && getComputedStyle(el).visibility !== 'hidden') culprits.push(el.tagName.toLowerCase() + '.' + el.className + ' ' + Math.round(r.right));"
+        "}"
+        "return [out, culprits.slice(0, 5)];",
+        width,
+    )
+    (doc, body, inner), culprits = seen
+    if max(doc, body, inner) <= width:
+        return []
+    return [f"page {max(doc, body)} px wide in a {width} px screen (window {inner} px): {culprits}"]
+
+
+def visible_hamburger(driver):
+    buttons = [b for b in driver.find_elements(By.CSS_SELECTOR, ".primary-toggle") if b.is_displayed()]
+    assert len(buttons) == 1, f"{len(buttons)} visible sidebar buttons"
+    return buttons[0]
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+def test_no_page_is_wider_than_the_screen(browser, server, site, width):
+    problems, checked = [], 0
+    set_viewport(browser, width)
+    try:
+        for lang in LANGS:
+            for page in html_pages(site, lang):
+                found = page_problems(browser, server.base, f"{server.base}{lang}/{page.name}")
+                found += too_wide(browser, width)
+                problems += [f"{lang}/{page.name} at {width} px: {p}" for p in found]
+                checked += 1
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    print(f"\n{checked} pages at {width} px")
+    assert checked >= 2 * len(toc_pages())
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("width", [PHONE, LAPTOP])
+def test_the_menu_button_and_the_language_switch(browser, server, width):
+    """The visible ☰ opens the drawer on a phone (folds the sidebar on a laptop); the language
+    switch then leads to the same page of the other edition; no console error on the way."""
+    name = notebook_pages()[0]
+    set_viewport(browser, width)
+    try:
+        for lang, other in (("en", "it"), ("it", "en")):
+            open_page(browser, f"{server.base}{lang}/{name}.html")
+            switch = browser.find_element(By.CSS_SELECTOR, "a.lang-switch-link")
+            if width == PHONE:
+                assert not switch.is_displayed(), "the language switch shows before the drawer opens"
+                visible_hamburger(browser).click()
+                WebDriverWait(browser, 10).until(
+                    lambda d: d.execute_script("const m = document.getElementById('pst-primary-sidebar-modal'); return !!(m && m.open)")
+                )
+                switch = browser.find_element(By.CSS_SELECTOR, "a.lang-switch-link")
+                WebDriverWait(browser, 10).until(lambda d: switch.is_displayed())
+                rect = browser.execute_script("const r = arguments[0].getBoundingClientRect(); return [r.left, r.right]", switch)
+                assert 0 <= rect[0] and rect[1] <= width, f"the language switch is off screen: {rect}"
+            else:
+                assert switch.is_displayed(), "the sidebar (with the language switch) is not shown at 1280 px"
+                sidebar = browser.find_element(By.ID, "pst-primary-sidebar")
+                visible_hamburger(browser).click()
+                WebDriverWait(browser, 10).until(lambda d: not sidebar.is_displayed() or "pst-sidebar-hidden" in sidebar.get_attribute("class"))
+                visible_hamburger(browser).click()
+                WebDriverWait(browser, 10).until(lambda d: switch.is_displayed())
+            switch.click()
+            WebDriverWait(browser, 30).until(lambda d: d.current_url == f"{server.base}{other}/{name}.html")
+            WebDriverWait(browser, 30).until(lambda d: d.execute_script("return document.readyState") == "complete")
+            assert browser.execute_script("return document.documentElement.lang") == other
+            errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+            assert not errors, errors
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+
+
+def test_solution_title_link_toggles_and_figures_open_full_size(browser, server):
+    name = notebook_pages()[0]
+    for lang in LANGS:
+        url = f"{server.base}{lang}/{name}.html"
+        open_page(browser, url)
+        solution = browser.find_element(By.CSS_SELECTOR, ".admonition.toggle.toggle-hidden")
+        link = solution.find_element(By.CSS_SELECTOR, ".admonition-title a")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", link)
+        link.click()
+        assert browser.current_url == url, "tapping the exercise link in a solution's title left the solution"
+        assert "toggle-hidden" not in solution.get_attribute("class"), "the solution did not open"
+        link.click()
+        assert "toggle-hidden" in solution.get_attribute("class"), "the solution did not close"
+        img = browser.find_element(By.CSS_SELECTOR, "article .cell_output img")
+        browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", img)
+        img.click()
+        overlay = browser.find_element(By.CSS_SELECTOR, ".book-figure-overlay img")
+        natural, shown = browser.execute_script("return [arguments[0].naturalWidth, arguments[0].getBoundingClientRect().width]", overlay)
+        assert shown == pytest.approx(natural, abs=1), f"the figure opens {shown} px wide, its size is {natural} px"
+        overlay.click()
+        assert not browser.find_elements(By.CSS_SELECTOR, ".book-figure-overlay")
+        errors = [e["message"] for e in browser.get_log("browser") if e["level"] == "SEVERE"]
+        assert not errors, errors
+
+
+def test_printed_solutions_are_expanded(browser, server):
+    name = notebook_pages()[0]
+    open_page(browser, f"{server.base}en/{name}.html")
+    browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        hidden = browser.execute_script(
+            "return Array.from(document.querySelectorAll('.admonition.toggle-hidden .admonition-title ~ *'))"
+            ".filter(e => getComputedStyle(e).visibility === 'hidden' || e.getBoundingClientRect().height === 0).length"
+        )
+        total = browser.execute_script("return document.querySelectorAll('.admonition.toggle-hidden').length")
+    finally:
+        browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    assert total > 0 and hidden == 0, f"{hidden} parts of {total} collapsed solutions stay hidden in print"
+
+
+def test_phone_screenshots_of_a_chapter_with_a_figure_and_a_table(browser, server):
+    """One phone screenshot per language: a figure of the chapter and the table printed after it
+    (into ``_build/screenshots/``, or the folder named by ``BOOK_SCREENSHOTS``)."""
+    name = "01_definition"
+    target = Path(os.environ.get("BOOK_SCREENSHOTS", SCREENSHOTS))
+    target.mkdir(parents=True, exist_ok=True)
+    set_viewport(browser, PHONE)
+    try:
+        for lang in LANGS:
+            open_page(browser, f"{server.base}{lang}/{name}.html")
+            top = browser.execute_script(
+                "const cells = Array.from(document.querySelectorAll('article .cell'));"
+                "for (let i = 0; i < cells.length; i++) {"
+                "  const img = cells[i].querySelector('.cell_output img'); if (!img) continue;"
+                "  for (const c of cells.slice(i, i + 4)) {"
+                "    const t = c.querySelector('.cell_output table, .cell_output pre');"
+                "    if (t && (t.tagName === 'TABLE' || /^-{3,}( {2,}-{3,})+ *$/m.test(t.textContent))) {"
+                "      const y = img.getBoundingClientRect().top + window.scrollY - 40;"
+                "      const bottom = t.getBoundingClientRect().bottom + window.scrollY + 20;"
+                "      return [y, Math.min(bottom - y, 2400)];"
+                "    }"
+                "  }"
+                "}"
+                "return null;"
+            )
+            assert top, f"{lang}/{name}: no figure followed by a table"
+            shot = browser.execute_cdp_cmd(
+                "Page.captureScreenshot",
+                {"format": "png", "captureBeyondViewport": True,
+                 "clip": {"x": 0, "y": top[0], "width": PHONE, "height": top[1], "scale": 1}},
+            )
+            path = target / f"phone-{lang}-{name}.png"
+            path.write_bytes(base64.b64decode(shot["data"]))
+            assert path.stat().st_size > 20_000, path
+            print(f"\nphone screenshot: {path}")
+    finally:
+        browser.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})

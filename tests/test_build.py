@@ -81,3 +81,38 @@ def test_bibliography_rendered_in_both_languages(site):
     for lang in ("en", "it"):
         text = (site / lang / "bibliography.html").read_text(encoding="utf-8")
         assert "Nair" in text and "Rectified linear units improve" in text
+
+
+#: Italian words that end with an apostrophe (elision): l', dell', all', un', quest', ...
+ELISION = r"\b(?:[LlDd]|[DdNnSsAa]ell|[AaDdNnSs]ull|[AaDd]all|[Nn]ell|[Uu]n|[Qq]uest|[Qq]uell|[Tt]utt)"
+
+
+def test_italian_apostrophes_before_links_stay_apostrophes(site):
+    """docutils' Italian smart quotes turned the apostrophe of "dell'" before a {term} link (the end
+    of a text node) into a closing double quote ”; scripts/sphinx_ext/book_reader.py sets ‘’ as
+    the Italian single quotes."""
+    bad, good = [], 0
+    for page in sorted((site / "it").glob("*.html")):
+        text = page.read_text(encoding="utf-8")
+        bad += [f"{page.name}: {m.group(0)[:60]}" for m in re.finditer(ELISION + "”<a ", text)]
+        good += len(re.findall(ELISION + "’<a ", text))
+    assert not bad, bad[:10]
+    assert good >= 10, f"only {good} apostrophes before a link: did the pages change?"
+
+
+def test_the_downloadable_notebooks_are_the_students_version(site):
+    """The .ipynb download of every notebook page is rewritten (book_reader.student_notebook)."""
+    import json
+
+    for lang in ("en", "it"):
+        html = (site / lang / "01_definition.html").read_text(encoding="utf-8")
+        assert 'href="_sources/01_definition.ipynb"' in html, "the download button points elsewhere"
+        downloads = sorted((site / lang / "_sources").glob("*.ipynb"))
+        assert len(downloads) == len(list((ROOT / "book" / lang).glob("*.ipynb")))
+        for path in downloads:
+            nb = json.loads(path.read_text(encoding="utf-8"))
+            assert nb["metadata"]["relulab"]["student_version"] is True
+            text = "\n".join("".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown")
+            assert "{solution" not in text and not re.search(r"\{[a-z]+(:[a-z]+)*\}`", text), path
+            first = next(c for c in nb["cells"] if c["cell_type"] == "code")
+            assert "import relulab" in "".join(first["source"]) and "%pip install" in "".join(first["source"])

@@ -439,6 +439,11 @@ def test_build_date_follows_source_date_epoch(monkeypatch):
 
 
 def test_download_button_offers_the_notebook_of_the_page_language(site):
+    sys.path.insert(0, str(ROOT / "scripts" / "sphinx_ext"))  # where _config.yml's local_extensions points
+    try:
+        import book_reader
+    finally:
+        sys.path.remove(str(ROOT / "scripts" / "sphinx_ext"))
     pages = notebook_pages()
     assert pages
     for lang in LANGS:
@@ -447,8 +452,14 @@ def test_download_button_offers_the_notebook_of_the_page_language(site):
             link = doc.select_one("a.btn-download-source-button")
             assert link is not None, f"{lang}/{name}.html has no download button"
             assert link["href"] == f"_sources/{name}.ipynb"
-            served = site / lang / "_sources" / f"{name}.ipynb"
-            assert served.read_bytes() == (BOOK / lang / f"{name}.ipynb").read_bytes(), served
+            # The student's version of the page's notebook (scripts/sphinx_ext/book_reader.py): the
+            # same code cells but those of the solutions, the prose without solutions or MyST roles
+            # (tests/test_student_notebook.py checks the prose).
+            served = json.loads((site / lang / "_sources" / f"{name}.ipynb").read_text(encoding="utf-8"))
+            book = json.loads((BOOK / lang / f"{name}.ipynb").read_text(encoding="utf-8"))
+            code = lambda nb: [(c["source"], c.get("outputs")) for c in nb["cells"] if c["cell_type"] == "code"]  # noqa: E731
+            assert served["metadata"]["relulab"]["student_version"] is True
+            assert code(served) == code(book_reader.student_notebook(book, lang)), f"{lang}/{name}.ipynb"
 
 
 def test_launch_buttons_open_each_notebook_in_its_own_language(tmp_path):
