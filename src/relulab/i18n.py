@@ -164,3 +164,18 @@ register(
         "abs": {"en": "$|x|$", "it": "$|x|$"},
     }
 )
+
+
+def number(x: float, digits: int = 2, lang: str | None = None) -> str:
+    """Format ``x`` with ``digits`` decimals: decimal comma in Italian, decimal point in English."""
+    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
+        raise ValueError(f"digits must be a non-negative int, got {digits!r}")
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"x must be a real number, got {x!r}") from None
+    lang = current_language() if lang is None else lang
+    if lang not in ("it", "en"):
+        raise ValueError(f"lang must be 'it' or 'en', got {lang!r}")
+    text = f"{value:.{digits}f}"
+    return text.replace(".", ",") if lang == "it" else text
