@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .checks import t_quantile
-from .i18n import current_language, register, t
+from .i18n import number, register, t
 
 __all__ = ["Comparison", "Summary", "summarize", "compare", "bootstrap_interval", "METHODS"]
 
@@ -72,11 +72,9 @@ register(
 
 
 def _number(value: float, digits: int) -> str:
-    """``value`` with ``digits`` decimals, with a decimal comma in Italian."""
-    text = f"{value:.{digits}f}"
-    if text.startswith("-") and float(text) == 0:
-        text = text[1:]
-    return text.replace(".", ",") if current_language() == "it" else text
+    """:func:`relulab.i18n.number`, without the sign of a value that rounds to zero ("-0.000")."""
+    text = number(value, digits)
+    return text[1:] if text.startswith("-") and not text.strip("-0.,") else text
 
 
 def _values(values: object, name: str) -> list[float]:
