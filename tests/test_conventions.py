@@ -110,7 +110,7 @@ def test_side_classification(left, right, grad, side):
 
 def test_table_rows_keep_the_sign_of_zero(live):
     rows = conventions.table_rows(live)
-    assert len(rows) == len(live) and all(len(r) == 7 for r in rows)
+    assert len(rows) == len(live) and all(len(r) == 8 for r in rows)
     (hs,) = [r for r in rows if r[0] == "F.hardswish(x)" and r[1] == "-3"]
     assert hs[2] == "-0"  # hardswish(-3) = -3 * 0 / 6 = -0.0
     (rr,) = [r for r in rows if r[0] == "F.rrelu(x, training=True)"]
@@ -126,3 +126,76 @@ def test_documented_values_are_the_mathematical_ones():
     assert EXPECTED[("F.softplus(x)", 0.0)][0] == pytest.approx(math.log(2))
     assert EXPECTED[("F.mish(x)", 0.0)][1] == pytest.approx(math.tanh(math.log(2)))
     assert EXPECTED[("F.rrelu(x)", 0.0)][1] == pytest.approx((1 / 8 + 1 / 3) / 2)
+
+
+# PyTorch's documented rule (autograd notes, "Gradients for non-differentiable functions") and where autograd breaks it
+
+
+@pytest.mark.parametrize(
+    ("left", "right", "rule"),
+    [
+        (0.0, 1.0, 0.0),  # ReLU at 0: convex, 0 is in [0, 1]
+        (0.01, 1.0, 0.01),  # leaky ReLU: convex, the end closest to 0
+        (-1.0, 1.0, 0.0),  # |x|
+        (1.0, 0.0, 0.0),  # clamp at its top: concave, supergradients [0, 1]
+        (1.758, 1.051, 1.051),  # SELU at 0: concave, the end closest to 0
+        (2.0, 1.0, 1.0),  # ELU, alpha = 2
+        (0.0, -0.5, 0.0),  # hard-swish at -3
+        (-2.0, -1.0, -1.0),  # both slopes negative
+        (0.5, 0.5, 0.5),  # differentiable: the derivative
+    ],
+)
+def test_the_rule_is_the_point_closest_to_zero_between_the_one_sided_slopes(left, right, rule):
+    e = Entry("f", 0.0, 0.0, 0.0, left, right)
+    assert e.rule == pytest.approx(rule)
+    assert e.follows_rule is (abs(rule) < 1e-12)
+
+
+def test_random_gradients_have_no_rule():
+    e = Entry("f", 0.0, 0.0, Interval(0.1, 0.3), None, None)
+    assert e.rule is None and e.follows_rule is None
+
+
+def test_the_rows_that_break_the_rule_are_the_documented_ones(live):
+    # every break found by the live table has a reason, and every documented break is measured
+    assert conventions.unexplained_breaks(live) == []
+    broken = {(e.code, e.x) for e in live if e.follows_rule is False}
+    assert broken == set(conventions.RULE_BREAKS)
+
+
+def test_the_issue_cases_break_the_rule_and_relu_follows_it(live):
+    by_key = {(e.code, e.x): e for e in live}
+    for key in [("F.selu(x)", 0.0), ("x.clamp(0, 6)", 6.0), ("x.clamp_min(0)", 0.0),
+                ("torch.maximum(x, zeros)", 0.0), ("F.elu(x, alpha=2.0)", 0.0)]:
+        assert by_key[key].follows_rule is False, key
+    for key in [("torch.relu(x)", 0.0), ("F.relu6(x)", 6.0), ("F.leaky_relu(x)", 0.0),
+                ("F.elu(x, alpha=0.5)", 0.0), ("F.hardswish(x)", -3.0), ("x.abs()", 0.0)]:
+        assert by_key[key].follows_rule is True, key
+    # ELU returns alpha (its left slope) at 0 for every alpha; the rule agrees only for alpha <= 1
+    assert by_key[("F.elu(x, alpha=0.5)", 0.0)].grad == pytest.approx(0.5)
+    assert by_key[("F.elu(x, alpha=2.0)", 0.0)].grad == pytest.approx(2.0)
+    assert by_key[("F.elu(x, alpha=2.0)", 0.0)].rule == pytest.approx(1.0, abs=1e-5)
+    selu = by_key[("F.selu(x)", 0.0)]
+    assert selu.rule == pytest.approx(1.0507009873554805, rel=1e-5)
+
+
+def test_unexplained_breaks_can_fail(live, monkeypatch):
+    monkeypatch.setitem(conventions.RULE_BREAKS, ("torch.relu(x)", 0.0), "clamp_bound")
+    monkeypatch.delitem(conventions.RULE_BREAKS, ("F.selu(x)", 0.0))
+    problems = conventions.unexplained_breaks(live)
+    assert any("torch.relu" in p and "follows it" in p for p in problems)
+    assert any("F.selu" in p and "no reason" in p for p in problems)
+    rows = conventions.rule_breaks(live)
+    (selu,) = [r for r in rows if r[0] == "F.selu(x)"]
+    assert "RULE_BREAKS" in selu[4]
+
+
+def test_rule_breaks_rows(live):
+    rows = conventions.rule_breaks(live)
+    assert len(rows) == len(conventions.RULE_BREAKS) and all(len(r) == 5 for r in rows)
+    (clamp6,) = [r for r in rows if r[0] == "x.clamp(0, 6)" and r[1] == "6"]
+    assert clamp6[2:4] == ["1", "0"]
+    assert all("RULE_BREAKS" not in r[4] for r in rows)
+    follows = {r[0] + "@" + r[1]: r[7] for r in conventions.table_rows(live)}
+    assert follows["F.selu(x)@0"] == "no" and follows["torch.relu(x)@0"] == "yes"
+    assert follows["F.rrelu(x, training=True)@0"] == "—"

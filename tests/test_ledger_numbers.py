@@ -1,7 +1,8 @@
 """Numbers quoted in the claims ledger (claims/*.yaml) match the stored outputs of the notebooks.
 
 The ledger pages are not notebooks, so myst-nb's glue cannot insert these numbers; this test reads
-the executed English notebook and checks that each quoted number is what its check cell printed.
+the executed English notebook and checks that each quoted number is what its check cell printed
+(rounded the way the summary rounds it), in the English and in the Italian summary.
 """
 import json
 import re
@@ -12,12 +13,34 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 
-# (claim, chapter, regex over the chapter's stored outputs capturing the number, text quoted in the
-#  English summary with {} for the number, the same in Italian)
+
+def _same(*values: str) -> tuple[str, ...]:
+    return values
+
+
+def _one_decimal(*values: str) -> tuple[str, ...]:
+    return tuple(f"{float(v):.1f}" for v in values)
+
+
+# (claim, chapter, regex over the chapter's stored outputs capturing the number(s), how the summary
+#  rounds them, text quoted in the English summary with {} for each number, the same in Italian)
 QUOTED = [
     ("C27", "05b_transformers",
-     r"with learning rate 0\.02 a good part of the second-block ReLU units die \(([0-9.]+),",
+     r"with learning rate 0\.02 a good part of the second-block ReLU units die \(([0-9.]+),", _same,
      "{} of them at 0.02 with one", "{} a 0,02 con un seed"),
+    ("C26", "05_domains",
+     r"photo patches are the least spread inputs: effective rank ([0-9.]+) of 24", _same,
+     "effective rank {} of 24", "effettivo {} su 24"),
+    ("C29", "06_variants",
+     r"SGD with momentum, a = 0\.1: ([0-9]+) % back after six epochs", _same,
+     "a = 0.1 brings back only about {} %", "a = 0,1 ne riporta solo circa il {} %"),
+    ("C31", "06_variants",
+     r"without weight decay the slopes range from (-?[0-9.]+) to (-?[0-9.]+):", _one_decimal,
+     "between about {} and {}", "fra circa {} e {}"),
+    ("C33", "06_variants",
+     r"ordinary dropout moves the fixed point: variance at layer 32 between 1\.3 and 1\.9 in \d+/\d+ seeds "
+     r"\(mean ([0-9.]+)\)", _same,
+     "(variance settles near {})", "(la varianza si assesta vicino a {})"),
 ]
 
 
@@ -27,13 +50,32 @@ def _outputs(chapter: str) -> str:
                      for o in c.get("outputs", []))
 
 
-@pytest.mark.parametrize(("claim", "chapter", "pattern", "en", "it"), QUOTED, ids=[q[0] for q in QUOTED])
-def test_ledger_number_matches_stored_output(claim, chapter, pattern, en, it):
+def _italian(value: str) -> str:
+    return value.replace(".", ",")
+
+
+@pytest.mark.parametrize(("claim", "chapter", "pattern", "rounding", "en", "it"), QUOTED,
+                         ids=[f"{q[0]}-{i}" for i, q in enumerate(QUOTED)])
+def test_ledger_number_matches_stored_output(claim, chapter, pattern, rounding, en, it):
     found = re.findall(pattern, _outputs(chapter))
     assert len(found) == 1, f"{chapter}: expected one output matching {pattern!r}, found {found}"
-    value = found[0]
+    values = rounding(*(found[0] if isinstance(found[0], tuple) else (found[0],)))
     summary = yaml.safe_load((ROOT / "claims" / f"{claim}.yaml").read_text(encoding="utf-8"))["summary"]
     text_en = " ".join(summary["en"].split())
     text_it = " ".join(summary["it"].split())
-    assert en.format(value) in text_en, f"{claim}: English summary should quote {value} as {en.format(value)!r}"
-    assert it.format(value.replace(".", ",")) in text_it, f"{claim}: Italian summary should quote {value.replace('.', ',')}"
+    assert en.format(*values) in text_en, f"{claim}: English summary should quote {en.format(*values)!r}"
+    quoted_it = it.format(*(_italian(v) for v in values))
+    assert quoted_it in text_it, f"{claim}: Italian summary should quote {quoted_it!r}"
+
+
+def test_rounding_helpers():
+    assert _one_decimal("-0.08", "0.62") == ("-0.1", "0.6")
+    assert _same("7") == ("7",)
+    assert _italian("1.4") == "1,4"
+
+
+def test_a_wrong_quote_fails():
+    # the check can fail: a summary template quoting another number is caught
+    claim, chapter, pattern, rounding, en, it = QUOTED[1]
+    with pytest.raises(AssertionError, match="English summary"):
+        test_ledger_number_matches_stored_output(claim, chapter, pattern, rounding, en.replace("{}", "{}0"), it)

@@ -37,7 +37,10 @@ from torch import nn
 
 from .i18n import register
 
-__all__ = ["Way", "Interval", "Entry", "WAYS", "EXPECTED", "live_table", "mismatches", "table_rows", "relu_disagreements"]
+__all__ = [
+    "Way", "Interval", "Entry", "WAYS", "EXPECTED", "RULE_BREAKS", "live_table", "mismatches", "table_rows",
+    "relu_disagreements", "rule_breaks", "unexplained_breaks",
+]
 
 
 @dataclass(frozen=True)
@@ -85,6 +88,8 @@ WAYS: tuple[Way, ...] = (
     Way("F.rrelu(x, training=True)", lambda x: F.rrelu(x, training=True), random=True),
     Way("F.rrelu(x)", F.rrelu),
     Way("F.elu(x)", F.elu),
+    Way("F.elu(x, alpha=0.5)", lambda x: F.elu(x, alpha=0.5)),
+    Way("F.elu(x, alpha=2.0)", lambda x: F.elu(x, alpha=2.0)),
     Way("F.celu(x)", F.celu),
     Way("F.selu(x)", F.selu),
     Way("F.gelu(x)", F.gelu),
@@ -125,6 +130,9 @@ EXPECTED: dict[tuple[str, float], tuple[float, float | Interval]] = {
     # exponential family: ELU and CELU (alpha = 1) are differentiable at 0, SELU is not
     ("F.elu(x)", 0.0): (0.0, 1.0),
     ("F.celu(x)", 0.0): (0.0, 1.0),
+    # ELU with alpha != 1 has a corner at 0 (slopes alpha and 1): autograd returns alpha, the left one
+    ("F.elu(x, alpha=0.5)", 0.0): (0.0, 0.5),
+    ("F.elu(x, alpha=2.0)", 0.0): (0.0, 2.0),
     ("F.selu(x)", 0.0): (0.0, _SELU),  # the left derivative, lambda * alpha
     # smooth relatives: the derivative exists
     ("F.gelu(x)", 0.0): (0.0, 0.5),
@@ -166,6 +174,30 @@ class Entry:
             return "midpoint"
         lo, hi = sorted((self.left, self.right))
         return "between" if lo < self.grad < hi else "outside"
+
+    @property
+    def rule(self) -> float | None:
+        """The gradient PyTorch's documented rule asks for here; None for a random gradient.
+
+        The rule (PyTorch's autograd notes, "Gradients for non-differentiable functions"): the
+        derivative where it exists; at a locally convex kink the subgradient of minimum norm, at a
+        locally concave one the supergradient of minimum norm. In one dimension both are the point
+        of the interval between the two one-sided derivatives that is closest to 0.
+        """
+        if isinstance(self.grad, Interval) or self.left is None or self.right is None:
+            return None
+        lo, hi = sorted((self.left, self.right))
+        if abs(hi - lo) <= 1e-4 * (1.0 + abs(hi)):
+            return (lo + hi) / 2
+        return min(max(0.0, lo), hi)
+
+    @property
+    def follows_rule(self) -> bool | None:
+        """Whether autograd's gradient is the one the rule asks for (None for a random gradient)."""
+        rule = self.rule
+        if rule is None:
+            return None
+        return abs(self.grad - rule) <= 1e-4 * (1.0 + abs(rule))
 
 
 def _value_and_grad(way: Way, x: float, dtype: torch.dtype) -> tuple[float, float | Interval]:
@@ -251,6 +283,8 @@ def table_rows(entries: list[Entry]) -> list[list[str]]:
     """Rows for :func:`relulab.tables.format_table`: code, x, value, gradient, left, right, where it sits.
 
     One-sided derivatives are rounded to 4 decimals (they are estimates, good to about 6 digits).
+    An eighth column says whether autograd follows PyTorch's documented rule (:attr:`Entry.rule`):
+    yes, no, or ``—`` for a random gradient.
     """
     from .i18n import t
 
@@ -259,8 +293,47 @@ def table_rows(entries: list[Entry]) -> list[list[str]]:
         grad = str(e.grad) if isinstance(e.grad, Interval) else _num(e.grad)
         left = "—" if e.left is None else _num(round(e.left, 4) + 0.0)
         right = "—" if e.right is None else _num(round(e.right, 4) + 0.0)
-        rows.append([e.code, _num(e.x), _num(e.value), grad, left, right, t(f"conventions.{e.side}")])
+        follows = {None: "—", True: t("conventions.yes"), False: t("conventions.no")}[e.follows_rule]
+        rows.append([e.code, _num(e.x), _num(e.value), grad, left, right, t(f"conventions.{e.side}"), follows])
     return rows
+
+
+#: Why autograd departs from PyTorch's documented rule, for each (code, x) where it does
+#: (keys of the catalogue, ``conventions.why.*``). ``tests/test_conventions.py`` checks that the
+#: rows the live table finds breaking the rule are exactly these.
+RULE_BREAKS: dict[tuple[str, float], str] = {
+    ("x.clamp_min(0)", 0.0): "clamp_bound",
+    ("torch.maximum(x, zeros)", 0.0): "maximum_tie",
+    ("(x + x.abs()) / 2", 0.0): "composition",
+    ("x.clamp(0, 6)", 0.0): "clamp_bound",
+    ("x.clamp(0, 6)", 6.0): "clamp_bound",
+    ("F.elu(x, alpha=2.0)", 0.0): "elu_left",
+    ("F.selu(x)", 0.0): "selu_left",
+}
+
+
+def rule_breaks(entries: list[Entry]) -> list[list[str]]:
+    """The rows of the live table where autograd does not follow the rule: code, x, autograd, rule, why.
+
+    A row that breaks the rule without a documented reason in :data:`RULE_BREAKS` says so.
+    """
+    from .i18n import t
+
+    rows = []
+    for e in entries:
+        if e.follows_rule is False:
+            why = RULE_BREAKS.get((e.code, e.x))
+            reason = t(f"conventions.why.{why}") if why else t("conventions.why.unknown")
+            rows.append([e.code, _num(e.x), _num(e.grad), _num(round(e.rule, 4) + 0.0), reason])
+    return rows
+
+
+def unexplained_breaks(entries: list[Entry]) -> list[str]:
+    """Differences between the rows that break the rule and :data:`RULE_BREAKS` (empty if they agree)."""
+    found = {(e.code, e.x) for e in entries if e.follows_rule is False}
+    problems = [f"{k}: breaks the rule, no reason documented" for k in sorted(found - set(RULE_BREAKS))]
+    problems += [f"{k}: documented as breaking the rule, but follows it" for k in sorted(set(RULE_BREAKS) - found)]
+    return problems
 
 
 def relu_disagreements(entries: list[Entry]) -> dict[float, list[str]]:
@@ -287,5 +360,38 @@ register(
         "conventions.between": {"en": "a value between", "it": "un valore intermedio"},
         "conventions.outside": {"en": "neither side", "it": "nessuno dei due lati"},
         "conventions.random": {"en": "at random", "it": "a caso"},
+        "conventions.follows": {"en": "follows the rule?", "it": "segue la regola?"},
+        "conventions.yes": {"en": "yes", "it": "sì"},
+        "conventions.no": {"en": "no", "it": "no"},
+        "conventions.rule": {"en": "the rule asks", "it": "la regola chiede"},
+        "conventions.why": {"en": "why", "it": "perché"},
+        "conventions.why.clamp_bound": {
+            "en": "clamp and clamp_min pass the gradient where min <= x (<= max): the bound counts as inside",
+            "it": "clamp e clamp_min fanno passare il gradiente dove min <= x (<= max): l'estremo conta come interno",
+        },
+        "conventions.why.maximum_tie": {
+            "en": "maximum of two tensors: at a tie half the gradient goes to each",
+            "it": "massimo di due tensori: in caso di parità metà del gradiente va a ciascuno",
+        },
+        "conventions.why.composition": {
+            "en": "two operations, each following the rule (abs gives 0): the chain rule gives (1 + 0) / 2",
+            "it": "due operazioni, ciascuna secondo la regola (abs dà 0): la regola della catena dà (1 + 0) / 2",
+        },
+        "conventions.why.elu_left": {
+            "en": "elu's backward uses the negative side at x <= 0 (slope alpha); for alpha > 1 the kink is "
+                  "concave and the minimum-norm supergradient is 1",
+            "it": "la formula all'indietro di elu usa il lato negativo per x <= 0 (pendenza alpha); per alpha > 1 "
+                  "il punto angoloso è concavo e il sopragradiente di norma minima è 1",
+        },
+        "conventions.why.selu_left": {
+            "en": "selu is elu scaled: the negative side at x <= 0 (slope λα) at a concave kink whose "
+                  "minimum-norm supergradient is λ",
+            "it": "selu è elu riscalata: il lato negativo per x <= 0 (pendenza λα) in un punto angoloso concavo "
+                  "il cui sopragradiente di norma minima è λ",
+        },
+        "conventions.why.unknown": {
+            "en": "not documented in relulab.conventions.RULE_BREAKS",
+            "it": "non documentato in relulab.conventions.RULE_BREAKS",
+        },
     }
 )

@@ -108,7 +108,7 @@ register(
         "variants.defaults": {"en": "parameters (PyTorch default)", "it": "parametri (default di PyTorch)"},
         "variants.f0": {"en": "f(0)", "it": "f(0)"},
         "variants.df0": {"en": "f'(0) in PyTorch", "it": "f'(0) in PyTorch"},
-        "variants.smooth": {"en": "smooth", "it": "liscia"},
+        "variants.smooth": {"en": "smooth (C¹)", "it": "liscia (C¹)"},
         "variants.monotonic": {"en": "monotonic", "it": "monotona"},
         "variants.neg_out": {"en": "negative outputs", "it": "uscite negative"},
         "variants.year": {"en": "year", "it": "anno"},
