@@ -148,3 +148,11 @@ def test_each_chapter_opens_with_its_learning_objectives(lang, name):
     assert objectives.startswith(OBJECTIVES[lang]), f"{lang}/{name}: no learning objectives after the title"
     items = re.findall(r"^- \S.*", objectives, re.M)
     assert 3 <= len(items) <= 5, f"{lang}/{name}: {len(items)} objectives (want 3 to 5)"
+
+
+def test_the_students_notebook_cites_figures_by_number():
+    import book_reader
+
+    refs = {"fig-a": "The caption of figure a", "numref:fig-a": "Figura 4.3"}
+    out = book_reader.plain_roles("come mostra la {numref}`fig-a`.", refs=refs, cites={}, glued={})
+    assert out == "come mostra la Figura 4.3."
