@@ -38,6 +38,10 @@ def figure_cells(nb) -> list:
             and any("image/png" in o.get("data", {}) for o in c.get("outputs", []))]
 
 
+def figure_name(cell) -> str | None:
+    return cell.metadata.get("mystnb", {}).get("figure", {}).get("name")
+
+
 def shown_outputs(cell) -> list:
     """Outputs that myst-nb renders inside the figure (glue records with display=False are not)."""
     return [o for o in cell.outputs if o.get("output_type") in ("display_data", "execute_result")
@@ -60,7 +64,7 @@ def test_every_figure_is_captioned_and_named(lang, name):
 
 
 def test_figure_names_are_unique_and_the_same_in_both_languages():
-    names = {lang: [c.metadata["mystnb"]["figure"]["name"] for n in CHAPTERS for c in figure_cells(notebook(lang, n))]
+    names = {lang: [figure_name(c) for n in CHAPTERS for c in figure_cells(notebook(lang, n))]
              for lang in LANGS}
     for lang in LANGS:
         dupes = sorted({n for n in names[lang] if names[lang].count(n) > 1})
@@ -82,10 +86,10 @@ def test_captions_are_in_the_notebooks_language(name):
 def test_the_prose_cites_every_figure_by_number(lang, name):
     nb = notebook(lang, name)
     cited = {m["name"] for c in nb.cells if c.cell_type == "markdown" for m in NUMREF.finditer(c.source)}
-    figures = {c.metadata["mystnb"]["figure"]["name"] for c in figure_cells(nb)}
+    figures = {figure_name(c) for c in figure_cells(nb)}
     assert figures - cited == set(), f"{lang}/{name}: figures never cited with {{numref}}: {sorted(figures - cited)}"
     # a {numref} to a figure of another chapter is allowed; one to no figure at all is not
-    every = {c.metadata["mystnb"]["figure"]["name"] for n in CHAPTERS for c in figure_cells(notebook(lang, n))}
+    every = {figure_name(c) for n in CHAPTERS for c in figure_cells(notebook(lang, n))}
     assert cited - every == set(), f"{lang}/{name}: {{numref}} to unknown figures {sorted(cited - every)}"
 
 
