@@ -10,9 +10,9 @@ errors); Debian's headless Chromium (through Selenium and chromedriver, no brows
 opens it from disk, waits for MathJax (shipped with the page) to typeset every formula, lays
 it out for paper and prints it with Chrome's own PDF printer. For paper:
 
-- each toc page starts on a new sheet; chapters are numbered 1, 2, ... and appendices A, B, ...
-  in toc order, and figures after them (Figure 3.2; Figura 3.2), with the figure's alt text
-  as caption;
+- each toc page starts on a new sheet; chapters and appendices carry the number the prose gives
+  them (1, 2, 2b, ..., A1: the file name's prefix), and figures their numbered caption (Figure 2b.1;
+  Figura 2b.1, see ``sphinx_ext/book_figures.py``; an image without one gets the number and its alt text);
 - solutions leave the chapters: the whole book collects them in a last appendix, "Solutions"
   ("Soluzioni"), expanded; a single chapter's PDF omits them (a hand-out for students);
 - hidden code cells stay hidden, buttons and sidebars go; the title block gives the version,
@@ -105,6 +105,11 @@ for (const {name, section} of pages) {
   }
   let n = 0;
   for (const img of section.querySelectorAll(".cell_output img")) {
+    const number = img.closest("figure")?.querySelector("figcaption .caption-number");
+    if (number) {  // a numbered figure (book_figures): its own number ("Figure 2b.1") and caption
+      number.textContent = number.textContent.trim() + ". ";
+      continue;
+    }
     n += 1;
     const caption = document.createElement("p");
     caption.className = "pdf-caption";
@@ -184,16 +189,15 @@ def toc_parts() -> list[tuple[str, list[str]]]:
 
 
 def chapter_labels() -> dict[str, str]:
-    """'1'... for the pages of the first part (chapters), 'A'... for the appendices, '' for the rest."""
+    """The number of each chapter and appendix as the prose and the figure numbers give it, the
+    file name's prefix ('1', '2b', 'A1': ``book_figures.chapter_label``); '' for the other pages."""
+    sys.path.insert(0, str(ROOT / "scripts" / "sphinx_ext"))
+    import book_figures
+
     labels = {}
     for caption, files in toc_parts():
-        for i, name in enumerate(files):
-            if caption == "Chapters":
-                labels[name] = str(i + 1)
-            elif caption == "Appendices":
-                labels[name] = chr(ord("A") + i)
-            else:
-                labels[name] = ""
+        for name in files:
+            labels[name] = book_figures.chapter_label(name) if caption in ("Chapters", "Appendices") else ""
     return labels
 
 

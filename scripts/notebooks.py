@@ -13,6 +13,12 @@ Source format: lines beginning with ``%% `` start a cell.
     %% code {"tags": ["raises-exception"], "alt": {"en": "...", "it": "..."}}
                              optional JSON: cell tags, and the alt text of the
                              figure the cell draws (one per language)
+    %% code {"alt": {...}, "caption": {"en": "...", "it": "..."}, "name": "fig-..."}
+                             a cell that draws a figure also gives its caption (one
+                             sentence per language: what is shown) and a name unique in
+                             the book ("fig-" and lowercase words): myst-nb renders the
+                             output as a numbered figure (Figure 4.3 / Figura 4.3) that
+                             the prose cites with {numref}`fig-...`
 
 In code cells ``{{LANG}}`` becomes ``en`` or ``it`` (use it only in the line
 ``relulab.use_language("{{LANG}}")``), and ``{{RELULAB_PIP}}`` the pip requirement that
@@ -30,6 +36,9 @@ Usage:
     python scripts/notebooks.py execute [PATH ...]     # execute notebooks in place
     python scripts/notebooks.py build [NAME ...]       # generate, then execute both languages
     python scripts/notebooks.py check                  # exit 1 if a notebook is out of date with its source
+    python scripts/notebooks.py refresh [NAME ...]     # regenerate without executing when only prose or
+                                                       # cell options changed (every code cell's text is
+                                                       # unchanged): outputs are kept; else say "build"
     python scripts/notebooks.py perturbed [PATH ...]   # run copies WITHOUT the pinned numerics; report
                                                        # the code cells whose text changed (0-based)
     python scripts/notebooks.py tag-rounding REPORT    # tag the cells a perturbed run changed
@@ -52,6 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "book" / "sources"
 LANGS = ("en", "it")
 HEADER = "%% "
+FIGURE_NAME = re.compile(r"fig(-[a-z0-9]+)+")
 
 
 class SourceError(ValueError):
@@ -79,11 +89,17 @@ def parse_source(text: str, name: str = "<source>") -> list[dict]:
                     meta = json.loads(rest)
                 except json.JSONDecodeError as exc:
                     raise SourceError(f"{name}:{lineno}: cell options must be JSON: {exc}") from None
-                unknown = set(meta) - {"tags", "alt"}
+                unknown = set(meta) - {"tags", "alt", "caption", "name"}
                 if unknown:
                     raise SourceError(f"{name}:{lineno}: unknown cell options {sorted(unknown)}")
-                if "alt" in meta and set(meta["alt"]) != set(LANGS):
-                    raise SourceError(f"{name}:{lineno}: 'alt' needs a text for each of {LANGS}")
+                for key in ("alt", "caption"):
+                    if key in meta and (not isinstance(meta[key], dict) or set(meta[key]) != set(LANGS)):
+                        raise SourceError(f"{name}:{lineno}: {key!r} needs a text for each of {LANGS}")
+                if ("caption" in meta) != ("name" in meta):
+                    raise SourceError(f"{name}:{lineno}: a figure needs both 'caption' and 'name'")
+                if "name" in meta and not FIGURE_NAME.fullmatch(str(meta["name"])):
+                    raise SourceError(f"{name}:{lineno}: figure name {meta['name']!r} must look like "
+                                      "'fig-dying-lr-sweep' (fig- then lowercase words joined by '-')")
             current = {"kind": kind, "lang": lang, "lines": [], "meta": meta, "line": lineno}
             cells.append(current)
         elif current is None:
@@ -169,6 +185,9 @@ def make_notebook(cells: list[dict], lang: str, name: str) -> nbformat.NotebookN
                 cell.metadata["tags"] = list(c["meta"]["tags"])
             if "alt" in c["meta"]:
                 cell.metadata["mystnb"] = {"image": {"alt": c["meta"]["alt"][lang]}}
+            if "caption" in c["meta"]:
+                cell.metadata.setdefault("mystnb", {})["figure"] = {
+                    "caption": c["meta"]["caption"][lang], "name": c["meta"]["name"]}
         n += 1
         cell.id = f"{name.replace('_', '-')}-{n:03d}"[:64]
         nb.cells.append(cell)
@@ -337,6 +356,29 @@ def _sync_tags(name: str) -> None:
         nbformat.write(nb, target)
 
 
+def refresh(name: str) -> list[Path]:
+    """Regenerate the notebooks of source ``name`` keeping the stored outputs, when every code cell's
+    text is the same as in the stored notebook (prose, tags, alt texts, captions may differ: they do
+    not change what a cell computes). Returns the notebooks written; raises SystemExit naming the
+    first notebook whose code changed (run ``build`` for it)."""
+    cells = parse_source((SOURCES / f"{name}.nbsrc").read_text(encoding="utf-8"), name)
+    written = []
+    for lang in LANGS:
+        target = ROOT / "book" / lang / f"{name}.ipynb"
+        have = nbformat.read(target, as_version=4)
+        want = make_notebook(cells, lang, name)
+        old = [c for c in have.cells if c.cell_type == "code"]
+        new = [c for c in want.cells if c.cell_type == "code"]
+        if [c.source for c in old] != [c.source for c in new]:
+            raise SystemExit(f"{target.relative_to(ROOT)}: code cells changed, run `build {name}`")
+        for o, n in zip(old, new):
+            n.outputs, n.execution_count = o.outputs, o.execution_count
+        want.metadata = have.metadata
+        nbformat.write(want, target)
+        written.append(target)
+    return written
+
+
 def coalesce_streams(outputs: list) -> list:
     """Merge consecutive outputs of the same stream (how a cell's prints were split into chunks
     depends on the machine's speed, what they print does not); nbval compares them merged too."""
@@ -376,13 +418,17 @@ def out_of_date() -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["generate", "execute", "build", "check", "perturbed", "tag-rounding"])
+    parser.add_argument("command", choices=["generate", "execute", "build", "check", "refresh", "perturbed", "tag-rounding"])
     parser.add_argument("targets", nargs="*")
     args = parser.parse_args(argv)
     if args.command == "check":
         problems = out_of_date()
         print("\n".join(problems) or "all notebooks match their sources")
         return 1 if problems else 0
+    if args.command == "refresh":
+        for name in args.targets or source_names():
+            print("\n".join(str(p.relative_to(ROOT)) for p in refresh(name)))
+        return 0
     if args.command == "tag-rounding":
         report = json.loads(Path(args.targets[0]).read_text()) if args.targets else {}
         if not report:

@@ -325,3 +325,24 @@ def test_gpu_script_refuses_without_cuda():
     res = subprocess.run([sys.executable, str(ROOT / "scripts" / "gpu_bench.py")], capture_output=True, text=True,
                          timeout=120)
     assert res.returncode == 2 and "no CUDA device" in res.stderr
+
+
+@pytest.mark.parametrize("log, base", [(True, 1.0), (False, 0.0)])
+def test_plot_ratios_bars_start_at_one_copy_on_a_log_axis(log, base):
+    """On a log axis a bar has no zero: each bar runs from one copy to its ratio (left of the
+    dashed line when faster than a copy); on a linear axis from 0."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    def m(name, ratio):
+        return bench.Measurement(name, "torch", "float32", 1024, "forward", "out", 1, 5,
+                                 ratio, ratio * 0.9, ratio * 1.1, 1e-5, 1e-5, ratio)
+
+    fig, ax = plt.subplots()
+    bench.plot_ratios(ax, [m("relu", 0.6), m("gelu", 4.0)], log=log)
+    bars = sorted((p.get_y(), p.get_x(), p.get_x() + p.get_width()) for p in ax.patches)
+    plt.close(fig)
+    assert [(round(a, 9), round(b, 9)) for _, a, b in bars] == [(base, 0.6), (base, 4.0)]
+    assert ax.get_xscale() == ("log" if log else "linear")

@@ -116,3 +116,16 @@ def test_the_downloadable_notebooks_are_the_students_version(site):
             assert "{solution" not in text and not re.search(r"\{[a-z]+(:[a-z]+)*\}`", text), path
             first = next(c for c in nb["cells"] if c["cell_type"] == "code")
             assert "import relulab" in "".join(first["source"]) and "%pip install" in "".join(first["source"])
+
+
+@pytest.mark.parametrize("lang, word", [("en", "Figure"), ("it", "Figura")])
+def test_figures_are_numbered_per_chapter_and_cited_by_number(site, lang, word):
+    """Figures carry "Figure 4.1", "Figure 4.2", ... (per chapter, book_figures) with their caption,
+    and the prose's {numref} links read "Figure 4.2" and lead to the figure."""
+    page = (site / lang / "04_dying_relu.html").read_text(encoding="utf-8")
+    numbers = re.findall(r'<figcaption>\s*<p><span class="caption-number">(\S+) ([\w.]+) </span>', page)
+    assert numbers and all(w == word for w, _ in numbers), numbers[:3]
+    assert [n for _, n in numbers] == [f"4.{i}" for i in range(1, len(numbers) + 1)]
+    assert re.search(rf'<a class="reference internal" href="#fig-dying-lr-sweep"><span class="std std-numref">{word} 4\.2</span></a>', page)
+    appendix = (site / lang / "A1_cost.html").read_text(encoding="utf-8")
+    assert f'<span class="caption-number">{word} A1.1 </span>' in appendix

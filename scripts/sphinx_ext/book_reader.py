@@ -141,6 +141,8 @@ def plain_roles(text: str, *, refs: dict[str, str], cites: dict[str, tuple[str, 
             return f"${body}$"
         if titled:
             return titled["title"]
+        if role == "numref" and "numref:" + body in refs:  # a figure's number, "Figure 4.3"
+            return refs["numref:" + body]
         if role in ("ref", "numref", "doc"):
             return refs.get(body, body.replace("-", " ").replace("_", " "))
         return body.lstrip("~!")
@@ -186,6 +188,11 @@ def _ref_titles(app: Sphinx) -> dict[str, str]:
     titles = {label: title for label, (_doc, _id, title) in std.labels.items() if title}
     for label, (docname, _id) in std.anonlabels.items():
         titles.setdefault(label, app.env.titles[docname].astext() if docname in app.env.titles else label)
+    figure_format = (app.config.numfig_format or {}).get("figure", "%s")
+    for label, (docname, node_id, _title) in std.labels.items():
+        number = app.env.toc_fignumbers.get(docname, {}).get("figure", {}).get(node_id)
+        if number:
+            titles["numref:" + label] = figure_format % ".".join(map(str, number))
     return titles
 
 

@@ -947,7 +947,9 @@ def rows(
 
 
 def plot_ratios(ax, measurements: Sequence[Measurement], *, title: str | None = None, log: bool = False):
-    """Horizontal bars: ratio to a copy per activation, one bar per placement, middle half as error bars."""
+    """Horizontal bars: ratio to a copy per activation, one bar per placement, middle half as error bars.
+
+    With ``log=True`` the axis is logarithmic and each bar starts at one copy (1.0)."""
     if not measurements:
         raise ValueError("measurements must not be empty")
     order = list(dict.fromkeys(m.name for m in measurements))
@@ -959,7 +961,10 @@ def plot_ratios(ax, measurements: Sequence[Measurement], *, title: str | None = 
         ys = [i + (j - (len(present) - 1) / 2) * height for i, name in enumerate(order) if name in ms]
         vals = [ms[name] for name in order if name in ms]
         err = np.array([[m.ratio - m.ratio_low for m in vals], [m.ratio_high - m.ratio for m in vals]])
-        ax.barh(ys, [m.ratio for m in vals], height=height, xerr=err, color=OKABE_ITO[[2, 1, 3][j]],
+        # on a log axis a bar has no zero to start from: bars start at one copy (the dashed line)
+        # and end at the ratio, to the right when slower than a copy, to the left when faster
+        base = 1.0 if log else 0.0
+        ax.barh(ys, [m.ratio - base for m in vals], left=base, height=height, xerr=err, color=OKABE_ITO[[2, 1, 3][j]],
                 hatch=hatches[j], edgecolor="black", linewidth=0.5, label=t(f"bench.{p}"), error_kw={"lw": 0.8})
     ax.axvline(1.0, color="black", linestyle="--", linewidth=1.2, label=t("bench.one_copy"))
     ax.set_yticks(range(len(order)), order)
