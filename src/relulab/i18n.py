@@ -15,6 +15,7 @@ messages with :func:`register`, next to the code that uses them.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 
@@ -104,7 +105,8 @@ def t(key: str, **fields: object) -> str:
             f"message {key!r} needs the field(s) {', '.join(missing)} (its text is {text!r}); "
             f"pass them as t({key!r}, {missing[0]}=...)"
         )
-    return text.format(**fields) if fields else text
+    text = text.format(**fields) if fields else text
+    return localize_numbers(text) if _current == "it" else text
 
 
 def template(key: str, lang: str | None = None) -> str:
@@ -179,3 +181,40 @@ def number(x: float, digits: int = 2, lang: str | None = None) -> str:
         raise ValueError(f"lang must be 'it' or 'en', got {lang!r}")
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if lang == "it" else text
+
+
+#: A number with a decimal point that stands alone (not a version ``2.11.0``, not ``1.5e-3``).
+_DECIMAL = re.compile(r"(?<![\w.])([-+−]?\d+)\.(\d+)(?![\w.])")
+#: Text shown as code keeps its decimal points: a `backtick` span, a call ``f(x, 0.5)`` (one level of
+#: nested brackets), a Python list or array ``[0.0, 1.5]``, a token with ``=`` or ``_`` (``lr=0.1``,
+#: ``at_zero=0.5``) or an attribute ``np.where``.
+CODE_SPAN = re.compile(
+    r"`[^`]*`"
+    r"|[A-Za-z_][\w.]*\((?:[^()]|\([^()]*\))*\)"
+    r"|\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
+    r"|[^\s(]*(?:=|_|\b[A-Za-z]\w*\.[A-Za-z_])[^\s)]*"
+)
+
+
+def localize_numbers(text: str, lang: str | None = None) -> str:
+    """``text`` with the decimal point of each plain number written as ``lang`` writes it.
+
+    Italian (the default when Italian is the current language) gets a decimal comma: ``0.25`` ->
+    ``0,25``, ``-1.5 ± 0.3`` -> ``-1,5 ± 0,3``. Code stays as code (see :data:`CODE_SPAN`):
+    ``F.prelu(x, 0.25)``, ``lr=0.1``, ``[0.0, 1.0]``; so do versions (``2.11.0``) and numbers in
+    scientific notation (``1.5e-3``). English text is returned unchanged.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    lang = current_language() if lang is None else lang
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
+    if lang != "it" or "." not in text:
+        return text
+    out, last = [], 0
+    for m in CODE_SPAN.finditer(text):
+        out.append(_DECIMAL.sub(r"\1,\2", text[last:m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_DECIMAL.sub(r"\1,\2", text[last:]))
+    return "".join(out)
