@@ -164,6 +164,8 @@ register(
         "sawtooth": {"en": "sawtooth", "it": "dente di sega"},
         "hat": {"en": "hat", "it": "cappello"},
         "abs": {"en": "$|x|$", "it": "$|x|$"},
+        "se": {"en": "s.e.", "it": "e.s."},
+        "sd": {"en": "sd", "it": "d.s."},
     }
 )
 
@@ -194,6 +196,17 @@ CODE_SPAN = re.compile(
     r"|\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
     r"|[^\s(]*(?:=|_|\b[A-Za-z]\w*\.[A-Za-z_])[^\s)]*"
 )
+
+
+def echo(*values: object, sep: str = " ", end: str = "\n") -> None:
+    """``print(*values)`` with the numbers written in the current language (decimal comma in Italian).
+
+    English output is exactly what ``print`` writes; in Italian, :func:`localize_numbers` turns the
+    decimal point of each plain number into a comma and leaves code as it is.
+    """
+    if not isinstance(sep, str) or not isinstance(end, str):
+        raise TypeError(f"sep and end must be str, got {type(sep).__name__} and {type(end).__name__}")
+    print(localize_numbers(sep.join(str(v) for v in values)), end=end)
 
 
 def localize_numbers(text: str, lang: str | None = None) -> str:

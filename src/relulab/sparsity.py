@@ -1174,7 +1174,7 @@ register(
         "sparsity.input_i": {"en": "input", "it": "ingresso"},
         "sparsity.zero_fraction": {"en": "share of zeros", "it": "quota di zeri"},
         "sparsity.population": {"en": "population sparsity (zeros among units)", "it": "sparsità di popolazione (zeri fra le unità)"},
-        "sparsity.lifetime": {"en": "lifetime sparsity (zeros among inputs)", "it": "sparsità nel tempo (zeri fra gli ingressi)"},
+        "sparsity.lifetime": {"en": "lifetime sparsity (zeros among inputs)", "it": "sparsità nel tempo di vita (zeri fra gli ingressi)"},
         "sparsity.dead": {"en": "dead", "it": "morta"},
         "sparsity.always": {"en": "always on", "it": "sempre accesa"},
         "sparsity.yes": {"en": "yes", "it": "sì"},
@@ -1192,7 +1192,7 @@ register(
         "sparsity.dead_layer": {"en": "dead, layer {k}", "it": "morte, strato {k}"},
         "sparsity.same_patterns": {
             "en": "same on/off pattern in all 10 layers for N(0,1), Xavier and He weights:",
-            "it": "stesso schema acceso/spento in tutti i 10 strati con pesi N(0,1), Xavier e He:",
+            "it": "stesso schema di attivazione in tutti i 10 strati con pesi N(0,1), Xavier e He:",
         },
         "sparsity.case": {"en": "case", "it": "caso"},
         "sparsity.formula_layer1": {"en": "formula, layer 1", "it": "formula, strato 1"},
@@ -1201,7 +1201,7 @@ register(
         "sparsity.case_shift": {"en": "weights shifted by +0.05, {inputs}", "it": "pesi spostati di +0,05, {inputs}"},
         "sparsity.inputs_std": {"en": "standardized pixels", "it": "pixel standardizzati"},
         "sparsity.inputs_raw": {"en": "raw pixels ≥ 0", "it": "pixel grezzi ≥ 0"},
-        "sparsity.label_default": {"en": "PyTorch default (random biases)", "it": "default di PyTorch (bias casuali)"},
+        "sparsity.label_default": {"en": "PyTorch default (random biases)", "it": "predefinita di PyTorch (bias casuali)"},
         "sparsity.label_xavier": {"en": "Xavier, random biases", "it": "Xavier, bias casuali"},
         "sparsity.label_he": {"en": "He, zero biases", "it": "He, bias nulli"},
         # training
@@ -1229,11 +1229,11 @@ register(
         "sparsity.trained": {"en": "trained", "it": "addestrata"},
         # overfitting
         "sparsity.config": {"en": "configuration", "it": "configurazione"},
-        "sparsity.train_acc": {"en": "train acc.", "it": "acc. training"},
+        "sparsity.train_acc": {"en": "train acc.", "it": "acc. addestramento"},
         "sparsity.test_acc": {"en": "test acc.", "it": "acc. test"},
-        "sparsity.gap": {"en": "gap (train - test)", "it": "divario (training - test)"},
+        "sparsity.gap": {"en": "gap (train - test)", "it": "divario (addestramento - test)"},
         "sparsity.dgap": {"en": "gap change vs ReLU (paired)", "it": "variazione del divario vs ReLU (appaiata)"},
-        "sparsity.n_train": {"en": "training images", "it": "immagini di training"},
+        "sparsity.n_train": {"en": "training images", "it": "immagini di addestramento"},
         "sparsity.test_acc_of": {"en": "test acc., {a}", "it": "acc. test, {a}"},
         "sparsity.gap_of": {"en": "gap, {a}", "it": "divario, {a}"},
         # efficiency and interpretability
