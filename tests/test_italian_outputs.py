@@ -38,7 +38,7 @@ ENGLISH = set(
     last left right top bottom plot figure shows shown measured expected observed difference average
     learned zeroed validation correlation pieces function plain usable cores provenance repetitions calls
     elements memory available only at on to by or if no sigmoid distinct photos photo ratios thresholds
-    threshold digits prose random live none label labels images image text whitened usable dead alive
+    threshold digits prose random live none label labels images image text whitened usable
     cores copy sparsity zeros weights weight bias_init momentum_sgd optimizer optimizers
     lifetime population active inactive share""".split()
 )
@@ -47,23 +47,25 @@ NOT_ENGLISH = {"no", "a", "e", "per", "min", "max", "standard", "test", "input",
 ENGLISH -= NOT_ENGLISH
 
 #: Code names the book prints as they are written in code (function, module and option names).
-CODE_NAMES = {"relu", "tanh", "softplus", "gelu", "elu", "selu", "silu", "celu", "mish", "prelu",
+CODE_NAMES = {"relu", "tanh", "sigmoid", "softplus", "gelu", "elu", "selu", "silu", "celu", "mish", "prelu",
               "rrelu", "leaky", "sgd", "adam", "xavier", "he", "lecun", "kaiming", "nn", "torch", "numpy", "np",
               "true", "false", "none", "nan", "inf", "float", "dtype", "cpu", "cuda", "gpu", "mlp", "ffn", "fc",
               "bf", "swiglu", "reglu", "geglu", "glu", "batchnorm", "linear", "dropout"}
 
 #: What is shown as code: `backticks`, a call with its arguments (one level of nesting), a Python
-#: list or array, a token with ``=``, ``_`` or an attribute (``lr=0.1``, ``zero_init``, ``nn.ReLU``).
+#: list or array (a range [1.2-1.5] is not code), a token with ``=``, ``_`` or an attribute
+#: (``lr=0.1``, ``zero_init``, ``nn.ReLU``).
 CODE = re.compile(
     r"`[^`]*`"
     r"|[A-Za-z_][\w.]*\((?:[^()]|\([^()]*\))*\)"
-    r"|\[(?:[^\[\]]|\[[^\[\]]*\])*\]"
+    r"|\[(?![-+]?\d+(?:\.\d+)?-[-+]?\d+(?:\.\d+)?\])(?:[^\[\]]|\[[^\[\]]*\])*\]"
     r"|[^\s(]*(?:=|_|\b[A-Za-z]\w*\.[A-Za-z_])[^\s)]*"
 )
 #: A word (letters only, Unicode); one followed by an apostrophe is an Italian elision (all'inizio).
 WORD = re.compile(r"[^\W\d_]+(?!['’])")
-#: A number with a decimal point (not a version 2.11.0, not 1.5e-3, not part of a name).
-DECIMAL_POINT = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+#: A number with a decimal point (not a version 2.11.0, not 1.5e-3, not part of a name), except the
+#: Italian thousands separator (1.000, 10.000: the dot followed by three digits, no leading zero).
+DECIMAL_POINT = re.compile(r"(?<![\w.])(?![1-9]\d{0,2}\.\d{3}(?![\w.]))\d+\.\d+(?![\w.])")
 #: A number with a decimal comma (not a thousands separator: not exactly three digits after it).
 DECIMAL_COMMA = re.compile(r"(?<![\w.,])\d+,(?:\d{1,2}|\d{4,})(?![\w,])")
 
@@ -79,16 +81,20 @@ KEPT = _kept_phrases()
 KEPT_RE = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(k) for k in KEPT) + r")(?!\w)", re.I)
 
 
+#: A quotation in caporali: data the book quotes (the first words of the English corpus), not its voice.
+QUOTE = re.compile(r"«[^»]*»")
+
+
 def english_words(line: str) -> set[str]:
-    """The English words of an Italian output line, outside code, code names and kept terms."""
-    text = KEPT_RE.sub(" ", CODE.sub(" ", line))
+    """The English words of an Italian output line, outside code, quotations, code names and kept terms."""
+    text = KEPT_RE.sub(" ", CODE.sub(" ", QUOTE.sub(" ", line)))
     words = {w.lower() for w in WORD.findall(text)}
     return (words & ENGLISH) - CODE_NAMES
 
 
 def decimal_points(line: str) -> list[str]:
     """Numbers written with a decimal point outside code."""
-    return DECIMAL_POINT.findall(CODE.sub(" ", line))
+    return DECIMAL_POINT.findall(CODE.sub(" ", QUOTE.sub(" ", line)))
 
 
 def output_lines(path):
@@ -156,8 +162,10 @@ def test_english_outputs_have_decimal_points_to_check():
         ("units: 15 pieces: 16 same function: True", {"units", "pieces", "same", "function"}, []),
         ("Provenance: NVIDIA H100, measured 2026-11-22 with CUDA events", {"provenance", "measured", "with"}, []),
         ("sigmoid      default           0.10 ± 0.00", {"default"}, ["0.10", "0.00"]),
+        ("rrelu (training)  15.64 [15.53-15.73]", {"training"}, ["15.64", "15.53", "15.73"]),
         ("clip_grad_norm_ 5,0  1.5   0,21 ± 0,09", set(), ["1.5"]),
         ("PReLU (learned, from 0.25): 90.1", {"learned", "from"}, ["0.25", "90.1"]),
+        ("su 1.000 immagini, accuratezza 0.552 e 12.5", set(), ["0.552", "12.5"]),
     ],
 )
 def test_planted_violations_are_found(line, words, points):
@@ -172,7 +180,8 @@ def test_planted_violations_are_found(line, words, points):
         "np.where(x > 0, x, 0.0)  0,0   -0,0  0,0  2",
         "verifica C20: con learning rate 0,3 la loss scende, dropout e batch da 64 — regge",
         "torch 2.11.0+cu130, 1.5e-3, `lr=0.1`, nn.ReLU, zero_init, all'inizializzazione, [0.0, 1.0]",
-        "attivazione  sigmoid  tanh  relu  (SGD, Adam, he, xavier)",
+        "attivazione  sigmoide  tanh  relu  (SGD, Adam, he, xavier)",
+        "en      2653    646              «Where ReLU fits: images and text  The co…»",
     ],
 )
 def test_code_kept_terms_and_italian_are_allowed(line):

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .i18n import current_language, localize_numbers
+from .i18n import _Localizing, current_language
 
 __all__ = ["ConclusionFailed", "conclude", "Paired", "paired", "count", "in_band", "t_quantile"]
 
@@ -66,7 +66,7 @@ def conclude(claims: str | Sequence[str], holds: bool, *, en: str, it: str, **fi
     en, it:
         The conclusion in English and Italian, with ``{placeholders}`` filled from ``fields``;
         the notebook's language (:func:`relulab.use_language`) picks one. Numbers follow the
-        language: an Italian line writes ``0.25`` as ``0,25`` (code such as ``lr=0.1`` stays).
+        language: an Italian line writes a field ``0.25`` as ``0,25`` (code such as ``lr=0.1`` stays).
 
     Raises
     ------
@@ -85,10 +85,10 @@ def conclude(claims: str | Sequence[str], holds: bool, *, en: str, it: str, **fi
     lang = current_language()
     word, yes, no = _WORDS[lang]
     try:
-        sentence = (en if lang == "en" else it).format(**fields)
+        sentence = _Localizing().format(en if lang == "en" else it, **fields)
     except (KeyError, IndexError) as exc:
         raise ValueError(f"the sentence names a placeholder {exc} that is not among fields {sorted(fields)}") from None
-    line = localize_numbers(f"{word} {', '.join(ids)}: {sentence} — {yes if holds else no}")
+    line = f"{word} {', '.join(ids)}: {sentence} — {yes if holds else no}"
     if not holds:
         raise ConclusionFailed(line)
     print(line)

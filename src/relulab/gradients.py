@@ -1081,6 +1081,8 @@ register(
         "gradients.layer": {"en": "hidden layer (1 = next to the input)", "it": "strato nascosto (1 = vicino all'ingresso)"},
         "gradients.signal_log": {"en": "log₁₀ RMS of dL/dh", "it": "log₁₀ RMS di dL/dh"},
         "gradients.activation_rms_log": {"en": "log₁₀ RMS of h", "it": "log₁₀ RMS di h"},
+        "gradients.gradcheck_away": {"en": "gradcheck away from the kinks:", "it": "gradcheck lontano dai punti angolosi:"},
+        "gradients.grad_at_kinks": {"en": "gradient at (0, 6):", "it": "gradiente in (0, 6):"},
         "gradients.name_sigmoid": {"en": "sigmoid", "it": "sigmoide"},
         "gradients.name_tanh": {"en": "tanh", "it": "tanh"},
         "gradients.name_relu": {"en": "relu", "it": "ReLU"},

@@ -636,6 +636,7 @@ _register(
         "prop.measured": {"en": "measured (mean ± 95% CI)", "it": "misurato (media ± IC 95%)"},
         "prop.init": {"en": "initialization", "it": "inizializzazione"},
         "prop.width": {"en": "width", "it": "ampiezza"},
+        "prop.random_network": {"en": "random network:", "it": "rete casuale:"},
         "prop.seeds": {"en": "seeds", "it": "seed"},
         "prop.grad_ratio": {"en": "log10 gradient, layer 1 / layer 30", "it": "log10 gradiente, strato 1 / strato 30"},
         "prop.act_rms": {"en": "log10 RMS of activations, layer 30", "it": "log10 RMS delle attivazioni, strato 30"},

@@ -1297,7 +1297,7 @@ register(
         },
         "exercises.ch5.corr.not_mapping": {
             "en": "correlations must be a dictionary: slope (e.g. 0.0, 0.2) or \"all\" -> correlation",
-            "it": "correlations deve essere un dizionario: pendenza (per esempio 0.0, 0.2) o \"all\" -> correlazione",
+            "it": "correlations deve essere un dizionario: pendenza (per esempio `0.0`, `0.2`) o \"all\" -> correlazione",
         },
         "exercises.ch5.corr.not_final": {
             "en": "{part}: you answered {got}, the correlation is {want}: you averaged the dead share over the whole training; use the final one, dead_share[:, -1].",
