@@ -57,7 +57,7 @@ from ._checks import (
     check_tensor,
 )
 from .data import Split, digits
-from .i18n import register, t
+from .i18n import localize_numbers, register, t
 from .moments import relu_gaussian_moments
 from .plotting import OKABE_ITO, plot_mean_spread, series_style, subplots
 from .probes import ForwardHooks, record_activations, resolve_layers
@@ -538,11 +538,12 @@ def mean_sd(values: Sequence[float]) -> tuple[float, float]:
 
 
 def pm(values: Sequence[float], digits: int = 2) -> str:
-    """``"mean ± sd"`` of ``values`` with ``digits`` decimals (``-0.00`` printed as ``0.00``)."""
+    """``"mean ± sd"`` of ``values`` with ``digits`` decimals (``-0.00`` printed as ``0.00``), with a
+    decimal comma in Italian (``0,47 ± 0,02``)."""
     m, s = mean_sd(values)
     digits = check_int_in(digits, "digits", 0, 15)
     text = f"{m:.{digits}f} ± {s:.{digits}f}"
-    return text.replace("-0." + "0" * digits + " ", "0." + "0" * digits + " ")
+    return localize_numbers(text.replace("-0." + "0" * digits + " ", "0." + "0" * digits + " "))
 
 
 def compare_runs(runs: Mapping[str, Sequence[ProbedRun]], *, baseline: str, digits: int = 3) -> list[list[str]]:
