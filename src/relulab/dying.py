@@ -43,11 +43,12 @@ import torch
 from torch import nn
 
 from ._checks import check_int_in, check_scalar_in, check_seeds
-from .i18n import register, t
+from .i18n import localize_numbers, register, t
 from .probes import ActivationRecorder
 from .training import OPTIMIZERS, mlp
 
 __all__ = [
+    "setting_label",
     "WIDTHS",
     "EPOCHS",
     "ACTIVATIONS",
@@ -155,6 +156,9 @@ register(
         "dying.h.loss_before": {"en": "loss before", "it": "loss prima"},
         "dying.h.loss_after": {"en": "loss after", "it": "loss dopo"},
         "dying.h.grad_after": {"en": "max |gradient| after", "it": "max |gradiente| dopo"},
+        "dying.optv.sgd": {"en": "sgd", "it": "SGD"},
+        "dying.optv.momentum": {"en": "momentum", "it": "momentum"},
+        "dying.optv.adam": {"en": "adam", "it": "Adam"},
         "dying.opt.sgd": {"en": "SGD", "it": "SGD"},
         "dying.opt.momentum": {"en": "SGD + momentum", "it": "SGD con momentum"},
         "dying.opt.adam": {"en": "Adam", "it": "Adam"},
@@ -1004,6 +1008,16 @@ def summarize(
     return rows
 
 
+def setting_label(key: str, value: object) -> object:
+    """How a table shows the value of setting ``key``: an optimizer's name in the current language
+    (``"sgd"`` -> ``"SGD"`` in Italian); other values as they are."""
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a setting name (str), got {type(key).__name__}")
+    if key == "optimizer" and f"dying.optv.{value}" in _keys():
+        return t(f"dying.optv.{value}")
+    return value
+
+
 def summary_table(
     result: SweepResult,
     key: str,
@@ -1064,7 +1078,7 @@ def summary_table(
     for v in values:
         idx = np.array([i for i in runs if result.settings[i][key] == v])
         ok = idx[~result.diverged[idx]]
-        cells: list[object] = [labels.get(v, str(v)) if labels else v]
+        cells: list[object] = [labels.get(v, str(v)) if labels else setting_label(key, v)]
         for q in getters:
             if q is None:
                 cells.append(f"{idx.size - ok.size}/{idx.size}")
@@ -1098,7 +1112,7 @@ def revival_table(result: SweepResult, key: str = "optimizer", *, since: int = 1
     rows = []
     for v in values:
         sub = result.subset(result.select(**{key: v}))
-        cells: list[object] = [labels.get(v, str(v)) if labels else v]
+        cells: list[object] = [labels.get(v, str(v)) if labels else setting_label(key, v)]
         for layer in sub.layers:
             dead_then, back = sub.revived(layer, since)
             cells += [int(dead_then.sum()), int(back.sum())]
@@ -1250,7 +1264,7 @@ def plot_dead_over_steps(result: SweepResult, lrs: Sequence[float], ax, *, layer
         idx = result.select(lr=lr)
         if idx.size == 0:
             raise ValueError(f"no run with lr={lr}")
-        plot_mean_spread(ax, result.record_steps, frac[idx], label=f"lr = {lr:.3g}", index=i)
+        plot_mean_spread(ax, result.record_steps, frac[idx], label=localize_numbers(f"lr = {lr:.3g}"), index=i)
     ax.set(xlabel=t("dying.step"), ylabel=t("dying.dead_frac"))
     return ax
 

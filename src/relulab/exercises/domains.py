@@ -1130,7 +1130,7 @@ register(
         # ----- ex-transformers-prune
         "exercises.ch5.checks.prune": {
             "en": "the dead units of the second block on the validation tokens, and the validation loss with them and with as many live units pruned",
-            "it": "le unità morte del secondo blocco sui token di validazione, e la loss di validazione potando loro e altrettante unità vive",
+            "it": "le unità morte del secondo blocco sui token di validazione, e la loss di validazione dopo aver potato quelle unità e altrettante unità vive",
         },
         "exercises.ch5.prune.not_model": {
             "en": "model must be a transformer.TinyLM (e.g. run.model), got {got}",
