@@ -56,10 +56,11 @@ CODE_NAMES = {"relu", "tanh", "sigmoid", "softplus", "gelu", "elu", "selu", "sil
               "bf", "swiglu", "reglu", "geglu", "glu", "batchnorm", "linear", "dropout"}
 
 #: What is shown as code: `backticks`, a call with its arguments (one level of nesting), a Python
-#: list or array (a range [1.2-1.5] is not code), a token with ``=``, ``_`` or an attribute
-#: (``lr=0.1``, ``zero_init``, ``nn.ReLU``).
+#: list or array (a range [1.2-1.5] is not code), a tuple of numbers (0.5, 1.0), a token with ``=``,
+#: ``_`` or an attribute (``lr=0.1``, ``zero_init``, ``nn.ReLU``).
 CODE = re.compile(
     r"`[^`]*`"
+    r"|\((?:\s*[-+]?[\d.]+(?:e[-+]?\d+)?\s*,)+\s*(?:[-+]?[\d.]+(?:e[-+]?\d+)?)?\s*\)"
     r"|[A-Za-z_][\w.]*\((?:[^()]|\([^()]*\))*\)"
     r"|\[(?![-+]?\d+(?:\.\d+)?-[-+]?\d+(?:\.\d+)?\])(?:[^\[\]]|\[[^\[\]]*\])*\]"
     r"|[^\s(]*(?:=|_|\b[A-Za-z]\w*\.[A-Za-z_])[^\s)]*"

@@ -110,6 +110,7 @@ def test_seed_everything_makes_runs_repeat():
         ("alpha = 0.5:  ELU'(0-) = 0.500", "alpha = 0,5:  ELU'(0-) = 0,500"),
         ("15.64 [15.53-15.73]", "15,64 [15,53-15,73]"),  # a range is not code
         ("F.prelu(x, 0.25)  0.25", "F.prelu(x, 0.25)  0,25"),  # a call is code
+        ("(0.999, 0.5485) and (0.5 ± 0.1)", "(0.999, 0.5485) and (0,5 ± 0,1)"),  # a tuple is code
         ("lr=0.1 at_zero=0.5: `0.5` [0.0, 1.0]", "lr=0.1 at_zero=0.5: `0.5` [0.0, 1.0]"),
         ("torch 2.11.0+cu130, 1.5e-3, np.where", "torch 2.11.0+cu130, 1.5e-3, np.where"),
     ],

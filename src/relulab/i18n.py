@@ -198,10 +198,12 @@ def number(x: float, digits: int = 2, lang: str | None = None) -> str:
 #: A number with a decimal point that stands alone (not a version ``2.11.0``, not ``1.5e-3``).
 _DECIMAL = re.compile(r"(?<![\w.])([-+−]?\d+)\.(\d+)(?![\w.])")
 #: Text shown as code keeps its decimal points: a `backtick` span, a call ``f(x, 0.5)`` (one level of
-#: nested brackets), a Python list or array ``[0.0, 1.5]`` (not a range ``[1.2-1.5]``), a token with
-#: ``=`` or ``_`` (``lr=0.1``, ``at_zero=0.5``) or an attribute ``np.where``.
+#: nested brackets), a Python list or array ``[0.0, 1.5]`` (not a range ``[1.2-1.5]``), a tuple of
+#: numbers ``(0.5, 1.0)`` (a decimal comma would make it ambiguous), a token with ``=`` or ``_``
+#: (``lr=0.1``, ``at_zero=0.5``) or an attribute ``np.where``.
 CODE_SPAN = re.compile(
     r"`[^`]*`"
+    r"|\((?:\s*[-+]?[\d.]+(?:e[-+]?\d+)?\s*,)+\s*(?:[-+]?[\d.]+(?:e[-+]?\d+)?)?\s*\)"
     r"|[A-Za-z_][\w.]*\((?:[^()]|\([^()]*\))*\)"
     r"|\[(?!\s*[-+]?\d+(?:\.\d+)?\s*[-–]\s*[-+]?\d+(?:\.\d+)?\s*\])(?:[^\[\]]|\[[^\[\]]*\])*\]"
     r"|[^\s(]*(?:=|_|\b[A-Za-z]\w*\.[A-Za-z_])[^\s)]*"
