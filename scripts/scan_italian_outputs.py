@@ -43,7 +43,7 @@ ENGLISH = set(
     elements memory available only at on to by or if no sigmoid distinct photos photo ratios thresholds
     threshold digits prose random live none label labels images image text whitened usable
     cores copy sparsity zeros weights weight bias_init momentum_sgd optimizer optimizers
-    lifetime population active inactive share""".split()
+    lifetime population active inactive share std""".split()
 )
 #: English words that also are Italian or that the Italian edition accepts in printed text.
 NOT_ENGLISH = {"no", "a", "e", "per", "min", "max", "standard", "test", "input", "output", "seed", "batch", "loss"}

@@ -175,7 +175,6 @@ register(
         "hat": {"en": "hat", "it": "cappello"},
         "abs": {"en": "$|x|$", "it": "$|x|$"},
         "se": {"en": "s.e.", "it": "e.s."},
-        "sd": {"en": "sd", "it": "d.s."},
     }
 )
 

@@ -1257,7 +1257,7 @@ register(
         # zero-centred
         "sparsity.activation": {"en": "activation", "it": "attivazione"},
         "sparsity.mean_out": {"en": "mean of f(Z), Monte Carlo", "it": "media di f(Z), Monte Carlo"},
-        "sparsity.se": {"en": "std. error", "it": "errore std."},
+        "sparsity.se": {"en": "std. error", "it": "errore standard"},
         "sparsity.exact": {"en": "exact", "it": "esatta"},
         "sparsity.network": {"en": "network", "it": "rete"},
         "sparsity.same_sign": {"en": "one-sign rows, batch {b}", "it": "righe di un solo segno, batch {b}"},
