@@ -488,7 +488,7 @@ def _wrong_later(tiny_net):
         (lambda: ex.check_dead_masks({k: (net_out == 0).any(dim=0) for k, net_out in _outputs(net, x).items()}, net, x),
          {"mask"}, "not on some (`any`)", "non su qualcuno (`any`)"),
         (lambda: ex.check_dead_masks({"act1": truth["act1"]}, net, x), {"layers"}, "layers do not match", "strati non corrispondono"),
-        (lambda: ex.check_fire_on_test([int(truth["act1"].sum())], [net], x, -x), {"count"}, "dead on the training set", "morte sul training set"),
+        (lambda: ex.check_fire_on_test([int(truth["act1"].sum())], [net], x, -x), {"count"}, "dead on the training set", "morte sull'insieme di addestramento"),
         (lambda: ex.check_hard_sigmoid(lambda v: activations.relu6_np(np.asarray(v, dtype=float)) / 6), {"zero", "slope_neg"},
          "check the shift x + 3", "controllate lo spostamento x + 3"),
         (lambda: ex.check_hard_swish(hard_sigmoid_np), {"slope_neg", "slope_pos", "zero", "value", "nan_lost"}, "expected", "invece di"),

@@ -264,7 +264,7 @@ def _wrong(batch, sweep, inputs, deep, tensors, runs):
         (lambda: ex.check_leaky_traffic(passes=(3, 2), temporaries=(2, 0), copies=(3.25, 2.5)), {"temporaries"},
          "makes a new array in multiply", "crea un nuovo array in multiply"),
         (lambda: ex.check_leaky_traffic(passes=(3, 2), temporaries=(2, 1), copies=(4.0, 2.5)), {"copies"},
-         "greater reads 1.0 and writes 0.25", "greater legge 1.0 e scrive 0.25"),
+         "greater reads 1.0 and writes 0.25", "greater legge 1,0 e scrive 0,25"),
         (lambda: ex.check_leaky_traffic(passes=(4, 2), temporaries=(2, 1), copies=(3.25, 2.5)), {"passes"},
          "runs greater, multiply, where", "esegue greater, multiply, where"),
         (lambda: ex.check_leaky_traffic(passes=3, temporaries=(2, 1), copies=(3.25, 2.5)), {"format"},

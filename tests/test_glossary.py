@@ -366,17 +366,7 @@ def test_italian_outputs_follow_the_usage_rules(path):
 
 
 #: Rejected words the Italian notebooks still print (catalogue texts to correct; see the test above).
-KNOWN_OUTPUT_DEBT: dict[str, dict[str, int]] = {
-    "01_definition.ipynb": {"'s.e.'": 2},
-    "02b_propagation.ipynb": {"'larghezza'": 7},
-    "03_sparsity.ipynb": {"'schema acceso/spento'": 1, "'sparsità nel tempo'": 1},
-    "04_dying_relu.ipynb": {"'run'": 2},
-    "05_domains.ipynb": {"'run'": 6},
-    "05c_gans.ipynb": {"'run'": 3},
-    "06_variants.ipynb": {"'di default'": 1},
-    "06b_variants_compared.ipynb": {"'dev. st.'": 2, "'larghezza'": 1},
-    "A1_cost.ipynb": {"'run'": 1},
-}
+KNOWN_OUTPUT_DEBT: dict[str, dict[str, int]] = {}
 
 
 @pytest.mark.parametrize("path", [BOOK / "it" / p.name for p in NOTEBOOKS] + IT_PAGES, ids=lambda p: p.name)

@@ -23,8 +23,8 @@ Modules follow the book's table of contents:
   ledger: claims of the source notes and their verdicts).
 """
 
-from .i18n import current_language, t, use_language
+from .i18n import current_language, echo, t, use_language
 from .seeding import seed_everything
 
-__all__ = ["use_language", "current_language", "t", "seed_everything"]
+__all__ = ["use_language", "current_language", "t", "echo", "seed_everything"]
 __version__ = "0.1.0"

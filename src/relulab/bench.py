@@ -78,6 +78,8 @@ __all__ = [
     "layer_share",
     "maxout_cost",
     "environment",
+    "environment_labels",
+    "provenance_text",
     "read_recorded",
     "parse_recorded",
     "format_recorded",
@@ -147,6 +149,26 @@ register(
         "bench.gpu_title": {"en": "{device}, {n} elements", "it": "{device}, {n} elementi"},
         "bench.code": {"en": "code", "it": "codice"},
         "bench.faults": {"en": "page faults per call", "it": "page fault per chiamata"},
+        "bench.env.cpu": {"en": "cpu", "it": "CPU"},
+        "bench.env.cores": {"en": "cores", "it": "core"},
+        "bench.env.usable_cores": {"en": "usable cores", "it": "core utilizzabili"},
+        "bench.env.torch_threads": {"en": "torch threads", "it": "thread di torch"},
+        "bench.env.python": {"en": "python", "it": "python"},
+        "bench.env.numpy": {"en": "numpy", "it": "numpy"},
+        "bench.env.torch": {"en": "torch", "it": "torch"},
+        "bench.provenance": {
+            "en": "Provenance: {device}, torch {torch}, measured {date} with {timer},\n"
+                  "{reps} repetitions after {warmup} warm-up calls, tensors of 2^{log2n} elements; \"x copy\" is the time of out.copy_(x)\n"
+                  "on the same tensor in the same run (the memory-bandwidth limit). Linear layer: bf16, batch {batch},\n"
+                  "{d_in} -> {d_out}, no grad. Use as recorded data only where no GPU is available to re-measure.",
+            "it": "Provenienza: {device}, torch {torch}, misurato il {date} con {timer},\n"
+                  "{reps} ripetizioni dopo {warmup} chiamate di riscaldamento, tensori di 2^{log2n} elementi; «x copia» è il tempo di out.copy_(x)\n"
+                  "sullo stesso tensore nella stessa esecuzione (il limite della banda di memoria). Strato lineare: bf16, batch {batch},\n"
+                  "{d_in} -> {d_out}, senza gradiente. Da usare come dati registrati solo dove non c'è una GPU per rimisurare.",
+        },
+        "bench.training_mode": {"en": "training", "it": "addestramento"},
+        "bench.cuda_events": {"en": "CUDA events", "it": "gli eventi CUDA"},
+        "bench.provenance_raw": {"en": "Provenance, as recorded:", "it": "Provenienza, come registrata (in inglese):"},
         "bench.pages": {"en": "4 KiB pages in one result", "it": "pagine da 4 KiB in un risultato"},
         "bench.forward": {"en": "forward", "it": "forward"},
         "bench.fwd_bwd": {"en": "forward + backward", "it": "forward + backward"},
@@ -732,6 +754,37 @@ def maxout_cost(
 # ---------------------------------------------------------------------------
 
 
+_PROVENANCE = re.compile(
+    r"Provenance: (?P<device>.+?), torch (?P<torch>\S+), measured (?P<date>\S+) with (?P<timer>.+?), "
+    r"(?P<reps>\d+) repetitions after (?P<warmup>\d+) warm-up calls, tensors of 2\^(?P<log2n>\d+) elements; "
+    r'"x copy" is the time of out\.copy_\(x\) on the same tensor in the same run \(the memory-bandwidth limit\)\. '
+    r"Linear layer: bf16, batch (?P<batch>\d+), (?P<d_in>\d+) -> (?P<d_out>\d+), no grad\. "
+    r"Use as recorded data only where no GPU is available to re-measure\.$"
+)
+
+
+def provenance_text(rec: Recorded) -> str:
+    """The provenance of a recorded run, in the current language.
+
+    The provenance of the book's recorded run (its four ``#`` lines) is a catalogue sentence
+    (``bench.provenance``) filled with the device, versions, date and protocol read from those
+    lines; a run recorded in another wording is shown as recorded, under a translated heading."""
+    if not isinstance(rec, Recorded):
+        raise TypeError(f"rec must be a Recorded run (bench.read_recorded), got {type(rec).__name__}")
+    m = _PROVENANCE.match(" ".join(rec.provenance))
+    if m:
+        fields = m.groupdict()
+        if fields["timer"] == "CUDA events":
+            fields["timer"] = t("bench.cuda_events")
+        return t("bench.provenance", **fields)
+    return "\n".join([t("bench.provenance_raw"), *rec.provenance])
+
+
+def environment_labels() -> dict[str, str]:
+    """:func:`environment`'s keys -> how the current language names them ("usable cores" -> "core utilizzabili")."""
+    return {key: t("bench.env." + key.replace(" ", "_")) for key in ("cpu", "cores", "usable cores", "torch threads", "python", "numpy", "torch")}
+
+
 def environment() -> dict[str, str]:
     """The machine and libraries behind a measurement: CPU, cores, threads, versions."""
     cpu = platform.processor() or platform.machine()
@@ -941,7 +994,8 @@ def rows(
             return "-"
         return f"{m.ratio:.{digits}f} [{m.ratio_low:.{digits}f}-{m.ratio_high:.{digits}f}]"
 
-    table = [[name] + [cell(d.get(p)) for p in placements_] for name, d in by_name.items()]
+    shown = lambda name: name.replace("(training)", f"({t('bench.training_mode')})")  # noqa: E731
+    table = [[shown(name)] + [cell(d.get(p)) for p in placements_] for name, d in by_name.items()]
     headers = [t("bench.activation")] + [f"{t('bench.' + p)}" for p in placements_]
     return table, headers
 

@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .i18n import current_language
+from .i18n import _Localizing, current_language
 
 __all__ = ["ConclusionFailed", "conclude", "Paired", "paired", "count", "in_band", "t_quantile"]
 
@@ -65,7 +65,8 @@ def conclude(claims: str | Sequence[str], holds: bool, *, en: str, it: str, **fi
         Whether the conclusion holds for this run's numbers (a Python or numpy bool).
     en, it:
         The conclusion in English and Italian, with ``{placeholders}`` filled from ``fields``;
-        the notebook's language (:func:`relulab.use_language`) picks one.
+        the notebook's language (:func:`relulab.use_language`) picks one. Numbers follow the
+        language: an Italian line writes a field ``0.25`` as ``0,25`` (code such as ``lr=0.1`` stays).
 
     Raises
     ------
@@ -84,7 +85,7 @@ def conclude(claims: str | Sequence[str], holds: bool, *, en: str, it: str, **fi
     lang = current_language()
     word, yes, no = _WORDS[lang]
     try:
-        sentence = (en if lang == "en" else it).format(**fields)
+        sentence = _Localizing().format(en if lang == "en" else it, **fields)
     except (KeyError, IndexError) as exc:
         raise ValueError(f"the sentence names a placeholder {exc} that is not among fields {sorted(fields)}") from None
     line = f"{word} {', '.join(ids)}: {sentence} — {yes if holds else no}"

@@ -57,6 +57,10 @@ __all__ = [
 register(
     {
         "domains.domain": {"en": "domain", "it": "dominio"},
+        "domains.coarse_photos": {"en": "photos // 16", "it": "foto // 16"},
+        "domains.distinct": {"en": "distinct:", "it": "distinti:"},
+        "domains.threshold": {"en": "threshold:", "it": "soglia:"},
+        "domains.threshold_ratio": {"en": "ratios: thresholds", "it": "rapporti: soglie"},
         "domains.lr": {"en": "learning rate", "it": "learning rate"},
         "domains.dead": {"en": "dead units", "it": "unità morte"},
         "domains.dead_share": {"en": "share of dead units", "it": "quota di unità morte"},

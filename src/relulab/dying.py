@@ -43,11 +43,12 @@ import torch
 from torch import nn
 
 from ._checks import check_int_in, check_scalar_in, check_seeds
-from .i18n import register, t
+from .i18n import localize_numbers, register, t
 from .probes import ActivationRecorder
 from .training import OPTIMIZERS, mlp
 
 __all__ = [
+    "setting_label",
     "WIDTHS",
     "EPOCHS",
     "ACTIVATIONS",
@@ -130,7 +131,7 @@ register(
         "dying.dead_l1": {"en": "dead act1", "it": "morte act1"},
         "dying.dead_l2": {"en": "dead act2", "it": "morte act2"},
         "dying.acc": {"en": "test acc.", "it": "acc. test"},
-        "dying.runs": {"en": "runs", "it": "run"},
+        "dying.runs": {"en": "runs", "it": "esecuzioni"},
         "dying.revived": {"en": "revived", "it": "rianimate"},
         "dying.died": {"en": "dead after epoch 1", "it": "morte dopo l'epoca 1"},
         "dying.optimizer": {"en": "optimizer", "it": "ottimizzatore"},
@@ -145,7 +146,7 @@ register(
         "dying.col.died": {"en": "{layer}: dead at epoch 1", "it": "{layer}: morte all'epoca 1"},
         "dying.col.back": {"en": "{layer}: back at the end", "it": "{layer}: tornate alla fine"},
         "dying.col.moved": {"en": "{layer}: dead but moved", "it": "{layer}: morte ma spostate"},
-        "dying.group": {"en": "runs", "it": "run"},
+        "dying.group": {"en": "runs", "it": "esecuzioni"},
         "dying.min": {"en": "min", "it": "min"},
         "dying.max": {"en": "max", "it": "max"},
         "dying.width_short": {"en": "width", "it": "ampiezza"},
@@ -155,23 +156,26 @@ register(
         "dying.h.loss_before": {"en": "loss before", "it": "loss prima"},
         "dying.h.loss_after": {"en": "loss after", "it": "loss dopo"},
         "dying.h.grad_after": {"en": "max |gradient| after", "it": "max |gradiente| dopo"},
+        "dying.optv.sgd": {"en": "sgd", "it": "SGD"},
+        "dying.optv.momentum": {"en": "momentum", "it": "momentum"},
+        "dying.optv.adam": {"en": "adam", "it": "Adam"},
         "dying.opt.sgd": {"en": "SGD", "it": "SGD"},
         "dying.opt.momentum": {"en": "SGD + momentum", "it": "SGD con momentum"},
         "dying.opt.adam": {"en": "Adam", "it": "Adam"},
-        "dying.fix.harmful": {"en": "harmful: SGD, lr 2.15", "it": "dannosa: SGD, lr 2.15"},
+        "dying.fix.harmful": {"en": "harmful: SGD, lr 2.15", "it": "dannosa: SGD, lr 2,15"},
         "dying.fix.lower_lr": {"en": "learning rate / 10", "it": "learning rate / 10"},
         "dying.fix.warmup": {"en": "warm-up (2 epochs)", "it": "warm-up (2 epoche)"},
         "dying.fix.he": {"en": "He initialization", "it": "inizializzazione di He"},
-        "dying.fix.bias": {"en": "bias 0.01", "it": "bias 0.01"},
+        "dying.fix.bias": {"en": "bias 0.01", "it": "bias 0,01"},
         "dying.fix.batchnorm": {"en": "BatchNorm", "it": "BatchNorm"},
-        "dying.fix.adam": {"en": "Adam, lr 0.001", "it": "Adam, lr 0.001"},
-        "dying.fix.leaky": {"en": "Leaky ReLU (0.01)", "it": "Leaky ReLU (0.01)"},
+        "dying.fix.adam": {"en": "Adam, lr 0.001", "it": "Adam, lr 0,001"},
+        "dying.fix.leaky": {"en": "Leaky ReLU (0.01)", "it": "Leaky ReLU (0,01)"},
         "dying.fix.prelu": {"en": "PReLU", "it": "PReLU"},
         "dying.fix.elu": {"en": "ELU", "it": "ELU"},
         "dying.h.name": {"en": "network", "it": "rete"},
         "dying.h.optimizer": {"en": "optimizer", "it": "ottimizzatore"},
         "dying.h.seed": {"en": "seed", "it": "seed"},
-        "dying.h.dead_train": {"en": "act1 dead on train", "it": "act1 morte sul train"},
+        "dying.h.dead_train": {"en": "act1 dead on train", "it": "act1 morte in addestramento"},
         "dying.h.fire_test": {"en": "of which fire on test", "it": "di cui attive sul test"},
         "dying.dead_frac_all": {"en": "dead hidden units (fraction)", "it": "unità nascoste morte (frazione)"},
         "dying.diverged": {"en": "diverged", "it": "divergenti"},
@@ -181,6 +185,12 @@ register(
         "dying.key.killed": {"en": "killed fraction", "it": "frazione uccisa"},
         "dying.key.optimizer": {"en": "optimizer", "it": "ottimizzatore"},
         "dying.key.fix": {"en": "setting", "it": "impostazione"},
+        "dying.key.label": {"en": "setting", "it": "impostazione"},
+        "dying.split_sizes": {"en": "train {train}  test {test}", "it": "addestramento {train}  test {test}"},
+        "dying.mlp_epochs": {"en": "MLP {widths}  epochs {epochs}", "it": "MLP {widths}  epoche {epochs}"},
+        "dying.net.sigmoid": {"en": "sigmoid", "it": "sigmoide"},
+        "dying.net.relu": {"en": "ReLU", "it": "ReLU"},
+        "dying.net.fc5_dead": {"en": "ReLU, fc5 dead", "it": "ReLU, fc5 morto"},
     }
 )
 
@@ -998,6 +1008,16 @@ def summarize(
     return rows
 
 
+def setting_label(key: str, value: object) -> object:
+    """How a table shows the value of setting ``key``: an optimizer's name in the current language
+    (``"sgd"`` -> ``"SGD"`` in Italian); other values as they are."""
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a setting name (str), got {type(key).__name__}")
+    if key == "optimizer" and f"dying.optv.{value}" in _keys():
+        return t(f"dying.optv.{value}")
+    return value
+
+
 def summary_table(
     result: SweepResult,
     key: str,
@@ -1058,7 +1078,7 @@ def summary_table(
     for v in values:
         idx = np.array([i for i in runs if result.settings[i][key] == v])
         ok = idx[~result.diverged[idx]]
-        cells: list[object] = [labels.get(v, str(v)) if labels else v]
+        cells: list[object] = [labels.get(v, str(v)) if labels else setting_label(key, v)]
         for q in getters:
             if q is None:
                 cells.append(f"{idx.size - ok.size}/{idx.size}")
@@ -1092,7 +1112,7 @@ def revival_table(result: SweepResult, key: str = "optimizer", *, since: int = 1
     rows = []
     for v in values:
         sub = result.subset(result.select(**{key: v}))
-        cells: list[object] = [labels.get(v, str(v)) if labels else v]
+        cells: list[object] = [labels.get(v, str(v)) if labels else setting_label(key, v)]
         for layer in sub.layers:
             dead_then, back = sub.revived(layer, since)
             cells += [int(dead_then.sum()), int(back.sum())]
@@ -1244,7 +1264,7 @@ def plot_dead_over_steps(result: SweepResult, lrs: Sequence[float], ax, *, layer
         idx = result.select(lr=lr)
         if idx.size == 0:
             raise ValueError(f"no run with lr={lr}")
-        plot_mean_spread(ax, result.record_steps, frac[idx], label=f"lr = {lr:.3g}", index=i)
+        plot_mean_spread(ax, result.record_steps, frac[idx], label=localize_numbers(f"lr = {lr:.3g}"), index=i)
     ax.set(xlabel=t("dying.step"), ylabel=t("dying.dead_frac"))
     return ax
 

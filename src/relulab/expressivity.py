@@ -295,7 +295,7 @@ from .i18n import register as _register  # noqa: E402
 
 _register(
     {
-        "expr.trained": {"en": "trained network (mean ± std over seeds)", "it": "rete addestrata (media ± dev. std. sui seed)"},
+        "expr.trained": {"en": "trained network (mean ± std over seeds)", "it": "rete addestrata (media ± d.s. sui seed)"},
         "expr.interpolant": {"en": "ReLU interpolant, equally spaced kinks", "it": "interpolante ReLU, punti angolosi equispaziati"},
         "expr.slope2": {"en": "slope −2 (error ∝ 1/n²)", "it": "pendenza −2 (errore ∝ 1/n²)"},
         "expr.deep": {"en": "deep: k layers of 2 units (sawtooth)", "it": "profonda: k strati da 2 unità (dente di sega)"},
@@ -308,5 +308,9 @@ _register(
         "expr.depth_col": {"en": "depth k", "it": "profondità k"},
         "expr.deep_pieces": {"en": "pieces, deep (counted)", "it": "tratti, profonda (contati)"},
         "expr.shallow_pieces": {"en": "pieces, one layer (at most)", "it": "tratti, uno strato (al massimo)"},
+        "expr.ex_units": {"en": "units: {n} pieces: {pieces} same function: {same}",
+                          "it": "unità: {n} tratti: {pieces} stessa funzione: {same}"},
+        "expr.ex_plain": {"en": "plain layer: {n} units, same function: {same}",
+                          "it": "strato semplice: {n} unità, stessa funzione: {same}"},
     }
 )

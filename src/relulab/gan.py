@@ -41,6 +41,9 @@ __all__ = ["ring_centres", "ring_of_gaussians", "mode_coverage", "BatchedLeakyRe
 register(
     {
         "gan.discriminator": {"en": "discriminator", "it": "discriminatore"},
+        "gan.leaky_02": {"en": "Leaky ReLU 0.2", "it": "Leaky ReLU 0,2"},
+        "gan.correlation": {"en": "{name} correlation {r}", "it": "{name} correlazione {r}"},
+        "gan.all_runs": {"en": "all runs", "it": "tutte le esecuzioni"},
         "gan.grad_norm": {"en": "gradient reaching G", "it": "gradiente che arriva a G"},
         "gan.dead_share": {"en": "dead units of D", "it": "unità morte di D"},
         "gan.modes": {"en": "modes covered", "it": "mode coperte"},

@@ -38,7 +38,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._checks import check_choice, check_int_in, check_real, check_scalar_in, check_seeds, check_tensor
-from .i18n import register
+from .i18n import localize_numbers, register
 
 __all__ = [
     "DifferenceQuotients",
@@ -69,6 +69,7 @@ __all__ = [
     "train_ensemble",
     "summarize",
     "mean_sd_text",
+    "label",
     "profile_rows",
     "train_rows",
     "plot_layers",
@@ -931,7 +932,20 @@ def mean_sd_text(mean: float, sd: float, decimals: int = 2) -> str:
     if not (math.isfinite(mean) and math.isfinite(sd)):
         return "—"
     m, s = round(mean, decimals) + 0.0, round(sd, decimals) + 0.0
-    return f"{m:.{decimals}f} ± {s:.{decimals}f}"
+    return localize_numbers(f"{m:.{decimals}f} ± {s:.{decimals}f}")
+
+
+def label(name: str) -> str:
+    """How tables and legends name an activation (``"sigmoid"``) or an initialization (``"default"``)
+    of this chapter, in the current language (Italian: ``"sigmoide"``, ``"predefinita"``)."""
+    from .i18n import t
+
+    if not isinstance(name, str) or name not in _LABELS:
+        raise ValueError(f"name must be one of {sorted(_LABELS)}, got {name!r}")
+    return t(f"gradients.name_{name}")
+
+
+_LABELS = ("sigmoid", "tanh", "relu", "default", "xavier", "he")
 
 
 def profile_rows(profile: GradientProfile, *, decimals: int = 1) -> list[list]:
@@ -943,7 +957,7 @@ def profile_rows(profile: GradientProfile, *, decimals: int = 1) -> list[list]:
     ratio = summarize(profile.members, profile.signal[:, 0] / profile.signal[:, -1], log=True)
     act = summarize(profile.members, profile.activation_rms[:, -1], log=True)
     return [
-        [c[0], c[1], c[2], mean_sd_text(m, s, decimals), mean_sd_text(am, asd, decimals)]
+        [label(c[0]), label(c[1]), c[2], mean_sd_text(m, s, decimals), mean_sd_text(am, asd, decimals)]
         for (c, m, s, _), (_, am, asd, _) in zip(ratio, act)
     ]
 
@@ -959,7 +973,7 @@ def train_rows(run: TrainRun, *, decimals: int = 2) -> list[list]:
     rows = []
     for (c, m, s, _), (_, l0, _, _), (_, l1, _, _) in zip(acc, first, last):
         idx = [i for i, mm in enumerate(run.members) if mm.config == c]
-        rows.append([c[0], c[1], c[2], mean_sd_text(m, s, decimals), f"{l0:.3g}", f"{l1:.3g}", f"{int(run.diverged[idx].sum())}/{len(idx)}"])
+        rows.append([label(c[0]), label(c[1]), c[2], mean_sd_text(m, s, decimals), f"{l0:.3g}", f"{l1:.3g}", f"{int(run.diverged[idx].sum())}/{len(idx)}"])
     return rows
 
 
@@ -975,13 +989,13 @@ def plot_layers(ax, profile: GradientProfile, configs: Sequence[tuple[str, str, 
     if quantity not in ("signal", "activation_rms"):
         raise ValueError(f"quantity must be 'signal' or 'activation_rms', got {quantity!r}")
     configs = [tuple(c) for c in configs]
-    labels = [c[0] for c in configs] if labels is None else list(labels)
+    labels = [label(c[0]) for c in configs] if labels is None else list(labels)
     if len(labels) != len(configs):
         raise ValueError(f"give one label per config: {len(configs)} configs, {len(labels)} labels")
     values = getattr(profile, quantity)
     layers = np.arange(1, values.shape[1] + 1)
-    for k, (config, label) in enumerate(zip(configs, labels)):
-        plot_mean_spread(ax, layers, np.log10(values[profile.rows_of(config)]), label=label, index=k, spread="minmax")
+    for k, (config, text) in enumerate(zip(configs, labels)):
+        plot_mean_spread(ax, layers, np.log10(values[profile.rows_of(config)]), label=text, index=k, spread="minmax")
     ax.set(xlabel=t("gradients.layer"), ylabel=t(f"gradients.{quantity}_log"))
     return ax
 
@@ -1067,6 +1081,14 @@ register(
         "gradients.layer": {"en": "hidden layer (1 = next to the input)", "it": "strato nascosto (1 = vicino all'ingresso)"},
         "gradients.signal_log": {"en": "log₁₀ RMS of dL/dh", "it": "log₁₀ RMS di dL/dh"},
         "gradients.activation_rms_log": {"en": "log₁₀ RMS of h", "it": "log₁₀ RMS di h"},
+        "gradients.gradcheck_away": {"en": "gradcheck away from the kinks:", "it": "gradcheck lontano dai punti angolosi:"},
+        "gradients.grad_at_kinks": {"en": "gradient at (0, 6):", "it": "gradiente in (0, 6):"},
+        "gradients.name_sigmoid": {"en": "sigmoid", "it": "sigmoide"},
+        "gradients.name_tanh": {"en": "tanh", "it": "tanh"},
+        "gradients.name_relu": {"en": "relu", "it": "ReLU"},
+        "gradients.name_default": {"en": "default", "it": "predefinita"},
+        "gradients.name_xavier": {"en": "xavier", "it": "Xavier"},
+        "gradients.name_he": {"en": "he", "it": "He"},
         "gradients.init_default": {"en": "PyTorch's default init", "it": "inizializzazione predefinita di PyTorch"},
         "gradients.init_xavier": {"en": "Xavier/Glorot init", "it": "inizializzazione di Xavier/Glorot"},
         "gradients.init_he": {"en": "He/Kaiming init", "it": "inizializzazione di He/Kaiming"},
@@ -1077,7 +1099,7 @@ register(
         "gradients.ratio": {"en": "log10 (first / last layer)", "it": "log10 (primo / ultimo strato)"},
         "gradients.gain_theory": {"en": "predicted gain per layer", "it": "guadagno per strato previsto"},
         "gradients.gain_measured": {"en": "measured gain per layer", "it": "guadagno per strato misurato"},
-        "gradients.mean_sd": {"en": "mean ± sd", "it": "media ± dev. std."},
+        "gradients.mean_sd": {"en": "mean ± sd", "it": "media ± d.s."},
         "gradients.loss_first": {"en": "loss, epoch 1", "it": "loss, epoca 1"},
         "gradients.loss_last": {"en": "loss, last epoch", "it": "loss, ultima epoca"},
         "gradients.diverged": {"en": "diverged", "it": "divergenti"},

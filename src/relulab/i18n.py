@@ -15,6 +15,7 @@ messages with :func:`register`, next to the code that uses them.
 
 from __future__ import annotations
 
+import re
 import string
 from collections.abc import Mapping
 
@@ -23,6 +24,17 @@ LANGUAGES: tuple[str, ...] = ("en", "it")
 
 _current: str = "en"
 _FORMATTER = string.Formatter()
+
+
+class _Localizing(string.Formatter):
+    """``str.format`` that writes the numbers it fills in as the current language does.
+
+    A field whose value is a number, or a string without letters (``"0.69 ± 0.04"``), gets
+    :func:`localize_numbers`; text fields (a sentence, a name, ``"1.000 coppie"``) and the
+    template itself stay as written."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        return localized_value(value, super().format_field(value, format_spec))
 
 #: The catalogue: message key -> {language -> text}.
 _CATALOGUE: dict[str, dict[str, str]] = {}
@@ -104,7 +116,7 @@ def t(key: str, **fields: object) -> str:
             f"message {key!r} needs the field(s) {', '.join(missing)} (its text is {text!r}); "
             f"pass them as t({key!r}, {missing[0]}=...)"
         )
-    return text.format(**fields) if fields else text
+    return _Localizing().format(text, **fields) if fields else text
 
 
 def template(key: str, lang: str | None = None) -> str:
@@ -162,6 +174,7 @@ register(
         "sawtooth": {"en": "sawtooth", "it": "dente di sega"},
         "hat": {"en": "hat", "it": "cappello"},
         "abs": {"en": "$|x|$", "it": "$|x|$"},
+        "se": {"en": "s.e.", "it": "e.s."},
     }
 )
 
@@ -179,3 +192,68 @@ def number(x: float, digits: int = 2, lang: str | None = None) -> str:
         raise ValueError(f"lang must be 'it' or 'en', got {lang!r}")
     text = f"{value:.{digits}f}"
     return text.replace(".", ",") if lang == "it" else text
+
+
+#: A number with a decimal point that stands alone (not a version ``2.11.0``, not ``1.5e-3``).
+_DECIMAL = re.compile(r"(?<![\w.])([-+−]?\d+)\.(\d+)(?![\w.])")
+#: Text shown as code keeps its decimal points: a `backtick` span, a call ``f(x, 0.5)`` (one level of
+#: nested brackets), a Python list or array ``[0.0, 1.5]`` (not a range ``[1.2-1.5]``), a tuple of
+#: numbers ``(0.5, 1.0)`` (a decimal comma would make it ambiguous), a token with ``=`` or ``_``
+#: (``lr=0.1``, ``at_zero=0.5``) or an attribute ``np.where``.
+CODE_SPAN = re.compile(
+    r"`[^`]*`"
+    r"|\((?:\s*[-+]?[\d.]+(?:e[-+]?\d+)?\s*,)+\s*(?:[-+]?[\d.]+(?:e[-+]?\d+)?)?\s*\)"
+    r"|[A-Za-z_][\w.]*\((?:[^()]|\([^()]*\))*\)"
+    r"|\[(?!\s*[-+]?\d+(?:\.\d+)?\s*[-–]\s*[-+]?\d+(?:\.\d+)?\s*\])(?:[^\[\]]|\[[^\[\]]*\])*\]"
+    r"|[^\s(]*(?:=|_|\b[A-Za-z]\w*\.[A-Za-z_])[^\s)]*"
+)
+
+
+def echo(*values: object, sep: str = " ", end: str = "\n") -> None:
+    """``print(*values)`` with the numbers written in the current language (decimal comma in Italian).
+
+    English output is exactly what ``print`` writes; in Italian, :func:`localize_numbers` turns the
+    decimal point of each plain number of the line into a comma and leaves code as it is
+    (``f(x, 0.5)``, ``lr=0.1``, ``[0.5, 1.0]``). For the lines a code cell writes itself, such as
+    ``echo(f"alpha = {a}: ELU'(0-) = {v:.3f}")``; a sentence from the catalogue goes through :func:`t`.
+    """
+    if not isinstance(sep, str) or not isinstance(end, str):
+        raise TypeError(f"sep and end must be str, got {type(sep).__name__} and {type(end).__name__}")
+    print(localize_numbers(sep.join(str(v) for v in values)), end=end)
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def localized_value(value: object, text: str) -> str:
+    """``text`` (how ``value`` prints) with its numbers localized when ``value`` is a number or a
+    string without letters; text with letters (a sentence, a name, code) is returned unchanged."""
+    if isinstance(value, str):
+        return text if _LETTER.search(value) else localize_numbers(text)
+    if isinstance(value, bool) or value is None:
+        return text
+    return localize_numbers(text)
+
+
+def localize_numbers(text: str, lang: str | None = None) -> str:
+    """``text`` with the decimal point of each plain number written as ``lang`` writes it.
+
+    Italian (the default when Italian is the current language) gets a decimal comma: ``0.25`` ->
+    ``0,25``, ``-1.5 ± 0.3`` -> ``-1,5 ± 0,3``. Code stays as code (see :data:`CODE_SPAN`):
+    ``F.prelu(x, 0.25)``, ``lr=0.1``, ``[0.0, 1.0]``; so do versions (``2.11.0``) and numbers in
+    scientific notation (``1.5e-3``). English text is returned unchanged.
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"text must be a str, got {type(text).__name__}")
+    lang = current_language() if lang is None else lang
+    if lang not in LANGUAGES:
+        raise ValueError(f"lang must be one of {LANGUAGES}, got {lang!r}")
+    if lang != "it" or "." not in text:
+        return text
+    out, last = [], 0
+    for m in CODE_SPAN.finditer(text):
+        out.append(_DECIMAL.sub(r"\1,\2", text[last:m.start()]))
+        out.append(m.group(0))
+        last = m.end()
+    out.append(_DECIMAL.sub(r"\1,\2", text[last:]))
+    return "".join(out)

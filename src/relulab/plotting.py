@@ -13,10 +13,11 @@ from collections.abc import Callable, Sequence
 
 import matplotlib as mpl
 import matplotlib.pyplot as plt
+import matplotlib.ticker as mticker
 import numpy as np
 
 from ._checks import check_int_in
-from .i18n import t
+from .i18n import current_language, t
 
 __all__ = [
     "OKABE_ITO",
@@ -27,6 +28,8 @@ __all__ = [
     "subplots",
     "plot_function_and_derivative",
     "plot_mean_spread",
+    "DecimalCommaFormatter",
+    "localize_ticks",
 ]
 
 #: Okabe & Ito's colour-blind-safe palette (black first).
@@ -72,8 +75,55 @@ def use_house_style() -> None:
             "legend.frameon": False,
             "lines.linewidth": 1.8,
             "figure.constrained_layout.use": True,
+            # every pyplot figure gets decimal-comma tick labels when the language is Italian
+            "figure.hooks": ["relulab.plotting:_localize_on_draw"],
         }
     )
+
+
+class DecimalCommaFormatter(mticker.ScalarFormatter):
+    """matplotlib's default tick labels with a decimal comma (``0,5``), as the Italian edition writes."""
+
+    def __call__(self, x, pos=None):
+        return _comma(super().__call__(x, pos))
+
+    def get_offset(self):
+        return _comma(super().get_offset())
+
+    def format_data_short(self, value):
+        return _comma(super().format_data_short(value))
+
+
+def _comma(text: str) -> str:
+    # inside mathtext a bare comma gets a space after it; {,} does not
+    return text.replace(".", "{,}") if "$" in text else text.replace(".", ",")
+
+
+def localize_ticks(fig) -> None:
+    """Give every axis of ``fig`` with matplotlib's default number format a decimal comma if the
+    language is Italian (:func:`relulab.use_language`); English figures are left as they are.
+
+    Figures made with pyplot after :func:`use_house_style` get this on every draw by themselves."""
+    if not isinstance(fig, mpl.figure.Figure):
+        raise TypeError(f"fig must be a matplotlib Figure, got {type(fig).__name__}")
+    if current_language() != "it":
+        return
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            for ticker in (axis.major, axis.minor):
+                if type(ticker.formatter) is mticker.ScalarFormatter:
+                    ticker.formatter.__class__ = DecimalCommaFormatter  # keeps its state (offset, limits)
+
+
+def _localize_on_draw(fig) -> None:
+    """``figure.hooks`` entry: localize the tick labels of ``fig`` each time it is drawn."""
+    draw = fig.draw
+
+    def localized_draw(renderer):
+        localize_ticks(fig)
+        return draw(renderer)
+
+    fig.draw = localized_draw
 
 
 def subplots(ncols: int = 1, nrows: int = 1, *, width: float | None = None, height: float = 3.4):

@@ -57,7 +57,7 @@ from ._checks import (
     check_tensor,
 )
 from .data import Split, digits
-from .i18n import register, t
+from .i18n import localize_numbers, register, t
 from .moments import relu_gaussian_moments
 from .plotting import OKABE_ITO, plot_mean_spread, series_style, subplots
 from .probes import ForwardHooks, record_activations, resolve_layers
@@ -538,11 +538,12 @@ def mean_sd(values: Sequence[float]) -> tuple[float, float]:
 
 
 def pm(values: Sequence[float], digits: int = 2) -> str:
-    """``"mean ± sd"`` of ``values`` with ``digits`` decimals (``-0.00`` printed as ``0.00``)."""
+    """``"mean ± sd"`` of ``values`` with ``digits`` decimals (``-0.00`` printed as ``0.00``), with a
+    decimal comma in Italian (``0,47 ± 0,02``)."""
     m, s = mean_sd(values)
     digits = check_int_in(digits, "digits", 0, 15)
     text = f"{m:.{digits}f} ± {s:.{digits}f}"
-    return text.replace("-0." + "0" * digits + " ", "0." + "0" * digits + " ")
+    return localize_numbers(text.replace("-0." + "0" * digits + " ", "0." + "0" * digits + " "))
 
 
 def compare_runs(runs: Mapping[str, Sequence[ProbedRun]], *, baseline: str, digits: int = 3) -> list[list[str]]:
@@ -1174,7 +1175,7 @@ register(
         "sparsity.input_i": {"en": "input", "it": "ingresso"},
         "sparsity.zero_fraction": {"en": "share of zeros", "it": "quota di zeri"},
         "sparsity.population": {"en": "population sparsity (zeros among units)", "it": "sparsità di popolazione (zeri fra le unità)"},
-        "sparsity.lifetime": {"en": "lifetime sparsity (zeros among inputs)", "it": "sparsità nel tempo (zeri fra gli ingressi)"},
+        "sparsity.lifetime": {"en": "lifetime sparsity (zeros among inputs)", "it": "sparsità nel tempo di vita (zeri fra gli ingressi)"},
         "sparsity.dead": {"en": "dead", "it": "morta"},
         "sparsity.always": {"en": "always on", "it": "sempre accesa"},
         "sparsity.yes": {"en": "yes", "it": "sì"},
@@ -1192,7 +1193,7 @@ register(
         "sparsity.dead_layer": {"en": "dead, layer {k}", "it": "morte, strato {k}"},
         "sparsity.same_patterns": {
             "en": "same on/off pattern in all 10 layers for N(0,1), Xavier and He weights:",
-            "it": "stesso schema acceso/spento in tutti i 10 strati con pesi N(0,1), Xavier e He:",
+            "it": "stesso schema di attivazione in tutti i 10 strati con pesi N(0,1), Xavier e He:",
         },
         "sparsity.case": {"en": "case", "it": "caso"},
         "sparsity.formula_layer1": {"en": "formula, layer 1", "it": "formula, strato 1"},
@@ -1201,7 +1202,12 @@ register(
         "sparsity.case_shift": {"en": "weights shifted by +0.05, {inputs}", "it": "pesi spostati di +0,05, {inputs}"},
         "sparsity.inputs_std": {"en": "standardized pixels", "it": "pixel standardizzati"},
         "sparsity.inputs_raw": {"en": "raw pixels ≥ 0", "it": "pixel grezzi ≥ 0"},
-        "sparsity.label_default": {"en": "PyTorch default (random biases)", "it": "default di PyTorch (bias casuali)"},
+        "sparsity.init_default": {"en": "default", "it": "predefinita"},
+        "sparsity.init_uniform": {"en": "uniform", "it": "uniforme"},
+        "sparsity.init_normal": {"en": "normal", "it": "normale"},
+        "sparsity.init_xavier": {"en": "xavier", "it": "Xavier"},
+        "sparsity.init_he": {"en": "he", "it": "He"},
+        "sparsity.label_default": {"en": "PyTorch default (random biases)", "it": "predefinita di PyTorch (bias casuali)"},
         "sparsity.label_xavier": {"en": "Xavier, random biases", "it": "Xavier, bias casuali"},
         "sparsity.label_he": {"en": "He, zero biases", "it": "He, bias nulli"},
         # training
@@ -1229,11 +1235,11 @@ register(
         "sparsity.trained": {"en": "trained", "it": "addestrata"},
         # overfitting
         "sparsity.config": {"en": "configuration", "it": "configurazione"},
-        "sparsity.train_acc": {"en": "train acc.", "it": "acc. training"},
+        "sparsity.train_acc": {"en": "train acc.", "it": "acc. addestramento"},
         "sparsity.test_acc": {"en": "test acc.", "it": "acc. test"},
-        "sparsity.gap": {"en": "gap (train - test)", "it": "divario (training - test)"},
+        "sparsity.gap": {"en": "gap (train - test)", "it": "divario (addestramento - test)"},
         "sparsity.dgap": {"en": "gap change vs ReLU (paired)", "it": "variazione del divario vs ReLU (appaiata)"},
-        "sparsity.n_train": {"en": "training images", "it": "immagini di training"},
+        "sparsity.n_train": {"en": "training images", "it": "immagini di addestramento"},
         "sparsity.test_acc_of": {"en": "test acc., {a}", "it": "acc. test, {a}"},
         "sparsity.gap_of": {"en": "gap, {a}", "it": "divario, {a}"},
         # efficiency and interpretability
@@ -1251,7 +1257,7 @@ register(
         # zero-centred
         "sparsity.activation": {"en": "activation", "it": "attivazione"},
         "sparsity.mean_out": {"en": "mean of f(Z), Monte Carlo", "it": "media di f(Z), Monte Carlo"},
-        "sparsity.se": {"en": "std. error", "it": "errore std."},
+        "sparsity.se": {"en": "std. error", "it": "errore standard"},
         "sparsity.exact": {"en": "exact", "it": "esatta"},
         "sparsity.network": {"en": "network", "it": "rete"},
         "sparsity.same_sign": {"en": "one-sign rows, batch {b}", "it": "righe di un solo segno, batch {b}"},

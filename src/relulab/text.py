@@ -71,6 +71,7 @@ register(
         "text.words": {"en": "words", "it": "parole"},
         "text.distinct_words": {"en": "distinct words", "it": "parole distinte"},
         "text.start": {"en": "beginning", "it": "inizio"},
+        "text.sample": {"en": "{text}...", "it": "«{text}…»"},
     }
 )
 

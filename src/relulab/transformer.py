@@ -63,6 +63,13 @@ FFN_KINDS: tuple[str, ...] = ("relu", "gelu", "swiglu")
 register(
     {
         "transformer.ffn": {"en": "FFN", "it": "FFN"},
+        "transformer.weights": {"en": "weights:", "it": "pesi:"},
+        "transformer.exact_zeros_reglu": {"en": "exact zeros ReGLU:", "it": "zeri esatti ReGLU:"},
+        "transformer.pruned": {"en": "{name} {n} units zeroed: validation loss {loss}",
+                               "it": "{name} {n} unità azzerate: loss di validazione {loss}"},
+        "transformer.prune_none": {"en": "none", "it": "nessuna"},
+        "transformer.prune_dead": {"en": "dead", "it": "morte"},
+        "transformer.prune_random_live": {"en": "random live", "it": "vive a caso"},
         "transformer.layer": {"en": "layer", "it": "strato"},
         "transformer.step": {"en": "training step", "it": "passo di addestramento"},
         "transformer.train_loss": {"en": "training loss (nats/char)", "it": "loss di addestramento (nat/carattere)"},

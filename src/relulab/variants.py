@@ -36,7 +36,7 @@ from torch import nn
 from . import activations as A
 from ._checks import check_finite_array, check_int_in, check_range, check_scalar_in, check_seeds
 from .data import Split, digits
-from .i18n import register, t
+from .i18n import localize_numbers, register, t
 from .plotting import series_style, subplots
 
 __all__ = [
@@ -94,7 +94,7 @@ register(
         "variants.variant": {"en": "variant", "it": "variante"},
         "variants.params": {"en": "parameters", "it": "parametri"},
         "variants.time_ratio": {"en": "time/epoch ÷ ReLU", "it": "tempo/epoca ÷ ReLU"},
-        "variants.acc_pm": {"en": "accuracy % (mean ± sd)", "it": "accuratezza % (media ± dev. st.)"},
+        "variants.acc_pm": {"en": "accuracy % (mean ± sd)", "it": "accuratezza % (media ± d.s.)"},
         "variants.min_acc": {"en": "worst seed %", "it": "seed peggiore %"},
         "variants.dead_pct": {"en": "dead %", "it": "morte %"},
         "variants.function": {"en": "function", "it": "funzione"},
@@ -105,7 +105,16 @@ register(
         "variants.net_wide": {"en": "MLP 64-32-32-10", "it": "MLP 64-32-32-10"},
         "variants.net_deep": {"en": "deep narrow MLP", "it": "MLP profondo e stretto"},
         "variants.name": {"en": "name", "it": "nome"},
-        "variants.defaults": {"en": "parameters (PyTorch default)", "it": "parametri (default di PyTorch)"},
+        "variants.init_he": {"en": "he", "it": "He"},
+        "variants.init_lecun": {"en": "lecun", "it": "LeCun"},
+        "variants.init_gain": {"en": "gain", "it": "guadagno"},
+        "variants.init_default": {"en": "default", "it": "predefinita"},
+        "variants.dropout_standard": {"en": "standard dropout", "it": "dropout ordinario"},
+        "variants.dropout_alpha": {"en": "alpha dropout", "it": "alpha dropout"},
+        "variants.nu_after": {"en": "ν after {n} layers", "it": "ν dopo {n} strati"},
+        "variants.selu_units": {"en": "{depth} x {width} SELU units:", "it": "{depth} x {width} unità SELU:"},
+        "variants.prelu_learned": {"en": "PReLU (learned, from 0.25):", "it": "PReLU (appresa, partendo da 0,25):"},
+        "variants.defaults": {"en": "parameters (PyTorch default)", "it": "parametri (predefiniti in PyTorch)"},
         "variants.f0": {"en": "f(0)", "it": "f(0)"},
         "variants.df0": {"en": "f'(0) in PyTorch", "it": "f'(0) in PyTorch"},
         "variants.smooth": {"en": "smooth (C¹)", "it": "liscia (C¹)"},
@@ -649,7 +658,7 @@ def deep_forward_stats(
             fan_in = width
         means.append(m_row)
         variances.append(v_row)
-    name = label or f"{act.name}, {init}" + (f", {dropout} dropout" if dropout else "")
+    name = label or f"{act.name}, {t(f'variants.init_{init}')}" + (f", {t(f'variants.dropout_{dropout}')}" if dropout else "")
     return LayerStats(name, np.array(means), np.array(variances), seeds)
 
 
@@ -1053,7 +1062,7 @@ def plot_recovery(rec: Recovery, axes=None):
     for ax, opt in zip(axes, rec.optimizers):
         for i, a in enumerate(rec.slopes):
             runs = rec.revived[(opt, a)]
-            label = "ReLU" if a == 0 else f"Leaky ReLU, a = {a:g}"
+            label = "ReLU" if a == 0 else localize_numbers(f"Leaky ReLU, a = {a:g}")
             plot_mean_spread(ax, np.arange(runs.shape[1]), runs, label=label, index=i)
         ax.set(title={"momentum": "SGD + momentum", "adam": "Adam", "sgd": "SGD"}[opt],
                xlabel=t("variants.epoch"), ylabel=t("variants.revived"), ylim=(-0.05, 1.05))

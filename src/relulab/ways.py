@@ -161,5 +161,7 @@ register(
         "ways.relu_between": {"en": "with ReLU in between, still one matrix? ", "it": "con la ReLU in mezzo, ancora una sola matrice? "},
         "ways.shares": {"en": "shares memory with x", "it": "condivide la memoria con x"},
         "ways.changed": {"en": "x changed", "it": "x modificato"},
+        "ways.demo_input": {"en": "input:", "it": "ingresso:"},
+        "ways.demo_gradient": {"en": "gradient:", "it": "gradiente:"},
     }
 )

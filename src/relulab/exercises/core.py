@@ -965,7 +965,7 @@ register(
             "it": "{part}: avete risposto {got}, il valore è {want}.",
         },
         "exercises.checks.values": {"en": "values for x < 0 and x > 0", "it": "valori per x < 0 e x > 0"},
-        "exercises.checks.zero": {"en": "0 and -0.0", "it": "0 e -0.0"},
+        "exercises.checks.zero": {"en": "0 and -0.0", "it": "0 e `-0.0`"},
         "exercises.checks.special": {"en": "nan, inf and -inf", "it": "nan, inf e -inf"},
         "exercises.checks.shapes": {"en": "1-D, 2-D and empty inputs", "it": "ingressi 1-D, 2-D e vuoti"},
         "exercises.checks.dtypes": {"en": "dtypes {dtypes}", "it": "dtype {dtypes}"},

@@ -273,7 +273,7 @@ register(
     {
         "exercises.checks.predictions": {
             "en": "both identities and the four outputs on nan and -0.0",
-            "it": "le due identità e le quattro uscite su nan e -0.0",
+            "it": "le due identità e le quattro uscite su nan e `-0.0`",
         },
         "exercises.checks.maxmin": {
             "en": "1,000 random pairs, ties and a 2-D pair, inputs left unchanged",
@@ -301,7 +301,7 @@ register(
         },
         "exercises.predict.format": {
             "en": "{part} must be {n} numbers: the output for nan, then for -0.0.",
-            "it": "{part} deve essere una lista di {n} numeri: l'uscita per nan, poi per -0.0.",
+            "it": "{part} deve essere una lista di {n} numeri: l'uscita per nan, poi per `-0.0`.",
         },
         "exercises.predict.value": {
             "en": "{expr} on {x}: you predicted {got}, it returns {want}. {why}",
@@ -313,15 +313,15 @@ register(
         },
         "exercises.why.nan_dropped": {
             "en": "`nan > 0` is False, so {expr} takes the 0.0 branch and the nan disappears.",
-            "it": "`nan > 0` è False, quindi {expr} prende il ramo 0.0 e il nan sparisce.",
+            "it": "`nan > 0` è False, quindi {expr} prende il ramo `0.0` e il nan sparisce.",
         },
         "exercises.why.negzero_kept": {
             "en": "-0.0 is not below 0, so {expr} returns its input, sign bit included.",
-            "it": "-0.0 non è minore di 0, quindi {expr} restituisce il suo ingresso, bit del segno compreso.",
+            "it": "`-0.0` non è minore di 0, quindi {expr} restituisce il suo ingresso, bit del segno compreso.",
         },
         "exercises.why.negzero_dropped": {
             "en": "`-0.0 > 0` is False, so {expr} returns the constant 0.0, a positive zero.",
-            "it": "`-0.0 > 0` è False, quindi {expr} restituisce la costante 0.0, uno zero positivo.",
+            "it": "`-0.0 > 0` è False, quindi {expr} restituisce la costante `0.0`, uno zero positivo.",
         },
         "exercises.maxmin.nothing": {
             "en": "pass my_max, my_min or both",

@@ -991,7 +991,7 @@ register(
         },
         "exercises.ch5.quantize.distinct": {
             "en": "distinct: you answered {got}, the inputs of the two tasks (training and test sets together) have {want}.",
-            "it": "distinct: avete risposto {got}, gli ingressi dei due task (training e test insieme) hanno {want}.",
+            "it": "distinct: avete risposto {got}, gli ingressi dei due task (addestramento e test insieme) hanno {want}.",
         },
         # ----- ex-domains-threshold
         "exercises.ch5.checks.threshold": {
@@ -1000,7 +1000,7 @@ register(
         },
         "exercises.ch5.threshold.not_sweep": {
             "en": "sweep must be the list of runs returned by domains.protocol, got {got}",
-            "it": "sweep deve essere la lista di run restituita da domains.protocol, ricevuto {got}",
+            "it": "sweep deve essere la lista di esecuzioni restituita da domains.protocol, ricevuto {got}",
         },
         "exercises.ch5.threshold.not_task": {
             "en": "{part} must be a task of domains (image_task or text_task), got {got}",
@@ -1024,7 +1024,7 @@ register(
         },
         "exercises.ch5.threshold.nan": {
             "en": "{part}: you answered {got}, the threshold is {want}: a diverged run has no share of dead units (nan) and a plain mean turns it into nan; leave it out (np.nanmean). Mean share per learning rate, {curve}.",
-            "it": "{part}: avete risposto {got}, la soglia è {want}: un run divergente non ha quota di unità morte (nan) e una media semplice diventa nan; escludetelo (np.nanmean). Quota media per learning rate, {curve}.",
+            "it": "{part}: avete risposto {got}, la soglia è {want}: un'esecuzione divergente non ha quota di unità morte (nan) e una media semplice diventa nan; escludetelo (np.nanmean). Quota media per learning rate, {curve}.",
         },
         "exercises.ch5.threshold.below": {
             "en": "{part}: you answered {got}, the threshold is {want}: {got} is the last learning rate that stays at or below 10 %; the question asks for the first one above it. Mean share per learning rate, {curve}.",
@@ -1130,7 +1130,7 @@ register(
         # ----- ex-transformers-prune
         "exercises.ch5.checks.prune": {
             "en": "the dead units of the second block on the validation tokens, and the validation loss with them and with as many live units pruned",
-            "it": "le unità morte del secondo blocco sui token di validazione, e la loss di validazione potando loro e altrettante unità vive",
+            "it": "le unità morte del secondo blocco sui token di validazione, e la loss di validazione dopo aver potato quelle unità e altrettante unità vive",
         },
         "exercises.ch5.prune.not_model": {
             "en": "model must be a transformer.TinyLM (e.g. run.model), got {got}",
@@ -1142,11 +1142,11 @@ register(
         },
         "exercises.ch5.prune.not_relu": {
             "en": "this is a '{kind}' model: take a ReLU run (r.kind == \"relu\"); only ReLU units output exact zeros.",
-            "it": "questo è un modello '{kind}': prendete un run ReLU (r.kind == \"relu\"); solo le unità ReLU danno zeri esatti.",
+            "it": "questo è un modello '{kind}': prendete un'esecuzione ReLU (r.kind == \"relu\"); solo le unità ReLU danno zeri esatti.",
         },
         "exercises.ch5.prune.none_dead": {
             "en": "this model has no dead unit in the second block: take the ReLU run with the most of them, max(..., key=lambda r: r.ffn[1].dead).",
-            "it": "questo modello non ha unità morte nel secondo blocco: prendete il run ReLU che ne ha di più, max(..., key=lambda r: r.ffn[1].dead).",
+            "it": "questo modello non ha unità morte nel secondo blocco: prendete l'esecuzione ReLU che ne ha di più, max(..., key=lambda r: r.ffn[1].dead).",
         },
         "exercises.ch5.prune.format": {
             "en": "dead must list unit indices (distinct integers from 0 to {n} - 1) or be a boolean mask of {n} values, got {got}.",
@@ -1191,11 +1191,11 @@ register(
         },
         "exercises.ch5.steps.not_runs": {
             "en": "{part} must be a list of runs returned by transformer.compare_ffn, got {got}",
-            "it": "{part} deve essere una lista di run restituita da transformer.compare_ffn, ricevuto {got}",
+            "it": "{part} deve essere una lista di esecuzioni restituita da transformer.compare_ffn, ricevuto {got}",
         },
         "exercises.ch5.steps.settings": {
             "en": "{part} has no {kind} run with seed 0 and learning rate {lr}: train it with transformer.compare_ffn(..., kinds=[\"relu\", \"swiglu\"], seeds=[0], lr=...).",
-            "it": "{part} non ha un run {kind} con seed 0 e learning rate {lr}: addestratelo con transformer.compare_ffn(..., kinds=[\"relu\", \"swiglu\"], seeds=[0], lr=...).",
+            "it": "{part} non ha un'esecuzione {kind} con seed 0 e learning rate {lr}: addestratelo con transformer.compare_ffn(..., kinds=[\"relu\", \"swiglu\"], seeds=[0], lr=...).",
         },
         "exercises.ch5.steps.wrong": {
             "en": "{part}: you predicted '{got}', the measurement says '{want}': {new} of {hidden} units of the second block are dead at learning rate 0.02, {old} at 0.01 (seed 0).",
@@ -1212,7 +1212,7 @@ register(
         # ----- ex-gans-coverage
         "exercises.ch5.gan.not_runs": {
             "en": "pass the list of runs returned by gan.train_gan, got {got}",
-            "it": "passate la lista di run restituita da gan.train_gan, ricevuto {got}",
+            "it": "passate la lista di esecuzioni restituita da gan.train_gan, ricevuto {got}",
         },
         "exercises.ch5.checks.modes": {
             "en": "{n} sets of 1,000 points built to catch the usual slips, points unchanged",
@@ -1220,7 +1220,7 @@ register(
         },
         "exercises.ch5.checks.modes_runs": {
             "en": "the final samples of {n} runs against their recorded modes_covered",
-            "it": "i campioni finali di {n} run confrontati con il loro modes_covered registrato",
+            "it": "i campioni finali di {n} esecuzioni confrontati con il loro modes_covered registrato",
         },
         "exercises.ch5.modes.case_all": {
             "en": "125 points at 0.05 from each of the 8 centres",
@@ -1288,16 +1288,16 @@ register(
         },
         "exercises.ch5.modes.runs": {
             "en": "on {where} you counted {got} modes, the run recorded {want}.",
-            "it": "su {where} avete contato {got} mode, il run ne ha registrate {want}.",
+            "it": "su {where} avete contato {got} mode, l'esecuzione ne ha registrate {want}.",
         },
         # ----- ex-gans-correlation
         "exercises.ch5.checks.corr": {
             "en": "correlations recomputed from the {n} runs, and the sign against the 5 % critical value",
-            "it": "correlazioni ricalcolate dai {n} run, e il segno confrontato con il valore critico al 5 %",
+            "it": "correlazioni ricalcolate dalle {n} esecuzioni, e il segno confrontato con il valore critico al 5 %",
         },
         "exercises.ch5.corr.not_mapping": {
             "en": "correlations must be a dictionary: slope (e.g. 0.0, 0.2) or \"all\" -> correlation",
-            "it": "correlations deve essere un dizionario: pendenza (per esempio 0.0, 0.2) o \"all\" -> correlazione",
+            "it": "correlations deve essere un dizionario: pendenza (per esempio `0.0`, `0.2`) o \"all\" -> correlazione",
         },
         "exercises.ch5.corr.not_final": {
             "en": "{part}: you answered {got}, the correlation is {want}: you averaged the dead share over the whole training; use the final one, dead_share[:, -1].",
@@ -1321,7 +1321,7 @@ register(
         },
         "exercises.ch5.corr.prediction": {
             "en": "prediction: you said '{got}', the answer is '{want}': over all {n} runs r = {r}, and to differ from 0 at the 5 % level a correlation of {n} points must exceed {critical} in size (Fisher's z: tanh(1.96/√(n − 3))).",
-            "it": "prediction: avete risposto '{got}', la risposta è '{want}': sull'insieme dei {n} run r = {r}, e per differire da 0 al livello del 5 % una correlazione su {n} punti deve superare {critical} in valore assoluto (z di Fisher: tanh(1,96/√(n − 3))).",
+            "it": "prediction: avete risposto '{got}', la risposta è '{want}': sull'insieme delle {n} esecuzioni r = {r}, e per differire da 0 al livello del 5 % una correlazione su {n} punti deve superare {critical} in valore assoluto (z di Fisher: tanh(1,96/√(n − 3))).",
         },
         "exercises.ch5.corr.why_none": {
             "en": "An association this weak can change sign from one set of seeds to the next.",
@@ -1334,15 +1334,15 @@ register(
         },
         "exercises.ch5.slope.no_others": {
             "en": "runs holds no slope other than {slope}: pass the chapter's runs (slopes 0.0 and 0.2)",
-            "it": "runs non contiene pendenze diverse da {slope}: passate i run del capitolo (pendenze 0.0 e 0.2)",
+            "it": "runs non contiene pendenze diverse da {slope}: passate le esecuzioni del capitolo (pendenze 0,0 e 0,2)",
         },
         "exercises.ch5.slope.no_common": {
             "en": "the run of slope {slope} has seeds {other}, none of the seeds {seeds} of slope 0.01",
-            "it": "il run di pendenza {slope} ha i seed {other}, nessuno dei seed {seeds} della pendenza 0,01",
+            "it": "l'esecuzione di pendenza {slope} ha i seed {other}, nessuno dei seed {seeds} della pendenza 0,01",
         },
         "exercises.ch5.slope.settings": {
             "en": "this run has slope {got}; the exercise asks for a discriminator of slope {want}: gan.train_gan([0.01], seeds=[0, 1, 2, 3], **setup).",
-            "it": "questo run ha pendenza {got}; l'esercizio chiede un discriminatore di pendenza {want}: gan.train_gan([0.01], seeds=[0, 1, 2, 3], **setup).",
+            "it": "questa esecuzione ha pendenza {got}; l'esercizio chiede un discriminatore di pendenza {want}: gan.train_gan([0.01], seeds=[0, 1, 2, 3], **setup).",
         },
         "exercises.ch5.slope.listing": {
             "en": "{dead} with slope {slope}",
@@ -1366,11 +1366,11 @@ register(
         },
         "exercises.ch5.slope.modes_in": {
             "en": "modes_within_spread: you answered {got}, but slope 0.01 covers {m} modes on average, within the range {lo}–{hi} of the other runs' seeds.",
-            "it": "modes_within_spread: avete risposto {got}, ma la pendenza 0,01 copre in media {m} mode, dentro l'intervallo {lo}–{hi} dei seed degli altri run.",
+            "it": "modes_within_spread: avete risposto {got}, ma la pendenza 0,01 copre in media {m} mode, dentro l'intervallo {lo}–{hi} dei seed delle altre esecuzioni.",
         },
         "exercises.ch5.slope.modes_out": {
             "en": "modes_within_spread: you answered {got}, but slope 0.01 covers {m} modes on average, outside the range {lo}–{hi} of the other runs' seeds.",
-            "it": "modes_within_spread: avete risposto {got}, ma la pendenza 0,01 copre in media {m} mode, fuori dall'intervallo {lo}–{hi} dei seed degli altri run.",
+            "it": "modes_within_spread: avete risposto {got}, ma la pendenza 0,01 copre in media {m} mode, fuori dall'intervallo {lo}–{hi} dei seed delle altre esecuzioni.",
         },
         "exercises.ch5.slope.your_dead": {
             "en": "(the share the `dead` part asks for)",

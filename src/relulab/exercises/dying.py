@@ -251,15 +251,15 @@ register(
         },
         "exercises.fire.silent": {
             "en": "model {i}: you counted {got}, the units dead on the training set that stay silent on the test set; the question asks for those that fire there ({want}).",
-            "it": "modello {i}: avete contato {got}, le unità morte sul training set che restano mute sul test set; la domanda chiede quelle che lì si accendono ({want}).",
+            "it": "modello {i}: avete contato {got}, le unità morte sull'insieme di addestramento che restano mute sull'insieme di test; la domanda chiede quelle che lì si accendono ({want}).",
         },
         "exercises.fire.all_dead": {
             "en": "model {i}: {got} is the number of units dead on the training set; of those, {want} fire on at least one test digit.",
-            "it": "modello {i}: {got} è il numero di unità morte sul training set; di queste, {want} si accendono su almeno una cifra di test.",
+            "it": "modello {i}: {got} è il numero di unità morte sull'insieme di addestramento; di queste, {want} si accendono su almeno una cifra di test.",
         },
         "exercises.fire.value": {
             "en": "model {i}: you counted {got}, expected {want} (of {dead} units dead on the training set).",
-            "it": "modello {i}: avete contato {got} invece di {want} (su {dead} unità morte sul training set).",
+            "it": "modello {i}: avete contato {got} invece di {want} (su {dead} unità morte sull'insieme di addestramento).",
         },
         "exercises.fire.format": {
             "en": "counts[{i}]: {got} is not a count; write a whole number of units (0, 1, 2, ...).",

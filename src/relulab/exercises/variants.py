@@ -372,7 +372,7 @@ register(
         },
         "exercises.checks.widths": {
             "en": "the closest width for each parameter count, weights and biases counted",
-            "it": "la larghezza più vicina per ogni numero di parametri, pesi e bias contati",
+            "it": "l'ampiezza più vicina per ogni numero di parametri, pesi e bias contati",
         },
         "exercises.widths.not_comparison": {
             "en": "pass the Comparison returned by variants.compare, got {got}",
@@ -384,7 +384,7 @@ register(
         },
         "exercises.widths.value": {
             "en": "{part}: 64-{w}-{w}-10 has {params} parameters, and another width comes closer to {target}.",
-            "it": "{part}: 64-{w}-{w}-10 ha {params} parametri, e un'altra larghezza si avvicina di più a {target}.",
+            "it": "{part}: 64-{w}-{w}-10 ha {params} parametri, e un'altra ampiezza si avvicina di più a {target}.",
         },
         "exercises.widths.no_bias": {
             "en": "{part}: 64-{w}-{w}-10 has {params} parameters with its biases, not {target}: count the biases too (one per unit).",
