@@ -52,6 +52,20 @@ register(
         "gan.step": {"en": "training step", "it": "passo di addestramento"},
         "gan.real": {"en": "real", "it": "veri"},
         "gan.fake": {"en": "generated", "it": "generati"},
+        "gan.scale": {"en": "scale", "it": "scala"},
+        "gan.scale.book": {"en": "book (live)", "it": "libro (dal vivo)"},
+        "gan.scale.full": {"en": "full (recorded)", "it": "completa (registrata)"},
+        "gan.setting": {"en": "learning rate", "it": "learning rate"},
+        "gan.setting.tuned": {"en": "own tuned", "it": "tarato per ciascuno"},
+        "gan.setting.shared": {"en": "shared", "it": "comune"},
+        "gan.measure": {"en": "measure", "it": "misura"},
+        "gan.energy": {"en": "energy distance", "it": "distanza dell'energia"},
+        "gan.modes25": {"en": "modes covered (of 25)", "it": "mode coperte (su 25)"},
+        "gan.difference": {"en": "ReLU − Leaky ReLU [95% interval]", "it": "ReLU − Leaky ReLU [intervallo al 95%]"},
+        "gan.rates": {
+            "en": "{scale}: tuned learning rates ReLU {r}, Leaky ReLU 0.2 {l}; shared {s} (grid {grid})",
+            "it": "{scale}: learning rate tarati ReLU {r}, Leaky ReLU 0,2 {l}; comune {s} (griglia {grid})",
+        },
     }
 )
 
@@ -460,8 +474,8 @@ def _grid_run_measures(res: dict) -> dict:
 
 @experiment(
     "ch5c-gan",
-    book={"seeds": 5, "tune_seeds": 2, "lrs": [2e-3, 4e-3, 8e-3], "steps": 500, "hidden": 32, "batch_size": 64},
-    full={"seeds": 12, "tune_seeds": 3, "lrs": [1e-3, 1.6e-3, 2.5e-3, 4e-3, 6.3e-3, 1e-2], "steps": 1500,
+    book={"seeds": 5, "tune_seeds": 2, "lrs": [1e-3, 2e-3, 4e-3], "steps": 500, "hidden": 32, "batch_size": 64},
+    full={"seeds": 12, "tune_seeds": 3, "lrs": [4e-4, 6.3e-4, 1e-3, 1.6e-3, 2.5e-3, 4e-3, 6.3e-3, 1e-2], "steps": 2500,
           "hidden": 32, "batch_size": 64},
     depends=(train_gan_arms, mode_coverage, energy_distance, sliced_wasserstein, grid_centres, mixture_of_gaussians,
              BatchedLeakyReLU, BatchedMLP, dead_units, _grid_run_measures),
