@@ -474,7 +474,7 @@ def _grid_run_measures(res: dict) -> dict:
 
 @experiment(
     "ch5c-gan",
-    book={"seeds": 5, "tune_seeds": 2, "lrs": [1e-3, 2e-3, 4e-3], "steps": 500, "hidden": 32, "batch_size": 64},
+    book={"seeds": 5, "tune_seeds": 1, "lrs": [1e-3, 2e-3, 4e-3], "steps": 300, "hidden": 32, "batch_size": 64},
     full={"seeds": 12, "tune_seeds": 3, "lrs": [4e-4, 6.3e-4, 1e-3, 1.6e-3, 2.5e-3, 4e-3, 6.3e-3, 1e-2], "steps": 2500,
           "hidden": 32, "batch_size": 64},
     depends=(train_gan_arms, mode_coverage, energy_distance, sliced_wasserstein, grid_centres, mixture_of_gaussians,
