@@ -59,7 +59,7 @@ register(
         "gan.setting.tuned": {"en": "own tuned", "it": "tarato per ciascuno"},
         "gan.setting.shared": {"en": "shared", "it": "comune"},
         "gan.measure": {"en": "measure", "it": "misura"},
-        "gan.energy": {"en": "energy distance", "it": "distanza dell'energia"},
+        "gan.energy": {"en": "energy distance", "it": "distanza energetica"},
         "gan.modes25": {"en": "modes covered (of 25)", "it": "mode coperte (su 25)"},
         "gan.difference": {"en": "ReLU − Leaky ReLU [95% interval]", "it": "ReLU − Leaky ReLU [intervallo al 95%]"},
         "gan.rates": {
