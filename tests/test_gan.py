@@ -76,3 +76,108 @@ def test_train_gan_refuses_bad_arguments():
         gan.train_gan([0.0], seeds=[0, 0])
     with pytest.raises(ValueError, match="lr"):
         gan.train_gan([0.0], seeds=[0], lr=0.0)
+
+
+def test_grid_centres_form_a_centred_square_grid():
+    c = gan.grid_centres(5, 1.0)
+    assert c.shape == (25, 2)
+    np.testing.assert_allclose(c.mean(axis=0), 0.0, atol=1e-12)
+    assert sorted(set(np.round(c[:, 0], 9))) == [-2.0, -1.0, 0.0, 1.0, 2.0]
+    d = np.linalg.norm(c[:, None] - c[None], axis=2)
+    np.testing.assert_allclose(np.sort(d + 1e9 * np.eye(25), axis=1)[:, 0], 1.0)  # nearest neighbour at the spacing
+    with pytest.raises(ValueError, match="spacing"):
+        gan.grid_centres(5, 0.0)
+
+
+def test_mixture_of_gaussians_puts_equal_shares_on_each_centre():
+    rng = np.random.default_rng(2)
+    c = gan.grid_centres(3, 1.0)
+    x = gan.mixture_of_gaussians(9000, c, std=0.05, rng=rng)
+    nearest = np.linalg.norm(x[:, None] - c[None], axis=2).argmin(axis=1)
+    counts = np.bincount(nearest, minlength=9)
+    # binomial(9000, 1/9): sd 30; every count within 5 sd of 1000
+    assert np.all(np.abs(counts - 1000) < 150)
+    with pytest.raises(TypeError, match="numpy Generator"):
+        gan.mixture_of_gaussians(3, c, rng=1)
+    with pytest.raises(ValueError, match="centres"):
+        gan.mixture_of_gaussians(3, np.zeros((2, 3)), rng=rng)
+
+
+def test_mode_coverage_on_given_centres_sees_missing_modes_and_blur():
+    rng = np.random.default_rng(3)
+    c = gan.grid_centres(5, 1.0)
+    x = gan.mixture_of_gaussians(2000, c, std=0.1, rng=rng)
+    modes, quality = gan.mode_coverage(x, std=0.1, centres=c)
+    assert modes == 25 and quality > 0.98
+    half = gan.mixture_of_gaussians(2000, c[:12], std=0.1, rng=rng)
+    assert gan.mode_coverage(half, std=0.1, centres=c)[0] == 12
+    blur = gan.mixture_of_gaussians(2000, c, std=0.4, rng=rng)
+    assert gan.mode_coverage(blur, std=0.1, centres=c)[1] < 0.5  # no ceiling: quality falls with blur
+
+
+def test_energy_distance_known_values_and_properties():
+    rng = np.random.default_rng(4)
+    a, b = np.array([1.0, 2.0]), np.array([4.0, 6.0])
+    x, y = np.tile(a, (50, 1)), np.tile(b, (40, 1))
+    assert gan.energy_distance(x, y) == pytest.approx(2 * 5.0)  # point masses: 2 |a - b|
+    c = gan.grid_centres(5, 1.0)
+    p = gan.mixture_of_gaussians(800, c, std=0.1, rng=rng)
+    q = gan.mixture_of_gaussians(800, c, std=0.1, rng=rng)
+    blur = gan.mixture_of_gaussians(800, c, std=0.6, rng=rng)
+    same, worse = gan.energy_distance(p, q), gan.energy_distance(p, blur)
+    assert abs(same) < 0.002 < worse
+    assert gan.energy_distance(p, blur) == pytest.approx(gan.energy_distance(blur, p))
+    assert gan.energy_distance(2 * p, 2 * blur) == pytest.approx(2 * worse)  # in the units of the points
+    with pytest.raises(ValueError, match="at least 2 points"):
+        gan.energy_distance(p, p[:1])
+    with pytest.raises(ValueError, match=r"y must have shape \(n, 2\)"):
+        gan.energy_distance(p, np.zeros((5, 3)))
+
+
+def test_sliced_wasserstein_known_values():
+    rng = np.random.default_rng(5)
+    p = gan.mixture_of_gaussians(2000, gan.grid_centres(5, 1.0), std=0.1, rng=rng)
+    assert gan.sliced_wasserstein(p, p) == 0.0
+    v = np.array([0.3, -0.4])  # |v| = 0.5
+    assert gan.sliced_wasserstein(p, p + v, projections=256) == pytest.approx(2 * 0.5 / np.pi, rel=0.01)
+    q = gan.mixture_of_gaussians(2000, gan.grid_centres(5, 1.0), std=0.1, rng=rng)
+    assert gan.sliced_wasserstein(p, q) < 0.1 < gan.sliced_wasserstein(p, 1.5 * q)
+    with pytest.raises(ValueError, match="projections"):
+        gan.sliced_wasserstein(p, q, projections=0)
+
+
+def test_train_gan_arms_per_arm_rates_and_determinism():
+    A = gan.GridArm
+    kw = dict(seeds=[0, 1], steps=15, hidden=8, batch_size=16, n_eval=100, spacing=1.0, std=0.1)
+    both = gan.train_gan_arms([A(0.0, 1e-3), A(0.2, 5e-3)], **kw)
+    again = gan.train_gan_arms([A(0.0, 1e-3), A(0.2, 5e-3)], **kw)
+    alone = gan.train_gan_arms([A(0.2, 5e-3)], **kw)
+    np.testing.assert_array_equal(both[1]["samples"], again[1]["samples"])
+    # an arm trained beside another (other slope, other rate) equals the arm trained alone
+    np.testing.assert_allclose(both[1]["samples"], alone[0]["samples"], rtol=1e-5, atol=1e-6)
+    slow = gan.train_gan_arms([A(0.0, 1e-9)], **kw)[0]
+    fresh = gan.train_gan_arms([A(0.0, 1e-9)], **{**kw, "steps": 1})[0]
+    np.testing.assert_allclose(slow["samples"], fresh["samples"], atol=1e-5)  # a near-zero rate leaves G where it was
+    for r in both:
+        assert len(r["modes"]) == len(r["energy"]) == len(r["dead"]) == 2 and all(r["finite"])
+        assert all(0 <= m <= 25 for m in r["modes"]) and all(0 <= d <= 1 for d in r["dead"])
+    with pytest.raises(TypeError, match=r"arms\[0\]"):
+        gan.train_gan_arms([(0.0, 1e-3)], seeds=[0])
+    with pytest.raises(ValueError, match=r"arms\[0\].lr"):
+        gan.train_gan_arms([A(0.0, 0.0)], seeds=[0])
+
+
+def test_grid_comparison_tunes_each_slope_on_the_held_out_criterion():
+    from relulab import replication
+
+    exp = replication.get("ch5c-gan")
+    assert exp.fn is gan.grid_comparison and exp.full["seeds"] >= 10 and exp.book["seeds"] >= 5
+    r = gan.grid_comparison(seeds=2, tune_seeds=1, lrs=[1e-3, 4e-3], steps=10, hidden=8, batch_size=16)
+    for slope in ("0.0", "0.2"):
+        crit = r["criterion"][slope]
+        assert r["tuned"][slope] == r["lrs"][int(np.argmin(crit))]
+        assert len(r["runs"][slope]["tuned"]["energy"]) == 2
+    mean = np.mean([r["criterion"]["0.0"], r["criterion"]["0.2"]], axis=0)
+    assert r["shared"] == r["lrs"][int(np.argmin(mean))]
+    with pytest.raises(ValueError, match="lrs"):
+        gan.grid_comparison(seeds=2, tune_seeds=1, lrs=[], steps=1, hidden=4, batch_size=4)

@@ -41,6 +41,10 @@ QUOTED = [
      r"ordinary dropout moves the fixed point: variance at layer 32 between 1\.3 and 1\.9 in \d+/\d+ seeds "
      r"\(mean ([0-9.]+)\)", _same,
      "(variance settles near {})", "(la varianza si assesta vicino a {})"),
+    ("C28", "05c_gans",
+     r"no difference is shown: ReLU − Leaky ReLU in modes [^,]+, [^,]+, in share on a mode (-?[0-9.]+) "
+     r"\[(-?[0-9.]+), (-?[0-9.]+)\]", _same,
+     "on a mode ({} [{}, {}])", "su una moda ({} [{}; {}])"),
 ]
 
 

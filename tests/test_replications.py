@@ -21,6 +21,8 @@ def _records() -> list:
 @pytest.fixture()
 def toy(monkeypatch, tmp_path):
     """A private registry with one toy experiment, recorded under a temporary book root."""
+    # import every module first, so that none registers its experiments in the private registry and is lost
+    replication.discover()
     monkeypatch.setattr(replication, "EXPERIMENTS", {})
 
     def helper(x: float) -> float:
