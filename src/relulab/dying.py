@@ -178,6 +178,8 @@ register(
         "dying.fix.leaky": {"en": "Leaky ReLU (0.01)", "it": "Leaky ReLU (0.01)"},
         "dying.fix.prelu": {"en": "PReLU", "it": "PReLU"},
         "dying.fix.elu": {"en": "ELU", "it": "ELU"},
+        "dying.fix.relu": {"en": "ReLU (default init)", "it": "ReLU (inizializzazione predefinita)"},
+        "dying.fix.rai": {"en": "ReLU, RAI init", "it": "ReLU, inizializzazione RAI"},
         "dying.h.name": {"en": "network", "it": "rete"},
         "dying.h.optimizer": {"en": "optimizer", "it": "ottimizzatore"},
         "dying.h.seed": {"en": "seed", "it": "seed"},
@@ -185,6 +187,18 @@ register(
         "dying.h.fire_test": {"en": "of which fire on test", "it": "di cui attive sul test"},
         "dying.dead_frac_all": {"en": "dead hidden units (fraction)", "it": "unità nascoste morte (frazione)"},
         "dying.diverged": {"en": "diverged", "it": "divergenti"},
+        "dying.network": {"en": "network", "it": "rete"},
+        "dying.level": {"en": "denominator", "it": "denominatore"},
+        "dying.book_scale": {"en": "book scale (live)", "it": "scala del libro (dal vivo)"},
+        "dying.full_scale": {"en": "full scale (recorded)", "it": "scala piena (registrata)"},
+        "dying.arm": {"en": "remedy", "it": "rimedio"},
+        "dying.largest_rate": {"en": "largest rate, all seeds train", "it": "learning rate massimo, tutti i seed addestrano"},
+        "dying.tuned_rate": {"en": "tuned rate (validation)", "it": "learning rate scelto (validazione)"},
+        "dying.vs_relu_rate": {"en": "log10 largest rate − ReLU", "it": "log10 learning rate massimo − ReLU"},
+        "dying.vs_relu_acc": {"en": "test accuracy − ReLU (tuned)", "it": "accuratezza sul test − ReLU (scelto)"},
+        "dying.clip_row": {"en": "{arm}, η = {lr}, clip {clip}", "it": "{arm}, η = {lr}, clipping {clip}"},
+        "dying.noclip_row": {"en": "{arm}, η = {lr}, no clipping", "it": "{arm}, η = {lr}, senza clipping"},
+        "dying.peak_act2": {"en": "peak dead act2", "it": "picco morte act2"},
         "dying.key.lr": {"en": "learning rate", "it": "learning rate"},
         "dying.key.bias": {"en": "initial bias", "it": "bias iniziale"},
         "dying.key.weight_scale": {"en": "scale × He", "it": "scala × He"},
@@ -1083,7 +1097,8 @@ def summary_table(
     accuracy, diverged runs) are among ``"dead:<layer>"`` (at the end),
     ``"dead0:<layer>"`` (at initialization), ``"active:<layer>"`` /
     ``"active0:<layer>"`` (mean share of training examples on which a unit
-    fires, at the end / at initialization), ``"acc"`` and ``"diverged"``.
+    fires, at the end / at initialization), ``"acc"`` and ``"diverged"``;
+    ``"dead:network"`` / ``"dead0:network"`` is the dead share of all hidden units.
     ``labels`` renames the values of ``key``. Diverged runs are left out of
     the means and counted in ``"diverged"``.
     """
@@ -1092,7 +1107,7 @@ def summary_table(
     if not isinstance(result, SweepResult):
         raise TypeError(f"result must be a SweepResult, got {type(result).__name__}")
     if columns is None:
-        columns = [f"dead:{layer}" for layer in result.layers] + ["acc", "diverged"]
+        columns = [f"dead:{layer}" for layer in result.layers] + ["dead:network", "acc", "diverged"]
     runs = _runs_where(result, where)
     if runs.size == 0:
         raise ValueError(f"no run matches {where}")
@@ -1106,7 +1121,11 @@ def summary_table(
     getters = []
     for col in columns:
         kind, _, layer = col.partition(":")
-        if kind in ("dead", "dead0", "active", "active0"):
+        if kind in ("dead", "dead0") and layer == "network":
+            rec = 0 if kind.endswith("0") else -1
+            headers.append(t(f"dying.col.{kind}", layer=t("dying.network")))
+            getters.append((result.dead_fraction()[:, rec], 2))
+        elif kind in ("dead", "dead0", "active", "active0"):
             if layer not in result.layers:
                 raise ValueError(f"column {col!r}: layer must be one of {result.layers}")
             rec = 0 if kind.endswith("0") else -1
@@ -1124,7 +1143,7 @@ def summary_table(
             headers.append(t("dying.diverged"))
             getters.append(None)
         else:
-            raise ValueError(f"unknown column {col!r}; use dead:<layer>, dead0:<layer>, active:<layer>, active0:<layer>, acc, diverged")
+            raise ValueError(f"unknown column {col!r}; use dead:<layer>, dead:network, dead0:<layer>, active:<layer>, active0:<layer>, acc, diverged")
     rows = []
     for v in values:
         idx = np.array([i for i in runs if result.settings[i][key] == v])
@@ -1670,7 +1689,7 @@ def remedies_analysis(grid: SweepResult, clipped: SweepResult | None, split, *, 
 
 @experiment(
     "ch4-remedies",
-    book={"seeds": 5, "arms": ["relu", "rai", "leaky", "elu"], "lrs": [0.631, 1.0, 1.585, 2.512],
+    book={"seeds": 5, "arms": ["relu", "rai", "leaky"], "lrs": [0.631, 1.0, 1.585, 2.512],
           "epochs": EPOCHS, "clip": 1.0, "shared_lr": 2.154, "record_every": 10},
     full={"seeds": 10, "arms": list(REMEDY_ARMS), "lrs": [0.398, 0.631, 1.0, 1.585, 2.512, 3.981],
           "epochs": EPOCHS, "clip": 1.0, "shared_lr": 2.154, "record_every": 5},
@@ -1715,3 +1734,85 @@ def remedies(seeds: int, arms: Sequence[str], lrs: Sequence[float], epochs: int,
     out = remedies_analysis(grid, clipped, split, arms=arms, lrs=lrs, seeds=seeds)
     out.update({"clip": clip, "shared_lr": float(shared_lr), "epochs": epochs})
     return out
+
+
+def _iv_text(iv: Mapping | None, digits: int = 2) -> str:
+    """``mean [low, high] n=N`` (Italian: decimal comma, ``;`` between the bounds); "-" for no value."""
+    from .i18n import current_language, number
+
+    if not iv:
+        return "-"
+
+    def num(x: float) -> str:
+        text = number(x, digits)
+        return text[1:] if text.startswith("-") and float(text.replace(",", ".")) == 0 else text
+
+    sep = "; " if current_language() == "it" else ", "
+    return f"{num(iv['mean'])} [{num(iv['low'])}{sep}{num(iv['high'])}] n={iv['n']}"
+
+
+def forty_percent_table(book: Mapping, full: Mapping | None = None, *, lrs: Sequence[float] | None = None) -> str:
+    """A printed table of :func:`forty_percent_summary` results: per learning rate and denominator, mean [95% t interval] n.
+
+    ``full`` (a recorded full-scale result) adds a column; rows are the rates of ``book``
+    (or ``lrs``); the full-scale column shows the recorded rate nearest to each.
+    """
+    from .i18n import number
+    from .tables import format_table
+
+    rows = []
+    for row in book["rows"]:
+        if lrs is not None and not any(abs(row["lr"] - float(x)) <= 1e-3 * float(x) for x in lrs):
+            continue
+        near = None
+        if full is not None:
+            near = min(full["rows"], key=lambda r: abs(math.log(r["lr"] / row["lr"])))
+        for level in book["levels"]:
+            name = t("dying.network") if level == "network" else level
+            cells = [number(row["lr"], 3), name, _iv_text(row.get(level))]
+            if full is not None:
+                cells.append(f"η = {number(near['lr'], 3)}: {_iv_text(near.get(level))}")
+            rows.append(cells)
+    headers = [t("dying.lr"), t("dying.level"), t("dying.book_scale")] + ([t("dying.full_scale")] if full else [])
+    return format_table(rows, headers)
+
+
+def remedies_table(result: Mapping) -> str:
+    """A printed table of a :func:`remedies` result: per arm, the largest rate at which every seed trains,
+    the tuned rate, and the paired differences from ReLU (mean [95% t interval] n)."""
+    from .i18n import number
+    from .tables import format_table
+
+    rows = []
+    for arm in result["arms"]:
+        e = result["per_arm"][arm]
+        c = result["vs_relu"].get(arm, {})
+        rows.append([t(f"dying.fix.{arm}") if f"dying.fix.{arm}" in _keys() else arm,
+                     "-" if e["lr_stable"] is None else number(e["lr_stable"], 3),
+                     "-" if e["lr_tuned"] is None else number(e["lr_tuned"], 3),
+                     _iv_text(c.get("log10_largest_rate")), _iv_text(c.get("tuned_test_acc"), 3)])
+    headers = [t("dying.arm"), t("dying.largest_rate"), t("dying.tuned_rate"), t("dying.vs_relu_rate"), t("dying.vs_relu_acc")]
+    return format_table(rows, headers)
+
+
+def clipped_table(result: Mapping) -> str:
+    """A printed table of the gradient-clipping part of a :func:`remedies` result: dead shares per layer and
+    for the network at the end, peak dead share of act2 over the records, test accuracy; mean [95% t interval] n."""
+    from .i18n import number
+    from .tables import format_table
+
+    rows = []
+    for label, e in result["clipped"].items():
+        arm, _, clip = label.partition("+")
+        name = t(f"dying.fix.{arm}") if f"dying.fix.{arm}" in _keys() else arm
+        lr = number(result["shared_lr"], 2)
+        title = (t("dying.clip_row", arm=name, lr=lr, clip=number(result["clip"], 1)) if clip
+                 else t("dying.noclip_row", arm=name, lr=lr))
+        if not e["n"]:
+            rows.append([title, "-", "-", "-", "-", "-", f"{e['excluded']}"])
+            continue
+        rows.append([title, *(_iv_text(_interval(e["dead_end"][k])) for k in ("act1", "act2", "network")),
+                     _iv_text(_interval(e["dead_peak"]["act2"])), _iv_text(_interval(e["test_acc"])), f"{e['excluded']}"])
+    headers = [t("dying.key.fix"), t("dying.col.dead", layer="act1"), t("dying.col.dead", layer="act2"),
+               t("dying.col.dead", layer=t("dying.network")), t("dying.peak_act2"), t("dying.test_acc"), t("dying.diverged")]
+    return format_table(rows, headers)
