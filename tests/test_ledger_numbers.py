@@ -18,6 +18,10 @@ QUOTED = [
     ("C27", "05b_transformers",
      r"with learning rate 0\.02 a good part of the second-block ReLU units die \(([0-9.]+),",
      "{} of them at 0.02 with one", "{} a 0,02 con un seed"),
+    ("C20", "04_dying_relu", r"full scale, η = 2\.15: network ([0-9.]+) \[",
+     "a share of {} of all hidden units is dead", "è morta una quota {} di tutte le unità nascoste"),
+    ("C20", "04_dying_relu", r"full scale, η = 2\.15: network [0-9.]+ \[[0-9., ]+\], inside 0\.25–0\.55, so about 40% of the network is dead; layer act2 ([0-9.]+) \[",
+     "a share of {} of the second hidden layer is dead at full scale", "è morta una quota {} del secondo strato nascosto a scala piena"),
 ]
 
 

@@ -188,6 +188,8 @@ register(
         "dying.dead_frac_all": {"en": "dead hidden units (fraction)", "it": "unità nascoste morte (frazione)"},
         "dying.diverged": {"en": "diverged", "it": "divergenti"},
         "dying.network": {"en": "network", "it": "rete"},
+        "dying.agree": {"en": "agree", "it": "concordano"},
+        "dying.disagree": {"en": "disagree", "it": "non concordano"},
         "dying.level": {"en": "denominator", "it": "denominatore"},
         "dying.book_scale": {"en": "book scale (live)", "it": "scala del libro (dal vivo)"},
         "dying.full_scale": {"en": "full scale (recorded)", "it": "scala piena (registrata)"},
@@ -1100,7 +1102,8 @@ def summary_table(
     fires, at the end / at initialization), ``"acc"`` and ``"diverged"``;
     ``"dead:network"`` / ``"dead0:network"`` is the dead share of all hidden units.
     ``labels`` renames the values of ``key``. Diverged runs are left out of
-    the means and counted in ``"diverged"``.
+    the means and counted in ``"diverged"``; a cell whose mean leaves runs out says over how many
+    (``(n=1)``). "±" is the standard deviation over seeds, the spread of single runs.
     """
     from .tables import format_table
 
@@ -1156,7 +1159,9 @@ def summary_table(
                 cells.append("-")
             else:
                 q, d = q
-                cells.append(f"{q[ok].mean():.{d}f} ± {q[ok].std():.{d}f}")
+                text = f"{q[ok].mean():.{d}f} ± {q[ok].std():.{d}f}"
+                # runs were left out (diverged): say over how many the mean and sd are taken
+                cells.append(text if ok.size == idx.size else f"{text} (n={ok.size})")
         rows.append(cells)
     return format_table(rows, headers, digits=3)
 
