@@ -58,12 +58,18 @@ from ._checks import (
 )
 from .data import Split, digits
 from .i18n import register, t
+from .replication import experiment
 from .moments import relu_gaussian_moments
 from .plotting import OKABE_ITO, plot_mean_spread, series_style, subplots
 from .probes import ForwardHooks, record_activations, resolve_layers
 from .training import INITS, OPTIMIZERS, accuracy, mlp, train
 
 __all__ = [
+    "REGULARIZER_CONFIGS",
+    "REGULARIZER_TRAINING",
+    "test_nll",
+    "regularizer_summary",
+    "regularizers",
     "zero_fraction",
     "population_sparsity",
     "lifetime_sparsity",
@@ -1388,3 +1394,105 @@ def plot_sgd_paths(paths: Sequence[SGDPath], axes=None):
     axes[0].set_ylabel(t("sparsity.w2"))
     axes[0].legend(fontsize=8, loc="upper right")
     return axes
+
+
+# --------------------------------------------------------------------------- issue 18: regularizers, paired
+
+
+#: The configurations of the experiment ``ch3-regularizers``: a label and the options of
+#: :func:`train_probed` it changes (``activation`` by name: ``"tanh"``).
+REGULARIZER_CONFIGS: dict[str, dict] = {
+    "ReLU": {},
+    "ReLU + L1 0.3": {"l1": 0.3},
+    "ReLU + L1 1": {"l1": 1.0},
+    "ReLU + L1 3": {"l1": 3.0},
+    "ReLU, bias -1": {"bias": -1.0},
+    "ReLU + dropout 0.5": {"dropout": 0.5},
+    "tanh": {"activation": "tanh"},
+    "tanh + dropout 0.5": {"activation": "tanh", "dropout": 0.5},
+}
+
+#: The training of ``ch3-regularizers`` besides seeds, training-set size and epochs.
+REGULARIZER_TRAINING: dict = {"widths": (64, 128, 128, 10), "lr": 1e-2, "batch_size": 50}
+
+
+def test_nll(model: nn.Module, split: Split) -> float:
+    """Mean cross-entropy (negative log-likelihood, nats) of ``model`` on the test set of ``split``, in eval mode."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be a relulab.data.Split, got {type(split).__name__}")
+    was = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            dtype = next(model.parameters()).dtype
+            logits = model(split.x_test.to(dtype))
+            return float(F.cross_entropy(logits, split.y_test))
+    finally:
+        model.train(was)
+
+
+def _paired(a: Sequence[float], b: Sequence[float], *, higher_is_better: bool = True) -> dict:
+    from .stats import compare
+
+    c = compare(list(a), list(b), higher_is_better=higher_is_better)
+    return {"mean": c.mean, "low": c.low, "high": c.high, "n": c.n}
+
+
+def regularizer_summary(runs: Mapping[str, Sequence[ProbedRun]], *, n_train: int, baseline: str = "ReLU") -> dict:
+    """Per configuration: train/test accuracy, gap, test NLL and share of zeros, one value per seed; paired
+    95% t intervals of every configuration minus ``baseline``; and the dropout interaction: the change that
+    dropout brings to ReLU minus the change it brings to tanh (needs ``tanh`` and both dropout arms)."""
+    if baseline not in runs:
+        raise ValueError(f"baseline must be one of the configurations {list(runs)}, got {baseline!r}")
+    seeds = [r.seed for r in runs[baseline]]
+    for label, rs in runs.items():
+        if [r.seed for r in rs] != seeds:
+            raise ValueError(f"configuration {label!r} was run on seeds {[r.seed for r in rs]}, not {seeds}: cannot pair")
+    splits = {s: digits(seed=s, n_train=n_train) for s in seeds}
+    values = {}
+    for label, rs in runs.items():
+        values[label] = {
+            "train_acc": [r.train_acc for r in rs],
+            "test_acc": [r.test_acc for r in rs],
+            "gap": [r.gap for r in rs],
+            "test_nll": [test_nll(r.model, splits[r.seed]) for r in rs],
+            "zero": [r.final_zero for r in rs],
+        }
+    better = {"train_acc": True, "test_acc": True, "gap": False, "test_nll": False, "zero": True}
+    vs = {label: {k: _paired(v[k], values[baseline][k], higher_is_better=better[k]) for k in ("test_acc", "gap", "test_nll")}
+          for label, v in values.items() if label != baseline}
+    out = {"seeds": seeds, "n_train": n_train, "baseline": baseline, "values": values, "vs_baseline": vs}
+    arms = ("ReLU", "ReLU + dropout 0.5", "tanh", "tanh + dropout 0.5")
+    if all(a in values for a in arms):
+        inter = {}
+        for k in ("test_acc", "gap", "test_nll"):
+            d_relu = [x - y for x, y in zip(values[arms[1]][k], values[arms[0]][k])]
+            d_tanh = [x - y for x, y in zip(values[arms[3]][k], values[arms[2]][k])]
+            inter[k] = {"relu": _paired(d_relu, [0.0] * len(d_relu)), "tanh": _paired(d_tanh, [0.0] * len(d_tanh)),
+                        "relu_minus_tanh": _paired(d_relu, d_tanh)}
+        out["dropout"] = inter
+    return out
+
+
+@experiment(
+    "ch3-regularizers",
+    book={"seeds": 5, "n_train": 200, "epochs": 10},
+    full={"seeds": 20, "n_train": 400, "epochs": 40},
+    depends=(regularizer_summary, _paired, test_nll, small_data_runs, train_probed, init_network, ActivationL1),
+)
+def regularizers(seeds: int, n_train: int, epochs: int) -> dict:
+    """Sparsity (L1 penalties, bias shift), dropout and tanh on a small training set, paired by seed.
+
+    Every configuration of :data:`REGULARIZER_CONFIGS` is trained with :data:`REGULARIZER_TRAINING`
+    (Adam) for ``epochs`` epochs on ``n_train`` images drawn by the seed; seed ``s`` fixes the images, the
+    initial weights and the batch order of every configuration. Returns :func:`regularizer_summary`.
+    """
+    seeds = check_int_in(seeds, "seeds", 2, 1000)
+    n_train = check_int_in(n_train, "n_train", 20, 1258)
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    configs = {label: {**kw, **({"activation": nn.Tanh} if kw.get("activation") == "tanh" else {})}
+               for label, kw in REGULARIZER_CONFIGS.items()}
+    runs = small_data_runs(configs, seeds=list(range(seeds)), n_train=n_train, epochs=epochs, **REGULARIZER_TRAINING)
+    return regularizer_summary(runs, n_train=n_train)
