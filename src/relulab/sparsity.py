@@ -1496,3 +1496,68 @@ def regularizers(seeds: int, n_train: int, epochs: int) -> dict:
                for label, kw in REGULARIZER_CONFIGS.items()}
     runs = small_data_runs(configs, seeds=list(range(seeds)), n_train=n_train, epochs=epochs, **REGULARIZER_TRAINING)
     return regularizer_summary(runs, n_train=n_train)
+
+
+def _iv(iv: Mapping | None, digits: int = 3) -> str:
+    """``mean [low, high]`` (Italian: decimal comma and ``;``); "-" for none."""
+    from .i18n import current_language, number
+
+    if not iv:
+        return "-"
+
+    def num(x: float) -> str:
+        text = number(x, digits)
+        return text[1:] if text.startswith("-") and float(text.replace(",", ".")) == 0 else text
+
+    sep = "; " if current_language() == "it" else ", "
+    return f"{num(iv['mean'])} [{num(iv['low'])}{sep}{num(iv['high'])}]"
+
+
+def regularizer_table(result: Mapping) -> str:
+    """A printed table of :func:`regularizer_summary`: per configuration, mean test accuracy and test NLL, and the
+    paired differences from the baseline (test accuracy, gap, test NLL) with their 95% t intervals; n in the title."""
+    from .i18n import number
+    from .tables import format_table
+
+    base = result["baseline"]
+    rows = []
+    for label, v in result["values"].items():
+        c = result["vs_baseline"].get(label, {})
+        rows.append([label, number(float(np.mean(v["zero"])), 2), number(float(np.mean(v["train_acc"])), 3),
+                     number(float(np.mean(v["test_acc"])), 3), number(float(np.mean(v["test_nll"])), 3),
+                     _iv(c.get("test_acc")), _iv(c.get("gap")), _iv(c.get("test_nll"))])
+    headers = [t("sparsity.config"), t("sparsity.zero_fraction"), t("sparsity.train_acc"), t("sparsity.test_acc"),
+               t("sparsity.test_nll"), t("sparsity.d_vs", what=t("sparsity.test_acc"), base=base),
+               t("sparsity.d_vs", what=t("sparsity.gap"), base=base), t("sparsity.d_vs", what=t("sparsity.test_nll"), base=base)]
+    return t("sparsity.paired_n", n=len(result["seeds"]), n_train=result["n_train"]) + "\n" + format_table(rows, headers)
+
+
+def dropout_table(result: Mapping) -> str:
+    """A printed table of the dropout interaction of :func:`regularizer_summary`: the change dropout brings to
+    ReLU, to tanh, and their difference (ReLU minus tanh), per measure, with 95% t intervals."""
+    from .tables import format_table
+
+    rows = [[t(f"sparsity.measure.{k}"), _iv(v["relu"]), _iv(v["tanh"]), _iv(v["relu_minus_tanh"])]
+            for k, v in result["dropout"].items()]
+    return format_table(rows, [t("sparsity.measure"), t("sparsity.dropout_on", a="ReLU"), t("sparsity.dropout_on", a="tanh"),
+                               t("sparsity.dropout_diff")])
+
+
+register(
+    {
+        "sparsity.test_nll": {"en": "test NLL", "it": "NLL di test"},
+        "sparsity.d_vs": {"en": "Δ {what} vs {base}", "it": "Δ {what} rispetto a {base}"},
+        "sparsity.paired_n": {"en": "{n} seeds paired, {n_train} training images; Δ: mean [95% t interval]",
+                              "it": "{n} seed appaiati, {n_train} immagini di addestramento; Δ: media [intervallo t al 95%]"},
+        "sparsity.measure": {"en": "measure", "it": "misura"},
+        "sparsity.measure.test_acc": {"en": "test accuracy", "it": "accuratezza di test"},
+        "sparsity.measure.gap": {"en": "gap", "it": "divario"},
+        "sparsity.measure.test_nll": {"en": "test NLL", "it": "NLL di test"},
+        "sparsity.dropout_on": {"en": "dropout's effect on {a}", "it": "effetto del dropout su {a}"},
+        "sparsity.dropout_diff": {"en": "ReLU minus tanh", "it": "ReLU meno tanh"},
+        "sparsity.book_scale": {"en": "book scale (live)", "it": "scala del libro (dal vivo)"},
+        "sparsity.full_scale": {"en": "full scale (recorded)", "it": "scala piena (registrata)"},
+        "sparsity.scale.book": {"en": "book scale", "it": "scala del libro"},
+        "sparsity.scale.full": {"en": "full scale", "it": "scala piena"},
+    }
+)
