@@ -65,6 +65,8 @@ from .probes import ForwardHooks, record_activations, resolve_layers
 from .training import INITS, OPTIMIZERS, accuracy, mlp, train
 
 __all__ = [
+    "sparsity_training",
+    "sparsity_training_table",
     "REGULARIZER_CONFIGS",
     "REGULARIZER_TRAINING",
     "test_nll",
@@ -1559,5 +1561,73 @@ register(
         "sparsity.full_scale": {"en": "full scale (recorded)", "it": "scala piena (registrata)"},
         "sparsity.scale.book": {"en": "book scale", "it": "scala del libro"},
         "sparsity.scale.full": {"en": "full scale", "it": "scala piena"},
+    }
+)
+
+
+def _summary_iv(values: Sequence[float]) -> dict:
+    from .stats import summarize
+
+    s = summarize([float(v) for v in values])
+    return {"mean": s.mean, "low": s.low, "high": s.high, "n": s.n}
+
+
+@experiment(
+    "ch3-sparsity-training",
+    book={"seeds": 5, "epochs": 10, "archs": [[64, 64, 64, 10], [64, 128, 128, 10], [64, 32, 32, 32, 10]]},
+    full={"seeds": 20, "epochs": 30, "archs": [[64, 64, 64, 10], [64, 128, 128, 10], [64, 32, 32, 32, 10],
+                                                 [64, 256, 256, 10]]},
+    depends=(_summary_iv, _paired, train_probed, init_network),
+)
+def sparsity_training(seeds: int, epochs: int, archs: Sequence[Sequence[int]]) -> dict:
+    """Does training make ReLU networks sparser? Share of zeros on the test digits before and after training.
+
+    For every architecture of ``archs`` (widths, input 64 and 10 classes), seeds ``0 .. seeds-1`` train it
+    with :func:`train_probed`'s defaults (He initialization, Adam 1e-3, batches of 64) for ``epochs`` epochs
+    on the digits. Per layer and for the network (all hidden units, each unit counted once): the share of
+    zeros at initialization and at the end, each with its 95% t interval, and the paired change.
+    """
+    seeds = check_int_in(seeds, "seeds", 2, 1000)
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    if not archs:
+        raise ValueError("archs must name at least one architecture")
+    split = digits()
+    out = []
+    for widths in archs:
+        widths = [int(w) for w in widths]
+        runs = [train_probed(split, widths=widths, seed=s, epochs=epochs, every_epoch=False) for s in range(seeds)]
+        hidden = widths[1:-1]
+        entry: dict = {"widths": widths, "layers": {}, "test_acc": [r.test_acc for r in runs]}
+        for j, layer in enumerate(runs[0].layers):
+            start, end = [r.zero[0][j] for r in runs], [r.zero[-1][j] for r in runs]
+            entry["layers"][layer] = {"start": _summary_iv(start), "end": _summary_iv(end), "change": _paired(end, start)}
+        net = [[float(np.dot(r.zero[k], hidden) / sum(hidden)) for r in runs] for k in (0, -1)]
+        entry["network"] = {"start": _summary_iv(net[0]), "end": _summary_iv(net[1]), "change": _paired(net[1], net[0])}
+        out.append(entry)
+    return {"seeds": seeds, "epochs": epochs, "archs": out}
+
+
+def sparsity_training_table(result: Mapping) -> str:
+    """A printed table of :func:`sparsity_training`: per architecture and layer (and network), share of zeros at
+    initialization and at the end, and the paired change, mean [95% t interval]."""
+    from .tables import format_table
+
+    rows = []
+    for a in result["archs"]:
+        name = "-".join(str(w) for w in a["widths"])
+        for layer, v in [*a["layers"].items(), (t("sparsity.network"), a["network"])]:
+            rows.append([name, layer, _iv(v["start"], 2), _iv(v["end"], 2), _iv(v["change"], 3)])
+    return (t("sparsity.training_n", n=result["seeds"], epochs=result["epochs"]) + "\n"
+            + format_table(rows, [t("sparsity.arch"), t("sparsity.layer"), t("sparsity.zeros_at_init"),
+                                  t("sparsity.zeros_trained"), t("sparsity.change")]))
+
+
+register(
+    {
+        "sparsity.network": {"en": "network", "it": "rete"},
+        "sparsity.arch": {"en": "architecture", "it": "architettura"},
+        "sparsity.change": {"en": "paired change", "it": "variazione appaiata"},
+        "sparsity.training_n": {"en": "{n} seeds, {epochs} epochs; mean [95% t interval]",
+                                "it": "{n} seed, {epochs} epoche; media [intervallo t al 95%]"},
     }
 )
