@@ -55,3 +55,19 @@ def test_regularizers_experiment_is_registered_and_validates():
     assert exp.book["seeds"] >= 5 and exp.full["seeds"] >= 10
     with pytest.raises(ValueError, match="n_train"):
         sparsity.regularizers(seeds=2, n_train=5, epochs=1)
+
+
+def test_sparsity_training_small_network_share_is_unit_weighted():
+    out = sparsity.sparsity_training(seeds=2, epochs=1, archs=[[64, 8, 24, 10]])
+    json.dumps(out, allow_nan=False)
+    a = out["archs"][0]
+    assert list(a["layers"]) == ["act1", "act2"] and a["widths"] == [64, 8, 24, 10]
+    for k in ("start", "end"):
+        expect = (a["layers"]["act1"][k]["mean"] * 8 + a["layers"]["act2"][k]["mean"] * 24) / 32
+        assert a["network"][k]["mean"] == pytest.approx(expect)
+    assert a["network"]["change"]["mean"] == pytest.approx(a["network"]["end"]["mean"] - a["network"]["start"]["mean"])
+    with pytest.raises(ValueError, match="archs"):
+        sparsity.sparsity_training(seeds=2, epochs=1, archs=[])
+    with pytest.raises(ValueError, match="seeds"):
+        sparsity.sparsity_training(seeds=1, epochs=1, archs=[[64, 8, 10]])
+    assert replication.get("ch3-sparsity-training").book["seeds"] >= 5
