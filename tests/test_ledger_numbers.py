@@ -45,6 +45,12 @@ QUOTED = [
      r"no difference is shown: ReLU − Leaky ReLU in modes [^,]+, [^,]+, in share on a mode (-?[0-9.]+) "
      r"\[(-?[0-9.]+), (-?[0-9.]+)\]", _same,
      "on a mode ({} [{}, {}])", "su una moda ({} [{}; {}])"),
+    ("C20", "04_dying_relu", r"full scale, η = 2\.15: network ([0-9.]+) \[", _same,
+     "a share of {} of all hidden units is dead", "è morta una quota {} di tutte le unità nascoste"),
+    ("C20", "04_dying_relu", r"full scale, η = 2\.15: network [0-9.]+ \[[0-9., ]+\], inside 0\.25–0\.55, so about 40% of the network is dead; layer act2 ([0-9.]+) \[", _same,
+     "a share of {} of the second hidden layer is dead at full scale", "è morta una quota {} del secondo strato nascosto a scala piena"),
+    ("C18", "03_sparsity", r"full scale: tanh's test NLL minus ReLU's (-?[0-9.]+) \[", _same,
+     "tanh's test NLL minus ReLU's is {}", "la NLL di test della tanh meno quella della ReLU è {}"),
 ]
 
 

@@ -45,6 +45,7 @@ from torch import nn
 from ._checks import check_int_in, check_scalar_in, check_seeds
 from .i18n import localize_numbers, register, t
 from .probes import ActivationRecorder
+from .replication import experiment
 from .training import OPTIMIZERS, mlp
 
 __all__ = [
@@ -79,6 +80,15 @@ __all__ = [
     "born_dead_monte_carlo",
     "unit_gradient_norms",
     "layer_gradient_norms",
+    "rai_init",
+    "RAI_SIGMA",
+    "validation_split",
+    "dead_shares",
+    "forty_percent_summary",
+    "forty_percent",
+    "REMEDY_ARMS",
+    "remedies_analysis",
+    "remedies",
 ]
 
 #: The MLP of this chapter's experiments: 64 pixels, two hidden layers of 32 ReLUs, 10 classes.
@@ -172,6 +182,8 @@ register(
         "dying.fix.leaky": {"en": "Leaky ReLU (0.01)", "it": "Leaky ReLU (0,01)"},
         "dying.fix.prelu": {"en": "PReLU", "it": "PReLU"},
         "dying.fix.elu": {"en": "ELU", "it": "ELU"},
+        "dying.fix.relu": {"en": "ReLU (default init)", "it": "ReLU (inizializzazione predefinita)"},
+        "dying.fix.rai": {"en": "ReLU, RAI init", "it": "ReLU, inizializzazione RAI"},
         "dying.h.name": {"en": "network", "it": "rete"},
         "dying.h.optimizer": {"en": "optimizer", "it": "ottimizzatore"},
         "dying.h.seed": {"en": "seed", "it": "seed"},
@@ -179,6 +191,20 @@ register(
         "dying.h.fire_test": {"en": "of which fire on test", "it": "di cui attive sul test"},
         "dying.dead_frac_all": {"en": "dead hidden units (fraction)", "it": "unità nascoste morte (frazione)"},
         "dying.diverged": {"en": "diverged", "it": "divergenti"},
+        "dying.network": {"en": "network", "it": "rete"},
+        "dying.agree": {"en": "agree", "it": "concordano"},
+        "dying.disagree": {"en": "disagree", "it": "non concordano"},
+        "dying.level": {"en": "denominator", "it": "denominatore"},
+        "dying.book_scale": {"en": "book scale (live)", "it": "scala del libro (dal vivo)"},
+        "dying.full_scale": {"en": "full scale (recorded)", "it": "scala piena (registrata)"},
+        "dying.arm": {"en": "remedy", "it": "rimedio"},
+        "dying.largest_rate": {"en": "largest rate, all seeds train", "it": "learning rate massimo, tutti i seed addestrano"},
+        "dying.tuned_rate": {"en": "tuned rate (validation)", "it": "learning rate scelto (validazione)"},
+        "dying.vs_relu_rate": {"en": "log10 largest rate − ReLU", "it": "log10 learning rate massimo − ReLU"},
+        "dying.vs_relu_acc": {"en": "test accuracy − ReLU (tuned)", "it": "accuratezza sul test − ReLU (scelto)"},
+        "dying.clip_row": {"en": "{arm}, η = {lr}, clip {clip}", "it": "{arm}, η = {lr}, clipping del gradiente {clip}"},
+        "dying.noclip_row": {"en": "{arm}, η = {lr}, no clipping", "it": "{arm}, η = {lr}, senza clipping del gradiente"},
+        "dying.peak_act2": {"en": "peak dead act2", "it": "picco morte act2"},
         "dying.key.lr": {"en": "learning rate", "it": "learning rate"},
         "dying.key.bias": {"en": "initial bias", "it": "bias iniziale"},
         "dying.key.weight_scale": {"en": "scale × He", "it": "scala × He"},
@@ -437,6 +463,41 @@ def kill_units(model: nn.Sequential, fraction: float, *, seed: int = 0) -> list[
     return killed
 
 
+#: Parameters of the randomized asymmetric initialization (Lu, Shin, Su & Karniadakis 2020, sec. 4):
+#: the symmetric part has standard deviation ``RAI_SIGMA / sqrt(fan_in)``, the one positive entry of
+#: every unit is drawn from Beta(2, 1).
+RAI_SIGMA: float = 0.6007
+
+
+@torch.no_grad()
+def rai_init(model: nn.Module, *, seed: int = 0) -> nn.Module:
+    """Randomized asymmetric initialization (RAI) of every ``Linear`` layer of ``model`` but the last, in place.
+
+    For every unit, the vector of its incoming weights and its bias, ``V`` (``fan_in + 1``
+    entries), is drawn from ``N(0, RAI_SIGMA**2 / fan_in)``; then one entry of ``V``, chosen
+    uniformly at random, is replaced by a draw from Beta(2, 1), which is positive. The output
+    layer keeps PyTorch's default. Lu et al. choose the Beta(2, 1) and the variance from a
+    second-moment analysis so that the asymmetry lowers the chance of dying without making
+    the activations explode. Returns ``model``.
+    """
+    seed = check_int_in(seed, "seed", 0, 2**32 - 1)
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if len(linears) < 2:
+        raise ValueError(f"model must have at least two Linear layers (hidden and output), got {len(linears)}")
+    gen = torch.Generator().manual_seed(seed)
+    for lin in linears[:-1]:
+        fan_out, fan_in = lin.weight.shape
+        v = torch.randn(fan_out, fan_in + 1, generator=gen, dtype=torch.float64) * (RAI_SIGMA / math.sqrt(fan_in))
+        k = torch.randint(0, fan_in + 1, (fan_out,), generator=gen)
+        # Beta(2, 1) by inversion: its CDF is u^2, so sqrt(U) with U uniform (seeded by gen)
+        v[torch.arange(fan_out), k] = torch.rand(fan_out, generator=gen, dtype=torch.float64).sqrt()
+        lin.weight.copy_(v[:, :fan_in].to(lin.weight.dtype))
+        lin.bias.copy_(v[:, fan_in].to(lin.bias.dtype))
+    return model
+
+
 def make_model(
     *,
     widths: Sequence[int] = WIDTHS,
@@ -450,14 +511,21 @@ def make_model(
 ) -> nn.Sequential:
     """An :func:`relulab.training.mlp` with the options this chapter varies.
 
-    ``activation`` is a key of :data:`ACTIVATIONS`; ``batchnorm`` adds
+    ``init`` is one of :data:`relulab.training.INITS` or ``"rai"``, the randomized
+    asymmetric initialization of Lu et al. (:func:`rai_init`). ``activation`` is a key of :data:`ACTIVATIONS`; ``batchnorm`` adds
     BatchNorm after every hidden Linear (:func:`with_batchnorm`); ``killed``
     is the fraction of every hidden layer made permanently dead
     (:func:`kill_units`). The initialization is drawn from ``seed``.
     """
     if activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
-    model = mlp(widths, ACTIVATIONS[activation], init=init, weight_scale=weight_scale, bias=bias, seed=seed)
+    if init == "rai":
+        if weight_scale != 1.0 or bias != 0.0:
+            raise ValueError(f"init='rai' draws weights and biases itself: weight_scale must be 1 and bias 0, got {weight_scale!r}, {bias!r}")
+        model = mlp(widths, ACTIVATIONS[activation], seed=seed)
+        rai_init(model, seed=seed)
+    else:
+        model = mlp(widths, ACTIVATIONS[activation], init=init, weight_scale=weight_scale, bias=bias, seed=seed)
     if killed:
         kill_units(model, killed, seed=seed)
     if batchnorm:
@@ -749,6 +817,8 @@ def train_ensemble(
     keep_first_layer: bool = False,
     settings: Sequence[dict] | None = None,
     record_epochs: Sequence[int] | None = None,
+    clip: float | None = None,
+    record_every: int | None = None,
 ) -> SweepResult:
     """Train ``models`` side by side, each exactly as :func:`relulab.training.train` would.
 
@@ -761,7 +831,11 @@ def train_ensemble(
     one. After every epoch in ``record_epochs`` (default: all; 0 means at
     initialization, and the last epoch is always recorded) it records which
     units are dead on the whole training set, how often each fires, and the
-    test accuracy, all in evaluation mode.
+    test accuracy, all in evaluation mode. ``record_every`` (steps) adds a record
+    after every that many optimizer steps, to see *when* units die inside an epoch.
+    ``clip`` (default: none) rescales each run's gradient, over all its parameters,
+    to Euclidean norm at most ``clip`` before the update (global-norm clipping, as
+    ``torch.nn.utils.clip_grad_norm_`` applied to each run on its own).
     """
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
@@ -770,6 +844,10 @@ def train_ensemble(
     warmup_epochs = check_scalar_in(warmup_epochs, "warmup_epochs", 0.0, float(epochs))
     if dtype not in (torch.float32, torch.float64):
         raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
+    if clip is not None:
+        clip = check_scalar_in(clip, "clip", 0.0, 1e12, low_open=True)
+    if record_every is not None:
+        record_every = check_int_in(record_every, "record_every", 1, 1_000_000)
     if record_epochs is None:
         record_at = set(range(epochs + 1))
     else:
@@ -830,6 +908,10 @@ def train_ensemble(
             frozen = not bool(live.all())
             total = torch.where(live, losses, 0.0).sum() if frozen else losses.sum()
             grads = torch.autograd.grad(total, params)
+            if clip is not None:
+                norms = torch.sqrt(sum((g.reshape(R, -1) ** 2).sum(dim=1) for g in grads))
+                factor = torch.clamp(clip / (norms + 1e-6), max=1.0)
+                grads = [g * factor.view((-1,) + (1,) * (g.ndim - 1)) for g in grads]
             step += 1
             scale = min(1.0, step / warmup_steps) if warmup_steps > 0 else 1.0
             lr_now = torch.where(live, lrs * scale, 0.0)
@@ -849,6 +931,8 @@ def train_ensemble(
                         bc1, bc2 = 1 - beta1**step, 1 - beta2**step
                         update = (state[j] / bc1) / ((state2[j].sqrt() / math.sqrt(bc2)) + eps)
                     p.sub_(lr_now.view(view) * update)
+            if record_every is not None and step % record_every == 0 and not (i + batch_size >= n and epoch in record_at):
+                record(step)
         if epoch in record_at:
             record(step)
     base = [dict(s) for s in settings] if settings is not None else [{} for _ in range(R)]
@@ -872,7 +956,7 @@ def train_ensemble(
 #: Options of a setting that shape the model (see :func:`make_model`).
 _MODEL_KEYS = ("activation", "init", "weight_scale", "bias", "batchnorm", "killed")
 #: Options of a setting that shape the training (``label`` only names the setting in tables).
-_TRAIN_KEYS = ("lr", "optimizer", "warmup_epochs", "label")
+_TRAIN_KEYS = ("lr", "optimizer", "warmup_epochs", "label", "clip")
 
 
 def sweep(
@@ -885,11 +969,13 @@ def sweep(
     dtype: torch.dtype = torch.float64,
     keep_first_layer: bool = False,
     record_epochs: Sequence[int] | None = None,
+    record_every: int | None = None,
 ) -> SweepResult:
     """Train every setting with every seed; runs are ordered setting by setting, seeds inside.
 
     A setting is a dict with ``lr`` (required) and any of ``optimizer``
-    (default ``"sgd"``), ``warmup_epochs``, ``label`` (a name for tables), and the options of
+    (default ``"sgd"``), ``warmup_epochs``, ``clip`` (gradient clipping, see :func:`train_ensemble`),
+    ``label`` (a name for tables), and the options of
     :func:`make_model` (``activation``, ``init``, ``weight_scale``, ``bias``,
     ``batchnorm``, ``killed``). Settings that share an architecture, an
     optimizer and a warm-up are trained together in one batched model
@@ -914,10 +1000,11 @@ def sweep(
     split = digits() if split is None else split
     groups: dict[tuple, list[int]] = {}
     for i, s in enumerate(clean):
-        key = (s.get("activation", "relu"), bool(s.get("batchnorm", False)), s["optimizer"], float(s["warmup_epochs"]))
+        key = (s.get("activation", "relu"), bool(s.get("batchnorm", False)), s["optimizer"], float(s["warmup_epochs"]),
+               s.get("clip"))
         groups.setdefault(key, []).append(i)
     parts: dict[int, tuple[SweepResult, int]] = {}
-    for (_, _, opt, warm), members in groups.items():
+    for (_, _, opt, warm, clip), members in groups.items():
         models, lrs, run_seeds, run_settings = [], [], [], []
         for i in members:
             s = clean[i]
@@ -930,7 +1017,7 @@ def sweep(
         res = train_ensemble(
             models, split, lr=lrs, seeds=run_seeds, optimizer=opt, epochs=epochs, batch_size=batch_size,
             warmup_epochs=warm, dtype=dtype, keep_first_layer=keep_first_layer, settings=run_settings,
-            record_epochs=record_epochs,
+            record_epochs=record_epochs, clip=clip, record_every=record_every,
         )  # fmt: skip
         for j, i in enumerate(members):
             parts[i] = (res, j * len(seeds))
@@ -1032,16 +1119,18 @@ def summary_table(
     accuracy, diverged runs) are among ``"dead:<layer>"`` (at the end),
     ``"dead0:<layer>"`` (at initialization), ``"active:<layer>"`` /
     ``"active0:<layer>"`` (mean share of training examples on which a unit
-    fires, at the end / at initialization), ``"acc"`` and ``"diverged"``.
+    fires, at the end / at initialization), ``"acc"`` and ``"diverged"``;
+    ``"dead:network"`` / ``"dead0:network"`` is the dead share of all hidden units.
     ``labels`` renames the values of ``key``. Diverged runs are left out of
-    the means and counted in ``"diverged"``.
+    the means and counted in ``"diverged"``; a cell whose mean leaves runs out says over how many
+    (``(n=1)``). "±" is the standard deviation over seeds, the spread of single runs.
     """
     from .tables import format_table
 
     if not isinstance(result, SweepResult):
         raise TypeError(f"result must be a SweepResult, got {type(result).__name__}")
     if columns is None:
-        columns = [f"dead:{layer}" for layer in result.layers] + ["acc", "diverged"]
+        columns = [f"dead:{layer}" for layer in result.layers] + ["dead:network", "acc", "diverged"]
     runs = _runs_where(result, where)
     if runs.size == 0:
         raise ValueError(f"no run matches {where}")
@@ -1055,7 +1144,11 @@ def summary_table(
     getters = []
     for col in columns:
         kind, _, layer = col.partition(":")
-        if kind in ("dead", "dead0", "active", "active0"):
+        if kind in ("dead", "dead0") and layer == "network":
+            rec = 0 if kind.endswith("0") else -1
+            headers.append(t(f"dying.col.{kind}", layer=t("dying.network")))
+            getters.append((result.dead_fraction()[:, rec], 2))
+        elif kind in ("dead", "dead0", "active", "active0"):
             if layer not in result.layers:
                 raise ValueError(f"column {col!r}: layer must be one of {result.layers}")
             rec = 0 if kind.endswith("0") else -1
@@ -1073,7 +1166,7 @@ def summary_table(
             headers.append(t("dying.diverged"))
             getters.append(None)
         else:
-            raise ValueError(f"unknown column {col!r}; use dead:<layer>, dead0:<layer>, active:<layer>, active0:<layer>, acc, diverged")
+            raise ValueError(f"unknown column {col!r}; use dead:<layer>, dead:network, dead0:<layer>, active:<layer>, active0:<layer>, acc, diverged")
     rows = []
     for v in values:
         idx = np.array([i for i in runs if result.settings[i][key] == v])
@@ -1086,7 +1179,9 @@ def summary_table(
                 cells.append("-")
             else:
                 q, d = q
-                cells.append(f"{q[ok].mean():.{d}f} ± {q[ok].std():.{d}f}")
+                text = f"{q[ok].mean():.{d}f} ± {q[ok].std():.{d}f}"
+                # runs were left out (diverged): say over how many the mean and sd are taken
+                cells.append(text if ok.size == idx.size else f"{text} (n={ok.size})")
         rows.append(cells)
     return format_table(rows, headers, digits=3)
 
@@ -1437,3 +1532,312 @@ def unit_gradient_norms(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> d
 def layer_gradient_norms(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
     """For every ``Linear`` layer, the norm of the gradient of all its weights and bias (see :func:`unit_gradient_norms`)."""
     return {name: float(np.sqrt((g**2).sum())) for name, g in unit_gradient_norms(model, x, y).items()}
+
+
+# --------------------------------------------------------------------------- issue 18: denominators and remedies
+
+
+def validation_split(split, *, fraction: float = 0.2, seed: int = 0):
+    """``split`` with a held-out validation set in place of its test set, to choose learning rates on.
+
+    The last ``round(fraction * n)`` examples of a seeded permutation of the training set become
+    the "test" set of the returned :class:`relulab.data.Split`; the real test set is not used.
+    """
+    from .data import Split
+
+    fraction = check_scalar_in(fraction, "fraction", 0.0, 0.5, low_open=True)
+    seed = check_int_in(seed, "seed", 0, 2**32 - 1)
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be a relulab.data.Split, got {type(split).__name__}")
+    n = int(split.x_train.shape[0])
+    k = int(round(fraction * n))
+    if not 1 <= k <= n - 1:
+        raise ValueError(f"fraction={fraction!r} leaves no training or no validation example out of {n}")
+    order = torch.randperm(n, generator=torch.Generator().manual_seed(seed))
+    tr, va = order[: n - k], order[n - k :]
+    return Split(split.x_train[tr], split.y_train[tr], split.x_train[va], split.y_train[va])
+
+
+def _interval(values) -> dict:
+    from .stats import summarize
+
+    v = [float(x) for x in values]
+    if len(v) < 2:
+        m = v[0] if v else float("nan")
+        return {"mean": m, "low": m, "high": m, "n": len(v)}
+    s = summarize(v)
+    return {"mean": s.mean, "low": s.low, "high": s.high, "n": s.n}
+
+
+def dead_shares(result: SweepResult, runs: Sequence[int], *, record: int = -1) -> dict:
+    """Dead share of every hidden layer and of the whole network (all hidden units) for ``runs``.
+
+    Returns ``{level: [share per run]}`` with levels ``act1``, ``act2``, ... and ``network``;
+    ``record`` picks the record (default: the last), ``"peak"`` the largest share over all records.
+    """
+    runs = [check_int_in(int(r), "runs[]", 0, len(result) - 1) for r in runs]
+    out = {}
+    for level in (*result.layers, "network"):
+        f = result.dead_fraction(None if level == "network" else level)[runs]
+        out[level] = (f.max(axis=1) if record == "peak" else f[:, record]).tolist()
+    return out
+
+
+def forty_percent_summary(result: SweepResult, *, target: float = 0.4) -> dict:
+    """The "40% dead" test at both denominators: per learning rate, the dead share of every layer and of the network.
+
+    For every learning rate of ``result`` (diverged runs left out, and counted): the mean dead
+    share at the end of training with its 95% t interval over seeds, per layer and for the
+    network (all hidden units), and whether the interval contains ``target``.
+    """
+    target = check_scalar_in(target, "target", 0.0, 1.0)
+    rows = []
+    for lr in sorted({float(s["lr"]) for s in result.settings}):
+        every = result.select(lr=lr)
+        runs = [int(i) for i in every if not result.diverged[i]]
+        row = {"lr": lr, "n": len(runs), "excluded": len(every) - len(runs)}
+        if runs:
+            for level, shares in dead_shares(result, runs).items():
+                iv = _interval(shares)
+                iv["contains"] = bool(iv["low"] <= target <= iv["high"])
+                row[level] = iv
+        rows.append(row)
+    levels = [*result.layers, "network"]
+    largest = {lv: max(r[lv]["mean"] for r in rows if lv in r) for lv in levels}
+    return {"target": target, "levels": levels, "rows": rows, "largest_mean": largest}
+
+
+@experiment(
+    "ch4-forty-percent",
+    book={"seeds": 5, "lrs": [float(x) for x in np.logspace(-2, 1, 10)], "epochs": EPOCHS},
+    full={"seeds": 20, "lrs": [round(float(x), 4) for x in np.logspace(-1, 1, 13)], "epochs": 10},
+    depends=(forty_percent_summary, dead_shares, _interval, sweep, train_ensemble, make_model, _Ensemble),
+)
+def forty_percent(seeds: int, lrs: Sequence[float], epochs: int) -> dict:
+    """Plain SGD at every rate of ``lrs``, seeds ``0 .. seeds-1``: :func:`forty_percent_summary` of the runs."""
+    seeds = check_int_in(seeds, "seeds", 2, 1000)
+    if not lrs:
+        raise ValueError("lrs must name at least one learning rate")
+    result = sweep([{"lr": float(lr)} for lr in lrs], list(range(seeds)), epochs=epochs)
+    return forty_percent_summary(result)
+
+
+#: The remedies of :func:`remedies`: a name and the options of :func:`make_model` it changes.
+REMEDY_ARMS: dict[str, dict] = {
+    "relu": {},
+    "he": {"init": "he"},
+    "rai": {"init": "rai"},
+    "leaky": {"activation": "leaky_relu"},
+    "prelu": {"activation": "prelu"},
+    "elu": {"activation": "elu"},
+}
+
+
+def _test_accuracy(result: SweepResult, run: int, split) -> float:
+    model = result.model(run, dtype=torch.float64)
+    model.eval()
+    with torch.no_grad():
+        pred = model(split.x_test.to(torch.float64)).argmax(dim=1)
+    return float((pred == split.y_test).double().mean())
+
+
+def remedies_analysis(grid: SweepResult, clipped: SweepResult | None, split, *, arms: Sequence[str],
+                      lrs: Sequence[float], seeds: Sequence[int], trains: float = 0.8) -> dict:
+    """Matched stability and matched tuning for the remedies (see :func:`remedies`)."""
+    from .stats import compare
+
+    trains = check_scalar_in(trains, "trains", 0.0, 1.0)
+    out: dict = {"arms": list(arms), "lrs": [float(x) for x in lrs], "seeds": list(seeds), "trains": trains,
+                 "record_steps": grid.record_steps.tolist()}
+    per_arm: dict = {}
+    for arm in arms:
+        table = []
+        for lr in lrs:
+            idx = grid.select(label=arm, lr=float(lr))
+            ok = ~grid.diverged[idx]
+            val = grid.test_acc[idx, -1]
+            table.append({"lr": float(lr), "diverged": int((~ok).sum()), "val_acc": _interval(val[ok]) if ok.any() else None,
+                          "dead": {k: _interval(v) for k, v in dead_shares(grid, idx[ok]).items()} if ok.any() else None})
+        # per seed: the largest rate at which that seed trains (no divergence, validation accuracy >= trains)
+        largest = []
+        for s in seeds:
+            good = [float(lr) for lr in lrs
+                    for i in grid.select(label=arm, lr=float(lr), seed=s)
+                    if not grid.diverged[i] and grid.test_acc[i, -1] >= trains]
+            largest.append(max(good) if good else None)  # None: this seed trains at no rate of the grid
+        # matched stability: every seed at the largest rate at which every seed of the arm trains
+        stable = [float(lr) for lr, row in zip(lrs, table)
+                  if row["diverged"] == 0 and min(grid.test_acc[grid.select(label=arm, lr=float(lr)), -1]) >= trains]
+        lr_stable = max(stable) if stable else None
+        # matched tuning: the rate with the best mean validation accuracy among those where no seed diverges
+        usable = [(row["val_acc"]["mean"], row["lr"]) for row in table if row["diverged"] == 0]
+        lr_tuned = max(usable)[1] if usable else None
+        entry = {"table": table, "largest_trains": largest, "lr_stable": lr_stable, "lr_tuned": lr_tuned}
+        if lr_stable is not None:
+            idx = grid.select(label=arm, lr=lr_stable)
+            entry["stable_dead_end"] = dead_shares(grid, idx)
+            entry["stable_dead_peak"] = dead_shares(grid, idx, record="peak")
+        if lr_tuned is not None:
+            idx = grid.select(label=arm, lr=lr_tuned)
+            entry["tuned_test_acc"] = [_test_accuracy(grid, int(i), split) for i in idx]
+            entry["tuned_dead_end"] = dead_shares(grid, idx)
+        per_arm[arm] = entry
+    out["per_arm"] = per_arm
+    comps = {}
+    base = per_arm.get("relu")
+    for arm in arms:
+        if arm == "relu" or base is None:
+            continue
+        e = per_arm[arm]
+        c: dict = {}
+        if None not in e["largest_trains"] and None not in base["largest_trains"]:
+            a_l, b_l = np.log10(e["largest_trains"]), np.log10(base["largest_trains"])
+            cmp = compare(a_l.tolist(), b_l.tolist(), names=(arm, "relu"))
+            c["log10_largest_rate"] = {"mean": cmp.mean, "low": cmp.low, "high": cmp.high, "n": cmp.n}
+        if "tuned_test_acc" in e and "tuned_test_acc" in base:
+            cmp = compare(e["tuned_test_acc"], base["tuned_test_acc"], names=(arm, "relu"))
+            c["tuned_test_acc"] = {"mean": cmp.mean, "low": cmp.low, "high": cmp.high, "n": cmp.n}
+        comps[arm] = c
+    out["vs_relu"] = comps
+    if clipped is not None:
+        clip_out = {}
+        for label in dict.fromkeys(s["label"] for s in clipped.settings):
+            idx = clipped.select(label=label)
+            ok = idx[~clipped.diverged[idx]]
+            clip_out[label] = {"n": len(ok), "excluded": len(idx) - len(ok),
+                               "test_acc": clipped.test_acc[ok, -1].tolist(),
+                               "dead_end": dead_shares(clipped, ok) if len(ok) else None,
+                               "dead_peak": dead_shares(clipped, ok, record="peak") if len(ok) else None}
+        out["clipped"] = clip_out
+    return out
+
+
+@experiment(
+    "ch4-remedies",
+    book={"seeds": 5, "arms": ["relu", "rai", "leaky"], "lrs": [0.631, 1.0, 1.585, 2.512],
+          "epochs": EPOCHS, "clip": 1.0, "shared_lr": 2.154, "record_every": 10},
+    full={"seeds": 20, "arms": list(REMEDY_ARMS), "lrs": [0.398, 0.631, 1.0, 1.585, 2.512, 3.981],
+          "epochs": EPOCHS, "clip": 1.0, "shared_lr": 2.154, "record_every": 5},
+    depends=(remedies_analysis, validation_split, dead_shares, _interval, _test_accuracy, sweep, train_ensemble,
+             make_model, rai_init, _Ensemble),
+)
+def remedies(seeds: int, arms: Sequence[str], lrs: Sequence[float], epochs: int, clip: float | None,
+             shared_lr: float, record_every: int | None) -> dict:
+    """The dying-ReLU remedies at matched stability and at matched tuning, plus all of them with gradient clipping.
+
+    1. Every arm of ``arms`` (keys of :data:`REMEDY_ARMS`) is trained with plain SGD at every rate
+       of ``lrs`` on 80% of the training digits; the other 20% is the validation set that picks
+       the rates (the test set is only used for the accuracy at the chosen rate).
+       *Matched stability*: each arm at the largest rate at which every seed trains (no
+       divergence, validation accuracy at least 0.8), and per seed the largest such rate
+       (compared with ReLU's, paired by seed, in log10). *Matched tuning*: each arm at the rate
+       with the best mean validation accuracy, where no seed diverged.
+    2. If ``clip`` is given, every arm and unclipped ReLU at ``shared_lr`` on the whole training set,
+       with each run's gradient clipped to norm ``clip``: no arm can take a step longer than
+       ``shared_lr * clip``.
+    Dead shares are recorded every ``record_every`` steps (and per layer and for the network).
+    """
+    from .data import digits
+
+    seeds = list(range(check_int_in(seeds, "seeds", 2, 1000)))
+    unknown = [a for a in arms if a not in REMEDY_ARMS]
+    if unknown or not arms:
+        raise ValueError(f"arms must be a non-empty list of {list(REMEDY_ARMS)}, got {list(arms)!r}")
+    if "relu" not in arms:
+        raise ValueError(f"arms must include 'relu', the baseline, got {list(arms)!r}")
+    if not lrs:
+        raise ValueError("lrs must name at least one learning rate")
+    split = digits()
+    tv = validation_split(split)
+    grid = sweep([{**REMEDY_ARMS[a], "lr": float(lr), "label": a} for a in arms for lr in lrs], seeds, split=tv,
+                 epochs=epochs, record_every=record_every)
+    clipped = None
+    if clip is not None:
+        settings = [{**REMEDY_ARMS[a], "lr": float(shared_lr), "clip": float(clip), "label": f"{a}+clip"} for a in arms]
+        settings.append({"lr": float(shared_lr), "label": "relu"})
+        clipped = sweep(settings, seeds, split=split, epochs=epochs, record_every=record_every)
+    out = remedies_analysis(grid, clipped, split, arms=arms, lrs=lrs, seeds=seeds)
+    out.update({"clip": clip, "shared_lr": float(shared_lr), "epochs": epochs})
+    return out
+
+
+def _iv_text(iv: Mapping | None, digits: int = 2) -> str:
+    """``mean [low, high] n=N`` (Italian: decimal comma, ``;`` between the bounds); "-" for no value."""
+    from .i18n import current_language, number
+
+    if not iv:
+        return "-"
+
+    def num(x: float) -> str:
+        text = number(x, digits)
+        return text[1:] if text.startswith("-") and float(text.replace(",", ".")) == 0 else text
+
+    sep = "; " if current_language() == "it" else ", "
+    return f"{num(iv['mean'])} [{num(iv['low'])}{sep}{num(iv['high'])}] n={iv['n']}"
+
+
+def forty_percent_table(book: Mapping, full: Mapping | None = None, *, lrs: Sequence[float] | None = None) -> str:
+    """A printed table of :func:`forty_percent_summary` results: per learning rate and denominator, mean [95% t interval] n.
+
+    ``full`` (a recorded full-scale result) adds a column; rows are the rates of ``book``
+    (or ``lrs``); the full-scale column shows the recorded rate nearest to each.
+    """
+    from .i18n import number
+    from .tables import format_table
+
+    rows = []
+    for row in book["rows"]:
+        if lrs is not None and not any(abs(row["lr"] - float(x)) <= 1e-3 * float(x) for x in lrs):
+            continue
+        near = None
+        if full is not None:
+            near = min(full["rows"], key=lambda r: abs(math.log(r["lr"] / row["lr"])))
+        for level in book["levels"]:
+            name = t("dying.network") if level == "network" else level
+            cells = [number(row["lr"], 3), name, _iv_text(row.get(level))]
+            if full is not None:
+                cells.append(f"η = {number(near['lr'], 3)}: {_iv_text(near.get(level))}")
+            rows.append(cells)
+    headers = [t("dying.lr"), t("dying.level"), t("dying.book_scale")] + ([t("dying.full_scale")] if full else [])
+    return format_table(rows, headers)
+
+
+def remedies_table(result: Mapping) -> str:
+    """A printed table of a :func:`remedies` result: per arm, the largest rate at which every seed trains,
+    the tuned rate, and the paired differences from ReLU (mean [95% t interval] n)."""
+    from .i18n import number
+    from .tables import format_table
+
+    rows = []
+    for arm in result["arms"]:
+        e = result["per_arm"][arm]
+        c = result["vs_relu"].get(arm, {})
+        rows.append([t(f"dying.fix.{arm}") if f"dying.fix.{arm}" in _keys() else arm,
+                     "-" if e["lr_stable"] is None else number(e["lr_stable"], 3),
+                     "-" if e["lr_tuned"] is None else number(e["lr_tuned"], 3),
+                     _iv_text(c.get("log10_largest_rate")), _iv_text(c.get("tuned_test_acc"), 3)])
+    headers = [t("dying.arm"), t("dying.largest_rate"), t("dying.tuned_rate"), t("dying.vs_relu_rate"), t("dying.vs_relu_acc")]
+    return format_table(rows, headers)
+
+
+def clipped_table(result: Mapping) -> str:
+    """A printed table of the gradient-clipping part of a :func:`remedies` result: dead shares per layer and
+    for the network at the end, peak dead share of act2 over the records, test accuracy; mean [95% t interval] n."""
+    from .i18n import number
+    from .tables import format_table
+
+    rows = []
+    for label, e in result["clipped"].items():
+        arm, _, clip = label.partition("+")
+        name = t(f"dying.fix.{arm}") if f"dying.fix.{arm}" in _keys() else arm
+        lr = number(result["shared_lr"], 2)
+        title = (t("dying.clip_row", arm=name, lr=lr, clip=number(result["clip"], 1)) if clip
+                 else t("dying.noclip_row", arm=name, lr=lr))
+        if not e["n"]:
+            rows.append([title, "-", "-", "-", "-", "-", f"{e['excluded']}"])
+            continue
+        rows.append([title, *(_iv_text(_interval(e["dead_end"][k])) for k in ("act1", "act2", "network")),
+                     _iv_text(_interval(e["dead_peak"]["act2"])), _iv_text(_interval(e["test_acc"])), f"{e['excluded']}"])
+    headers = [t("dying.key.fix"), t("dying.col.dead", layer="act1"), t("dying.col.dead", layer="act2"),
+               t("dying.col.dead", layer=t("dying.network")), t("dying.peak_act2"), t("dying.test_acc"), t("dying.diverged")]
+    return format_table(rows, headers)

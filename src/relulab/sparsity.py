@@ -58,12 +58,20 @@ from ._checks import (
 )
 from .data import Split, digits
 from .i18n import localize_numbers, register, t
+from .replication import experiment
 from .moments import relu_gaussian_moments
 from .plotting import OKABE_ITO, plot_mean_spread, series_style, subplots
 from .probes import ForwardHooks, record_activations, resolve_layers
 from .training import INITS, OPTIMIZERS, accuracy, mlp, train
 
 __all__ = [
+    "sparsity_training",
+    "sparsity_training_table",
+    "REGULARIZER_CONFIGS",
+    "REGULARIZER_TRAINING",
+    "test_nll",
+    "regularizer_summary",
+    "regularizers",
     "zero_fraction",
     "population_sparsity",
     "lifetime_sparsity",
@@ -1394,3 +1402,238 @@ def plot_sgd_paths(paths: Sequence[SGDPath], axes=None):
     axes[0].set_ylabel(t("sparsity.w2"))
     axes[0].legend(fontsize=8, loc="upper right")
     return axes
+
+
+# --------------------------------------------------------------------------- issue 18: regularizers, paired
+
+
+#: The configurations of the experiment ``ch3-regularizers``: a label and the options of
+#: :func:`train_probed` it changes (``activation`` by name: ``"tanh"``).
+REGULARIZER_CONFIGS: dict[str, dict] = {
+    "ReLU": {},
+    "ReLU + L1 0.3": {"l1": 0.3},
+    "ReLU + L1 1": {"l1": 1.0},
+    "ReLU + L1 3": {"l1": 3.0},
+    "ReLU, bias -1": {"bias": -1.0},
+    "ReLU + dropout 0.5": {"dropout": 0.5},
+    "tanh": {"activation": "tanh"},
+    "tanh + dropout 0.5": {"activation": "tanh", "dropout": 0.5},
+}
+
+#: The training of ``ch3-regularizers`` besides seeds, training-set size and epochs.
+REGULARIZER_TRAINING: dict = {"widths": (64, 128, 128, 10), "lr": 1e-2, "batch_size": 50}
+
+
+def test_nll(model: nn.Module, split: Split) -> float:
+    """Mean cross-entropy (negative log-likelihood, nats) of ``model`` on the test set of ``split``, in eval mode."""
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be a relulab.data.Split, got {type(split).__name__}")
+    was = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            dtype = next(model.parameters()).dtype
+            logits = model(split.x_test.to(dtype))
+            return float(F.cross_entropy(logits, split.y_test))
+    finally:
+        model.train(was)
+
+
+def _paired(a: Sequence[float], b: Sequence[float], *, higher_is_better: bool = True) -> dict:
+    from .stats import compare
+
+    c = compare(list(a), list(b), higher_is_better=higher_is_better)
+    return {"mean": c.mean, "low": c.low, "high": c.high, "n": c.n}
+
+
+def regularizer_summary(runs: Mapping[str, Sequence[ProbedRun]], *, n_train: int, baseline: str = "ReLU") -> dict:
+    """Per configuration: train/test accuracy, gap, test NLL and share of zeros, one value per seed; paired
+    95% t intervals of every configuration minus ``baseline``; and the dropout interaction: the change that
+    dropout brings to ReLU minus the change it brings to tanh (needs ``tanh`` and both dropout arms)."""
+    if baseline not in runs:
+        raise ValueError(f"baseline must be one of the configurations {list(runs)}, got {baseline!r}")
+    seeds = [r.seed for r in runs[baseline]]
+    for label, rs in runs.items():
+        if [r.seed for r in rs] != seeds:
+            raise ValueError(f"configuration {label!r} was run on seeds {[r.seed for r in rs]}, not {seeds}: cannot pair")
+    splits = {s: digits(seed=s, n_train=n_train) for s in seeds}
+    values = {}
+    for label, rs in runs.items():
+        values[label] = {
+            "train_acc": [r.train_acc for r in rs],
+            "test_acc": [r.test_acc for r in rs],
+            "gap": [r.gap for r in rs],
+            "test_nll": [test_nll(r.model, splits[r.seed]) for r in rs],
+            "zero": [r.final_zero for r in rs],
+        }
+    better = {"train_acc": True, "test_acc": True, "gap": False, "test_nll": False, "zero": True}
+    vs = {label: {k: _paired(v[k], values[baseline][k], higher_is_better=better[k]) for k in ("test_acc", "gap", "test_nll")}
+          for label, v in values.items() if label != baseline}
+    out = {"seeds": seeds, "n_train": n_train, "baseline": baseline, "values": values, "vs_baseline": vs}
+    arms = ("ReLU", "ReLU + dropout 0.5", "tanh", "tanh + dropout 0.5")
+    if all(a in values for a in arms):
+        inter = {}
+        for k in ("test_acc", "gap", "test_nll"):
+            d_relu = [x - y for x, y in zip(values[arms[1]][k], values[arms[0]][k])]
+            d_tanh = [x - y for x, y in zip(values[arms[3]][k], values[arms[2]][k])]
+            inter[k] = {"relu": _paired(d_relu, [0.0] * len(d_relu)), "tanh": _paired(d_tanh, [0.0] * len(d_tanh)),
+                        "relu_minus_tanh": _paired(d_relu, d_tanh)}
+        out["dropout"] = inter
+    return out
+
+
+@experiment(
+    "ch3-regularizers",
+    book={"seeds": 5, "n_train": 200, "epochs": 10},
+    full={"seeds": 20, "n_train": 400, "epochs": 40},
+    depends=(regularizer_summary, _paired, test_nll, small_data_runs, train_probed, init_network, ActivationL1),
+)
+def regularizers(seeds: int, n_train: int, epochs: int) -> dict:
+    """Sparsity (L1 penalties, bias shift), dropout and tanh on a small training set, paired by seed.
+
+    Every configuration of :data:`REGULARIZER_CONFIGS` is trained with :data:`REGULARIZER_TRAINING`
+    (Adam) for ``epochs`` epochs on ``n_train`` images drawn by the seed; seed ``s`` fixes the images, the
+    initial weights and the batch order of every configuration. Returns :func:`regularizer_summary`.
+    """
+    seeds = check_int_in(seeds, "seeds", 2, 1000)
+    n_train = check_int_in(n_train, "n_train", 20, 1258)
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    configs = {label: {**kw, **({"activation": nn.Tanh} if kw.get("activation") == "tanh" else {})}
+               for label, kw in REGULARIZER_CONFIGS.items()}
+    runs = small_data_runs(configs, seeds=list(range(seeds)), n_train=n_train, epochs=epochs, **REGULARIZER_TRAINING)
+    return regularizer_summary(runs, n_train=n_train)
+
+
+def _iv(iv: Mapping | None, digits: int = 3) -> str:
+    """``mean [low, high]`` (Italian: decimal comma and ``;``); "-" for none."""
+    from .i18n import current_language, number
+
+    if not iv:
+        return "-"
+
+    def num(x: float) -> str:
+        text = number(x, digits)
+        return text[1:] if text.startswith("-") and float(text.replace(",", ".")) == 0 else text
+
+    sep = "; " if current_language() == "it" else ", "
+    return f"{num(iv['mean'])} [{num(iv['low'])}{sep}{num(iv['high'])}]"
+
+
+def regularizer_table(result: Mapping) -> str:
+    """A printed table of :func:`regularizer_summary`: per configuration, mean test accuracy and test NLL, and the
+    paired differences from the baseline (test accuracy, gap, test NLL) with their 95% t intervals; n in the title."""
+    from .i18n import number
+    from .tables import format_table
+
+    base = result["baseline"]
+    rows = []
+    for label, v in result["values"].items():
+        c = result["vs_baseline"].get(label, {})
+        rows.append([label, number(float(np.mean(v["zero"])), 2), number(float(np.mean(v["train_acc"])), 3),
+                     number(float(np.mean(v["test_acc"])), 3), number(float(np.mean(v["test_nll"])), 3),
+                     _iv(c.get("test_acc")), _iv(c.get("gap")), _iv(c.get("test_nll"))])
+    headers = [t("sparsity.config"), t("sparsity.zero_fraction"), t("sparsity.train_acc"), t("sparsity.test_acc"),
+               t("sparsity.test_nll"), t("sparsity.d_vs", what=t("sparsity.test_acc"), base=base),
+               t("sparsity.d_vs", what=t("sparsity.gap"), base=base), t("sparsity.d_vs", what=t("sparsity.test_nll"), base=base)]
+    return t("sparsity.paired_n", n=len(result["seeds"]), n_train=result["n_train"]) + "\n" + format_table(rows, headers)
+
+
+def dropout_table(result: Mapping) -> str:
+    """A printed table of the dropout interaction of :func:`regularizer_summary`: the change dropout brings to
+    ReLU, to tanh, and their difference (ReLU minus tanh), per measure, with 95% t intervals."""
+    from .tables import format_table
+
+    rows = [[t(f"sparsity.measure.{k}"), _iv(v["relu"]), _iv(v["tanh"]), _iv(v["relu_minus_tanh"])]
+            for k, v in result["dropout"].items()]
+    return format_table(rows, [t("sparsity.measure"), t("sparsity.dropout_on", a="ReLU"), t("sparsity.dropout_on", a="tanh"),
+                               t("sparsity.dropout_diff")])
+
+
+register(
+    {
+        "sparsity.test_nll": {"en": "test NLL", "it": "NLL di test"},
+        "sparsity.d_vs": {"en": "Δ {what} vs {base}", "it": "Δ {what} rispetto a {base}"},
+        "sparsity.paired_n": {"en": "{n} seeds paired, {n_train} training images; Δ: mean [95% t interval]",
+                              "it": "{n} seed appaiati, {n_train} immagini di addestramento; Δ: media [intervallo t al 95%]"},
+        "sparsity.measure": {"en": "measure", "it": "misura"},
+        "sparsity.measure.test_acc": {"en": "test accuracy", "it": "accuratezza di test"},
+        "sparsity.measure.gap": {"en": "gap", "it": "divario"},
+        "sparsity.measure.test_nll": {"en": "test NLL", "it": "NLL di test"},
+        "sparsity.dropout_on": {"en": "dropout's effect on {a}", "it": "effetto del dropout su {a}"},
+        "sparsity.dropout_diff": {"en": "ReLU minus tanh", "it": "ReLU meno tanh"},
+        "sparsity.book_scale": {"en": "book scale (live)", "it": "scala del libro (dal vivo)"},
+        "sparsity.full_scale": {"en": "full scale (recorded)", "it": "scala piena (registrata)"},
+        "sparsity.scale.book": {"en": "book scale", "it": "scala del libro"},
+        "sparsity.scale.full": {"en": "full scale", "it": "scala piena"},
+    }
+)
+
+
+def _summary_iv(values: Sequence[float]) -> dict:
+    from .stats import summarize
+
+    s = summarize([float(v) for v in values])
+    return {"mean": s.mean, "low": s.low, "high": s.high, "n": s.n}
+
+
+@experiment(
+    "ch3-sparsity-training",
+    book={"seeds": 5, "epochs": 10, "archs": [[64, 64, 64, 10], [64, 128, 128, 10], [64, 32, 32, 32, 10]]},
+    full={"seeds": 20, "epochs": 30, "archs": [[64, 64, 64, 10], [64, 128, 128, 10], [64, 32, 32, 32, 10],
+                                                 [64, 256, 256, 10]]},
+    depends=(_summary_iv, _paired, train_probed, init_network),
+)
+def sparsity_training(seeds: int, epochs: int, archs: Sequence[Sequence[int]]) -> dict:
+    """Does training make ReLU networks sparser? Share of zeros on the test digits before and after training.
+
+    For every architecture of ``archs`` (widths, input 64 and 10 classes), seeds ``0 .. seeds-1`` train it
+    with :func:`train_probed`'s defaults (He initialization, Adam 1e-3, batches of 64) for ``epochs`` epochs
+    on the digits. Per layer and for the network (all hidden units, each unit counted once): the share of
+    zeros at initialization and at the end, each with its 95% t interval, and the paired change.
+    """
+    seeds = check_int_in(seeds, "seeds", 2, 1000)
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    if not archs:
+        raise ValueError("archs must name at least one architecture")
+    split = digits()
+    out = []
+    for widths in archs:
+        widths = [int(w) for w in widths]
+        runs = [train_probed(split, widths=widths, seed=s, epochs=epochs, every_epoch=False) for s in range(seeds)]
+        hidden = widths[1:-1]
+        entry: dict = {"widths": widths, "layers": {}, "test_acc": [r.test_acc for r in runs]}
+        for j, layer in enumerate(runs[0].layers):
+            start, end = [r.zero[0][j] for r in runs], [r.zero[-1][j] for r in runs]
+            entry["layers"][layer] = {"start": _summary_iv(start), "end": _summary_iv(end), "change": _paired(end, start)}
+        net = [[float(np.dot(r.zero[k], hidden) / sum(hidden)) for r in runs] for k in (0, -1)]
+        entry["network"] = {"start": _summary_iv(net[0]), "end": _summary_iv(net[1]), "change": _paired(net[1], net[0])}
+        out.append(entry)
+    return {"seeds": seeds, "epochs": epochs, "archs": out}
+
+
+def sparsity_training_table(result: Mapping) -> str:
+    """A printed table of :func:`sparsity_training`: per architecture and layer (and network), share of zeros at
+    initialization and at the end, and the paired change, mean [95% t interval]."""
+    from .tables import format_table
+
+    rows = []
+    for a in result["archs"]:
+        name = "-".join(str(w) for w in a["widths"])
+        for layer, v in [*a["layers"].items(), (t("sparsity.network"), a["network"])]:
+            rows.append([name, layer, _iv(v["start"], 2), _iv(v["end"], 2), _iv(v["change"], 3)])
+    return (t("sparsity.training_n", n=result["seeds"], epochs=result["epochs"]) + "\n"
+            + format_table(rows, [t("sparsity.arch"), t("sparsity.layer"), t("sparsity.zeros_at_init"),
+                                  t("sparsity.zeros_trained"), t("sparsity.change")]))
+
+
+register(
+    {
+        "sparsity.network": {"en": "network", "it": "rete"},
+        "sparsity.arch": {"en": "architecture", "it": "architettura"},
+        "sparsity.change": {"en": "paired change", "it": "variazione appaiata"},
+        "sparsity.training_n": {"en": "{n} seeds, {epochs} epochs; mean [95% t interval]",
+                                "it": "{n} seed, {epochs} epoche; media [intervallo t al 95%]"},
+    }
+)
