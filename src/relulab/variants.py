@@ -1075,3 +1075,74 @@ def plot_comparison(comps: Sequence[Comparison], titles: Sequence[str], axes=Non
         ax.set_xticks(range(len(keys)), [A.get(k).name for k in keys], rotation=60, ha="right", fontsize=8)
         ax.set(title=title, ylabel=t("variants.test_acc"))
     return axes
+
+
+# --------------------------------------------------------------------------- issue 18: tuned rates, paired intervals
+
+#: Variants of ``ch6b-variants``: ReLU and the variants whose verdicts (C29, C31, C33) rest on the deep network.
+TUNED_KEYS: tuple[str, ...] = ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "prelu")
+
+
+def _split_for_tuning(val_fraction: float) -> tuple[Split, torch.Tensor, torch.Tensor]:
+    """``digits(seed=0)``: its training set split into fitting and validation parts (seeded), and the test set."""
+    val_fraction = check_scalar_in(val_fraction, "val_fraction", 0.0, 1.0, low_open=True, high_open=True)
+    d = digits(seed=0)
+    order = torch.randperm(d.x_train.shape[0], generator=torch.Generator().manual_seed(0))
+    n_val = int(round(val_fraction * d.x_train.shape[0]))
+    fit, val = order[:-n_val], order[-n_val:]
+    return Split(d.x_train[fit], d.y_train[fit], d.x_train[val], d.y_train[val]), d.x_test, d.y_test
+
+
+def tuned_variants(
+    seeds: int = 5,
+    epochs: int = 6,
+    *,
+    keys: Sequence[str] = TUNED_KEYS,
+    rates: Sequence[float] = (0.003981, 0.006310, 0.01, 0.01585),
+    shared_lr: float = 1e-2,
+    tune_seeds: int = 2,
+    widths: Sequence[int] = (64, 16, 16, 16, 16, 16, 16, 16, 16, 10),
+    batch_size: int = 128,
+    val_fraction: float = 0.2,
+) -> dict:
+    """Variants in the deep narrow MLP with Adam, at one shared rate and each at its own rate tuned on validation.
+
+    The training set of ``digits(seed=0)`` is split into a fitting part and a validation
+    part. For every variant and every rate in ``rates`` (plus ``shared_lr``), one batch of
+    networks is trained on the fitting part: the tuning seeds ``1000 .. 1000 + tune_seeds - 1``
+    and the evaluation seeds ``0 .. seeds - 1`` (each seed its own network, initialization and
+    batch order, the same for every variant). A variant's tuned rate is the one with the highest
+    mean *validation* accuracy of its tuning seeds; the evaluation seeds report *test* accuracy
+    at the shared and at the tuned rate (nan where a run diverged). Returns a JSON-serialisable dict.
+    """
+    seeds = check_int_in(seeds, "seeds", 2, 1000)
+    tune_seeds = check_int_in(tune_seeds, "tune_seeds", 1, 1000)
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    shared_lr = check_scalar_in(shared_lr, "shared_lr", 0.0, 100.0, low_open=True)
+    keys = list(keys)
+    if "relu" not in keys:
+        raise ValueError(f"keys must include 'relu' (the baseline of every comparison), got {keys}")
+    for k in keys:
+        A.get(k)
+    rates = sorted({check_scalar_in(r, f"rates[{i}]", 0.0, 100.0, low_open=True) for i, r in enumerate(rates)})
+    if not rates:
+        raise ValueError("rates must hold at least one learning rate")
+    split, x_test, y_test = _split_for_tuning(val_fraction)
+    evals, tune = list(range(seeds)), list(range(1000, 1000 + tune_seeds))
+    arms = []
+    for key in keys:
+        val_acc, test_acc = {}, {}
+        for lr in sorted(set(rates) | {shared_lr}):
+            model = SeedBatchMLP(list(widths), key, evals + tune, init="gain")
+            res = train_seeds(model, split, optimizer="adam", lr=lr, epochs=epochs, batch_size=batch_size)
+            acc = _accuracy(model, x_test.to(model.weights[0].dtype), y_test)
+            acc[res.diverged] = np.nan
+            test_acc[lr] = [float(v) for v in acc[: len(evals)]]
+            val = res.test_acc[len(evals):]  # the Split's "test" part is the validation set
+            val_acc[lr] = float(np.mean(np.nan_to_num(val, nan=0.0)))
+        tuned = max(rates, key=lambda r: (val_acc[r], -abs(math.log(r / shared_lr))))
+        arms.append({"key": key, "tuned_lr": tuned, "rates": rates, "val_acc": [val_acc[r] for r in rates],
+                     "shared": test_acc[shared_lr], "tuned": test_acc[tuned]})
+    return {"seeds": evals, "tune_seeds": tune, "epochs": epochs, "shared_lr": shared_lr, "widths": list(widths),
+            "batch_size": batch_size, "n_fit": int(split.x_train.shape[0]), "n_val": int(split.x_test.shape[0]),
+            "n_test": int(x_test.shape[0]), "arms": arms}

@@ -1,0 +1,86 @@
+"""Issue 18, chapter 2: per-member learning rates, validation tracking and the ``ch2-activations`` experiment."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+
+from relulab import gradients, replication
+from relulab.data import digits
+
+
+@pytest.fixture(scope="module")
+def small():
+    d = digits(seed=0)
+    return d.x_train[:200], d.y_train[:200], d.x_test[:100], d.y_test[:100]
+
+
+def test_per_member_rates_equal_separate_runs(small):
+    """A sequence of rates trains each member exactly as a separate run at its own rate would."""
+    members = gradients.grid(["relu"], ["he"], [0, 1])
+    together = gradients.MLPEnsemble([64, 16, 16, 10], members)
+    run = gradients.train_ensemble(together, *small, epochs=2, lr=[0.01, 0.05], track_test_loss=True)
+    for i, lr in enumerate([0.01, 0.05]):
+        alone = gradients.MLPEnsemble([64, 16, 16, 10], [members[i]])
+        single = gradients.train_ensemble(alone, *small, epochs=2, lr=lr, track_test_loss=True)
+        np.testing.assert_allclose(run.loss[i], single.loss[0], rtol=1e-9)
+        np.testing.assert_allclose(run.test_loss[i], single.test_loss[0], rtol=1e-9)
+        assert run.test_acc[i] == pytest.approx(single.test_acc[0])
+    assert run.test_loss.shape == (2, 2) and np.all(np.isfinite(run.test_loss))
+
+
+def test_rates_are_validated(small):
+    ens = gradients.MLPEnsemble([64, 8, 10], gradients.grid(["relu"], ["he"], [0, 1]))
+    with pytest.raises(ValueError, match="one per member"):
+        gradients.train_ensemble(ens, *small, epochs=1, lr=[0.1])
+    with pytest.raises(ValueError, match=r"lr\[1\]"):
+        gradients.train_ensemble(ens, *small, epochs=1, lr=[0.1, -1.0])
+    assert gradients.train_ensemble(ens, *small, epochs=1).test_loss is None
+
+
+def test_rate_grid_and_validation_split():
+    assert gradients.rate_grid(0.01, 0.1, 5) == [0.01, 0.01585, 0.02512, 0.03981, 0.06310, 0.1]
+    assert gradients.rate_grid(0.003, 1.0, 2) == [0.003162, 0.01, 0.03162, 0.1, 0.3162, 1.0]
+    with pytest.raises(ValueError, match="per_decade"):
+        gradients.rate_grid(0.01, 0.1, 0)
+    x, y = torch.arange(20.0).view(10, 2), torch.arange(10)
+    xf, yf, xv, yv = gradients.validation_split(x, y, fraction=0.3, seed=1)
+    assert len(xv) == 3 and len(xf) == 7
+    assert sorted(torch.cat([yf, yv]).tolist()) == list(range(10))
+    with pytest.raises(ValueError, match="fraction"):
+        gradients.validation_split(x, y, fraction=1.0)
+
+
+def test_activation_training_small_runs_pairs_and_tunes():
+    r = gradients.activation_training(seeds=2, epochs=1, tune_seeds=1, depth=2, width=8,
+                                      rates={"sigmoid": [0.05, 0.2], "tanh": [0.05], "relu": [0.01, 0.05]})
+    assert [a["activation"] for a in r["arms"]] == ["sigmoid", "tanh", "relu"]
+    for arm in r["arms"]:
+        assert arm["tuned_lr"] in arm["rates"]
+        assert arm["val_loss"][arm["rates"].index(arm["tuned_lr"])] == min(arm["val_loss"])
+        assert len(arm["shared"]) == len(arm["tuned"]) == 2
+        assert all(0 <= v <= 1 for v in arm["tuned"] if not math.isnan(v))
+    comps = gradients.activation_comparisons(r)
+    assert set(comps) == {("shared", "sigmoid"), ("shared", "tanh"), ("tuned", "sigmoid"), ("tuned", "tanh")}
+    assert comps[("tuned", "tanh")].n == 2
+    rows = gradients.activation_rows(r)
+    assert len(rows) == 3 and "n = 2" in rows[2][3]
+    with pytest.raises(ValueError, match="rates"):
+        gradients.activation_training(seeds=2, epochs=1, rates={"relu": [0.1]})
+    with pytest.raises(ValueError, match="seeds"):
+        gradients.activation_training(seeds=1)
+
+
+def test_coarse_to_fine_search_adds_fine_rates_around_the_coarse_optimum():
+    r = gradients.activation_training(seeds=2, epochs=1, tune_seeds=1, depth=1, width=4, coarse=(0.01, 1.0, 1), per_decade=3)
+    for arm in r["arms"]:
+        assert {0.01, 0.1, 1.0} <= set(arm["rates"]) and len(arm["rates"]) > 3
+
+
+def test_experiment_is_registered_with_book_and_full_scales():
+    exp = replication.discover()["ch2-activations"]
+    assert exp.book["seeds"] >= 5 and exp.full["seeds"] >= 20
+    assert exp.full["epochs"] > exp.book["epochs"]
