@@ -56,20 +56,22 @@ def test_rate_grid_and_validation_split():
 
 def test_activation_training_small_runs_pairs_and_tunes():
     r = gradients.activation_training(seeds=2, epochs=1, tune_seeds=1, depth=2, width=8,
-                                      rates={"sigmoid": [0.05, 0.2], "tanh": [0.05], "relu": [0.01, 0.05]})
-    assert [a["activation"] for a in r["arms"]] == ["sigmoid", "tanh", "relu"]
+                                      rates={"sigmoid/xavier": [0.05, 0.2], "tanh/xavier": [0.05], "relu/xavier": [0.05],
+                                             "relu/he": [0.01, 0.05]})
+    assert [(a["activation"], a["init"]) for a in r["arms"]] == [("sigmoid", "xavier"), ("tanh", "xavier"), ("relu", "xavier"), ("relu", "he")]
     for arm in r["arms"]:
         assert arm["tuned_lr"] in arm["rates"]
         assert arm["val_loss"][arm["rates"].index(arm["tuned_lr"])] == min(arm["val_loss"])
         assert len(arm["shared"]) == len(arm["tuned"]) == 2
         assert all(0 <= v <= 1 for v in arm["tuned"] if not math.isnan(v))
     comps = gradients.activation_comparisons(r)
-    assert set(comps) == {("shared", "sigmoid"), ("shared", "tanh"), ("tuned", "sigmoid"), ("tuned", "tanh")}
-    assert comps[("tuned", "tanh")].n == 2
+    others = ("sigmoid/xavier", "tanh/xavier", "relu/xavier")
+    assert set(comps) == {(s, o) for s in ("shared", "tuned") for o in others}
+    assert comps[("tuned", "tanh/xavier")].n == 2
     rows = gradients.activation_rows(r)
-    assert len(rows) == 3 and "n = 2" in rows[2][3]
+    assert len(rows) == 4 and "n = 2" in rows[3][3]
     with pytest.raises(ValueError, match="rates"):
-        gradients.activation_training(seeds=2, epochs=1, rates={"relu": [0.1]})
+        gradients.activation_training(seeds=2, epochs=1, rates={"relu/he": [0.1]})
     with pytest.raises(ValueError, match="seeds"):
         gradients.activation_training(seeds=1)
 

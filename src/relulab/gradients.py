@@ -1132,8 +1132,9 @@ register(
 
 # --- Issue 18: the activations of a deep MLP, each at its own tuned learning rate -------------------
 
-#: The arms of ``ch2-activations``: each activation with the initialization made for it.
-ACTIVATION_ARMS: tuple[tuple[str, str], ...] = (("sigmoid", "xavier"), ("tanh", "xavier"), ("relu", "he"))
+#: The arms of ``ch2-activations``: each activation with the initialization made for it, and ReLU with
+#: Xavier's (is He's crucial once the rate is tuned?). An arm is named ``"activation/init"``.
+ACTIVATION_ARMS: tuple[tuple[str, str], ...] = (("sigmoid", "xavier"), ("tanh", "xavier"), ("relu", "xavier"), ("relu", "he"))
 
 
 def validation_split(x: torch.Tensor, y: torch.Tensor, *, fraction: float = 0.2, seed: int = 0):
@@ -1193,8 +1194,9 @@ def _best_rate(results, arm, rates, seeds) -> float:
 
 @experiment(
     "ch2-activations",
-    book={"seeds": 5, "epochs": 6, "tune_seeds": 1,
-          "rates": {"sigmoid": [0.02512, 0.06310, 0.1585], "tanh": [0.01585, 0.02512, 0.03981], "relu": [0.006310, 0.01, 0.01585]}},
+    book={"seeds": 5, "epochs": 5, "tune_seeds": 1,
+          "rates": {"sigmoid/xavier": [0.02512, 0.06310, 0.1585], "tanh/xavier": [0.01585, 0.02512, 0.03981],
+                    "relu/xavier": [0.01585, 0.02512, 0.03981], "relu/he": [0.006310, 0.01, 0.01585]}},
     full={"seeds": 20, "epochs": 30, "tune_seeds": 3},
     depends=(_train_arms, _best_rate, rate_grid, validation_split, digits_split_for_tuning, train_ensemble, MLPEnsemble, _draw_layer, Member),
 )
@@ -1219,7 +1221,7 @@ def activation_training(
     ``epochs`` epochs of SGD with momentum 0.9 and batches of ``batch_size``.
     **Tuning** uses its own seeds (``1000 .. 1000 + tune_seeds - 1``): each arm's rate
     is the one with the lowest mean final validation loss, from ``rates[activation]``
-    when given (a fixed grid), otherwise by a coarse-to-fine search (``coarse = (low,
+    (keyed ``"activation/init"``) when given (a fixed grid), otherwise by a coarse-to-fine search (``coarse = (low,
     high, per_decade)``, then ``per_decade`` rates per decade within one coarse step of
     the coarse optimum). **Evaluation** then trains seeds ``0 .. seeds - 1`` of every
     arm at ``shared_lr`` and at its tuned rate (the same seed gives the same initial
@@ -1234,7 +1236,7 @@ def activation_training(
     depth = check_int_in(depth, "depth", 1, 100)
     width = check_int_in(width, "width", 1, 4096)
     batch_size = check_int_in(batch_size, "batch_size", 1, 100_000)
-    names = [a for a, _ in ACTIVATION_ARMS]
+    names = [f"{a}/{i}" for a, i in ACTIVATION_ARMS]
     if rates is not None:
         if not isinstance(rates, Mapping) or set(rates) != set(names):
             raise ValueError(f"rates must map each of {names} to a list of learning rates, got {rates!r}")
@@ -1248,7 +1250,7 @@ def activation_training(
     arms = ACTIVATION_ARMS
     tune = list(range(1000, 1000 + tune_seeds))
     if rates is not None:
-        searched = {arm: rates[arm[0]] for arm in arms}
+        searched = {arm: rates[f"{arm[0]}/{arm[1]}"] for arm in arms}
         results = _train_arms(widths, [(*arm, lr, s) for arm in arms for lr in searched[arm] for s in tune], split, epochs, batch_size)
     else:
         coarse_grid = rate_grid(*coarse)
@@ -1291,26 +1293,26 @@ def _finite_pairs(a: Sequence[float], b: Sequence[float]) -> tuple[list[float], 
 
 
 def activation_comparisons(result: Mapping) -> dict[tuple[str, str], "object"]:
-    """Paired comparisons (``relulab.stats.compare``) of ReLU against each other arm of an ``activation_training`` result.
+    """Paired comparisons (``relulab.stats.compare``) of ReLU with He against each other arm of an ``activation_training`` result.
 
-    Keys are ``(setting, activation)`` with setting ``"shared"`` or ``"tuned"``; values are
-    :class:`relulab.stats.Comparison` of ReLU's test accuracy minus the other arm's, over
+    Keys are ``(setting, arm)`` with setting ``"shared"`` or ``"tuned"`` and arm ``"activation/init"``;
+    values are :class:`relulab.stats.Comparison` of ReLU/He's test accuracy minus the other arm's, over
     the seeds where both finished (diverged runs are left out, and ``n`` says how many pairs remain).
     """
     from . import stats
 
     if not isinstance(result, Mapping) or "arms" not in result:
         raise ValueError("result must be the dict returned by activation_training (with an 'arms' list)")
-    arms = {a["activation"]: a for a in result["arms"]}
-    if "relu" not in arms:
-        raise ValueError(f"result has no 'relu' arm, only {sorted(arms)}")
+    arms = {f"{a['activation']}/{a['init']}": a for a in result["arms"]}
+    if "relu/he" not in arms:
+        raise ValueError(f"result has no 'relu/he' arm, only {sorted(arms)}")
     out = {}
     for setting in ("shared", "tuned"):
         for name, arm in arms.items():
-            if name == "relu":
+            if name == "relu/he":
                 continue
-            a, b = _finite_pairs(arms["relu"][setting], arm[setting])
-            out[(setting, name)] = stats.compare(a, b, names=("ReLU", name))
+            a, b = _finite_pairs(arms["relu/he"][setting], arm[setting])
+            out[(setting, name)] = stats.compare(a, b, names=("ReLU/He", name))
     return out
 
 
