@@ -86,3 +86,24 @@ def test_experiment_is_registered_with_book_and_full_scales():
     exp = replication.discover()["ch2-activations"]
     assert exp.book["seeds"] >= 5 and exp.full["seeds"] >= 20
     assert exp.full["epochs"] > exp.book["epochs"]
+
+
+def test_tuned_variants_small_pairs_and_tunes_on_validation():
+    from relulab import variants as V
+
+    r = V.tuned_variants(seeds=2, epochs=1, tune_seeds=1, keys=["relu", "elu"], rates=[0.005, 0.02],
+                         widths=(64, 8, 8, 10))
+    assert [a["key"] for a in r["arms"]] == ["relu", "elu"]
+    for arm in r["arms"]:
+        assert arm["tuned_lr"] in arm["rates"]
+        assert arm["val_acc"][arm["rates"].index(arm["tuned_lr"])] == max(arm["val_acc"])
+        assert len(arm["shared"]) == len(arm["tuned"]) == 2
+    comps = V.tuned_comparisons(r)
+    assert set(comps) == {("shared", "elu"), ("tuned", "elu")} and comps[("tuned", "elu")].n == 2
+    assert len(V.tuned_rows(r)) == 2
+    with pytest.raises(ValueError, match="relu"):
+        V.tuned_variants(seeds=2, epochs=1, keys=["elu"])
+    with pytest.raises(ValueError, match=r"rates\[0\]"):
+        V.tuned_variants(seeds=2, epochs=1, rates=[-1.0])
+    exp = replication.discover()["ch6b-variants"]
+    assert exp.book["seeds"] >= 5 and exp.full["seeds"] >= 20

@@ -38,6 +38,7 @@ from ._checks import check_finite_array, check_int_in, check_range, check_scalar
 from .data import Split, digits
 from .i18n import register, t
 from .plotting import series_style, subplots
+from .replication import experiment
 
 __all__ = [
     "INITS",
@@ -1079,8 +1080,8 @@ def plot_comparison(comps: Sequence[Comparison], titles: Sequence[str], axes=Non
 
 # --------------------------------------------------------------------------- issue 18: tuned rates, paired intervals
 
-#: Variants of ``ch6b-variants``: ReLU and the variants whose verdicts (C29, C31, C33) rest on the deep network.
-TUNED_KEYS: tuple[str, ...] = ("relu", "leaky_relu", "elu", "selu", "gelu", "silu", "prelu")
+#: Variants of ``ch6b-variants``: ReLU and the variants whose verdicts (C29, C34, C35) rest on the deep network.
+TUNED_KEYS: tuple[str, ...] = ("relu", "leaky_relu", "elu", "selu", "gelu", "prelu", "maxout", "crelu")
 
 
 def _split_for_tuning(val_fraction: float) -> tuple[Split, torch.Tensor, torch.Tensor]:
@@ -1093,6 +1094,14 @@ def _split_for_tuning(val_fraction: float) -> tuple[Split, torch.Tensor, torch.T
     return Split(d.x_train[fit], d.y_train[fit], d.x_train[val], d.y_train[val]), d.x_test, d.y_test
 
 
+@experiment(
+    "ch6b-variants",
+    book={"seeds": 5, "epochs": 6, "tune_seeds": 2, "keys": ["relu", "leaky_relu", "elu", "selu", "prelu"],
+          "rates": [0.01, 0.01585, 0.02512]},
+    full={"seeds": 20, "epochs": 20, "tune_seeds": 3, "keys": list(TUNED_KEYS),
+          "rates": [0.001, 0.001585, 0.002512, 0.003981, 0.006310, 0.01, 0.01585, 0.02512, 0.03981]},
+    depends=(_split_for_tuning, train_seeds, _Trainer, SeedBatchMLP, _accuracy),
+)
 def tuned_variants(
     seeds: int = 5,
     epochs: int = 6,
@@ -1146,3 +1155,52 @@ def tuned_variants(
     return {"seeds": evals, "tune_seeds": tune, "epochs": epochs, "shared_lr": shared_lr, "widths": list(widths),
             "batch_size": batch_size, "n_fit": int(split.x_train.shape[0]), "n_val": int(split.x_test.shape[0]),
             "n_test": int(x_test.shape[0]), "arms": arms}
+
+
+def tuned_comparisons(result: dict) -> dict[tuple[str, str], object]:
+    """Paired comparisons (``relulab.stats.compare``, in points) of each variant against ReLU in a ``tuned_variants`` result.
+
+    Keys ``(setting, key)``, setting ``"shared"`` or ``"tuned"``; seeds where either run diverged are left out
+    (``n`` says how many pairs remain).
+    """
+    from . import stats
+
+    if not isinstance(result, dict) or "arms" not in result:
+        raise ValueError("result must be the dict returned by tuned_variants (with an 'arms' list)")
+    arms = {a["key"]: a for a in result["arms"]}
+    if "relu" not in arms:
+        raise ValueError(f"result has no 'relu' arm, only {sorted(arms)}")
+    out = {}
+    for setting in ("shared", "tuned"):
+        base = arms["relu"][setting]
+        for key, arm in arms.items():
+            if key == "relu":
+                continue
+            pairs = [(100 * a, 100 * b) for a, b in zip(arm[setting], base) if np.isfinite(a) and np.isfinite(b)]
+            out[(setting, key)] = stats.compare([p[0] for p in pairs], [p[1] for p in pairs], names=(A.get(key).name, "ReLU"))
+    return out
+
+
+def tuned_rows(result: dict, *, digits: int = 1) -> list[list[str]]:
+    """One row per variant of a ``tuned_variants`` result: name, tuned rate, test accuracy (%) at the shared and at
+    the tuned rate as mean [95% interval] n, and the paired difference from ReLU at the tuned rate."""
+    from . import stats
+    from .i18n import current_language, number
+
+    comps = tuned_comparisons(result)
+
+    def cell(values):
+        v = [100 * float(x) for x in values if np.isfinite(x)]
+        if len(v) < 2:
+            return f"— (n = {len(v)})"
+        sm = stats.summarize(v)
+        return f"{number(sm.mean, digits)} [{number(sm.low, digits)}, {number(sm.high, digits)}] n = {sm.n}"
+
+    comma = current_language() == "it"
+    rows = []
+    for arm in result["arms"]:
+        c = comps.get(("tuned", arm["key"]))
+        diff = "—" if c is None else f"{number(c.mean, digits)} [{number(c.low, digits)}, {number(c.high, digits)}]"
+        rows.append([A.get(arm["key"]).name, f"{arm['tuned_lr']:.3g}".replace(".", "," if comma else "."),
+                     cell(arm["shared"]), cell(arm["tuned"]), diff])
+    return rows
