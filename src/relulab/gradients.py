@@ -1196,7 +1196,7 @@ def _best_rate(results, arm, rates, seeds) -> float:
     "ch2-activations",
     book={"seeds": 5, "epochs": 4, "tune_seeds": 1,
           "rates": {"sigmoid/xavier": [0.02512, 0.06310, 0.1585], "tanh/xavier": [0.02512, 0.03981, 0.06310, 0.1],
-                    "relu/xavier": [0.02512, 0.03981, 0.06310, 0.1], "relu/he": [0.006310, 0.01, 0.01585]}},
+                    "relu/xavier": [0.02512, 0.03981, 0.06310, 0.1], "relu/he": [0.006310, 0.01, 0.01585, 0.02512]}},
     full={"seeds": 20, "epochs": 30, "tune_seeds": 3},
     depends=(_train_arms, _best_rate, rate_grid, validation_split, digits_split_for_tuning, train_ensemble, MLPEnsemble, _draw_layer, Member),
 )
