@@ -1335,3 +1335,17 @@ def activation_rows(result: Mapping, *, digits: int = 3) -> list[list[str]]:
     comma = current_language() == "it"
     return [[a["activation"], a["init"], f"{a['tuned_lr']:.3g}".replace(".", "," if comma else "."),
              cell(a["shared"]), cell(a["tuned"])] for a in result["arms"]]
+
+
+register(
+    {
+        "gradients.scales_agree": {"en": "{setting}, ReLU/He against {arm}: book and full scale agree ({outcome})",
+                                   "it": "{setting}, ReLU/He contro {arm}: scala del libro e scala piena concordano ({outcome})"},
+        "gradients.scales_differ": {"en": "{setting}, ReLU/He against {arm}: book and full scale DISAGREE ({book} / {full})",
+                                    "it": "{setting}, ReLU/He contro {arm}: scala del libro e scala piena NON concordano ({book} / {full})"},
+        "gradients.outcome_a": {"en": "ReLU/He better", "it": "ReLU/He migliore"},
+        "gradients.outcome_b": {"en": "ReLU/He worse", "it": "ReLU/He peggiore"},
+        "gradients.outcome_unresolved": {"en": "no difference shown", "it": "nessuna differenza dimostrata"},
+        "gradients.outcome_equivalent": {"en": "equivalent", "it": "equivalenti"},
+    }
+)

@@ -1214,3 +1214,17 @@ def tuned_rows(result: dict, *, digits: int = 1) -> list[list[str]]:
         rows.append([A.get(arm["key"]).name, f"{arm['tuned_lr']:.3g}".replace(".", "," if comma else "."),
                      cell(arm["shared"]), cell(arm["tuned"]), diff])
     return rows
+
+
+register(
+    {
+        "variants.scales_agree": {"en": "{setting}, {name} against ReLU: book and full scale agree ({outcome})",
+                                  "it": "{setting}, {name} contro ReLU: scala del libro e scala piena concordano ({outcome})"},
+        "variants.scales_differ": {"en": "{setting}, {name} against ReLU: book and full scale DISAGREE ({book} / {full})",
+                                   "it": "{setting}, {name} contro ReLU: scala del libro e scala piena NON concordano ({book} / {full})"},
+        "variants.outcome_a": {"en": "variant better", "it": "variante migliore"},
+        "variants.outcome_b": {"en": "variant worse", "it": "variante peggiore"},
+        "variants.outcome_unresolved": {"en": "no difference shown", "it": "nessuna differenza dimostrata"},
+        "variants.outcome_equivalent": {"en": "equivalent", "it": "equivalenti"},
+    }
+)
