@@ -1186,6 +1186,12 @@ def _train_arms(widths, plan, data, epochs, batch_size):
     return {key: (float(val_last[i]), float(test_acc[i]), run.test_loss[i]) for i, key in enumerate(plan)}
 
 
+def _json_number(value) -> float | None:
+    """``value`` as a float, or None where it is inf or nan (JSON has neither)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
 def _best_rate(results, arm, rates, seeds) -> float:
     """The rate of ``arm`` with the lowest mean final validation loss over ``seeds`` (a diverged run counts as infinite)."""
     means = [np.mean([results[(*arm, lr, s)][0] for s in seeds]) for lr in rates]
@@ -1197,8 +1203,8 @@ def _best_rate(results, arm, rates, seeds) -> float:
     book={"seeds": 5, "epochs": 4, "tune_seeds": 1,
           "rates": {"sigmoid/xavier": [0.02512, 0.06310, 0.1585], "tanh/xavier": [0.02512, 0.03981, 0.06310, 0.1],
                     "relu/xavier": [0.02512, 0.03981, 0.06310, 0.1], "relu/he": [0.006310, 0.01, 0.01585, 0.02512]}},
-    full={"seeds": 20, "epochs": 30, "tune_seeds": 3},
-    depends=(_train_arms, _best_rate, rate_grid, validation_split, digits_split_for_tuning, train_ensemble, MLPEnsemble, _draw_layer, Member),
+    full={"seeds": 20, "epochs": 30, "tune_seeds": 2},
+    depends=(_train_arms, _json_number, _best_rate, rate_grid, validation_split, digits_split_for_tuning, train_ensemble, MLPEnsemble, _draw_layer, Member),
 )
 def activation_training(
     seeds: int = 5,
@@ -1274,12 +1280,13 @@ def activation_training(
         curve = np.nanmean([final[(*arm, tuned[arm], s)][2] for s in evals], axis=0)
         out_arms.append({
             "activation": arm[0], "init": arm[1], "tuned_lr": tuned[arm], "rates": searched[arm],
-            "val_loss": [float(np.mean([results[(*arm, r, s)][0] for s in tune])) for r in searched[arm]],
-            "shared": [final[(*arm, shared_lr, s)][1] for s in evals],
-            "tuned": [final[(*arm, tuned[arm], s)][1] for s in evals],
-            "tuned_val_curve": [float(v) for v in curve],
+            # JSON has no inf or nan: a diverged run (or a rate where every tuning run diverged) is None
+            "val_loss": [_json_number(np.mean([results[(*arm, r, s)][0] for s in tune])) for r in searched[arm]],
+            "shared": [_json_number(final[(*arm, shared_lr, s)][1]) for s in evals],
+            "tuned": [_json_number(final[(*arm, tuned[arm], s)][1]) for s in evals],
+            "tuned_val_curve": [_json_number(v) for v in curve],
             # relative fall of the mean validation loss over the last quarter of the epochs: near 0 (or negative) = plateau
-            "tuned_tail_drop": float((curve[-1 - tail] - curve[-1]) / curve[-1 - tail]) if epochs > tail else float("nan"),
+            "tuned_tail_drop": _json_number((curve[-1 - tail] - curve[-1]) / curve[-1 - tail]) if epochs > tail else None,
         })
     return {"seeds": evals, "tune_seeds": tune, "epochs": epochs, "shared_lr": shared_lr, "depth": depth, "width": width,
             "batch_size": batch_size, "val_fraction": val_fraction, "n_fit": int(split[0].shape[0]),
@@ -1288,7 +1295,8 @@ def activation_training(
 
 def _finite_pairs(a: Sequence[float], b: Sequence[float]) -> tuple[list[float], list[float]]:
     """The seeds where both runs finished (a diverged run is nan): the pairs a comparison may use."""
-    keep = [i for i in range(len(a)) if np.isfinite(a[i]) and np.isfinite(b[i])]
+    ok = lambda v: v is not None and math.isfinite(v)  # noqa: E731 (None: a diverged run in a recorded result)
+    keep = [i for i in range(len(a)) if ok(a[i]) and ok(b[i])]
     return [float(a[i]) for i in keep], [float(b[i]) for i in keep]
 
 
@@ -1326,7 +1334,7 @@ def activation_rows(result: Mapping, *, digits: int = 3) -> list[list[str]]:
         raise ValueError("result must be the dict returned by activation_training (with an 'arms' list)")
 
     def cell(values):
-        v = [float(x) for x in values if np.isfinite(x)]
+        v = [float(x) for x in values if x is not None and math.isfinite(x)]
         if len(v) < 2:
             return f"— (n = {len(v)})"
         s = stats.summarize(v)
