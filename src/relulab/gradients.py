@@ -1338,7 +1338,8 @@ def activation_rows(result: Mapping, *, digits: int = 3) -> list[list[str]]:
         if len(v) < 2:
             return f"— (n = {len(v)})"
         s = stats.summarize(v)
-        return f"{number(s.mean, digits)} [{number(s.low, digits)}, {number(s.high, digits)}] n = {s.n}"
+        sep = "; " if current_language() == "it" else ", "  # the Italian decimal comma needs another separator
+        return f"{number(s.mean, digits)} [{number(s.low, digits)}{sep}{number(s.high, digits)}] n = {s.n}"
 
     comma = current_language() == "it"
     return [[a["activation"], a["init"], f"{a['tuned_lr']:.3g}".replace(".", "," if comma else "."),

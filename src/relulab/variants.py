@@ -1204,13 +1204,15 @@ def tuned_rows(result: dict, *, digits: int = 1) -> list[list[str]]:
         if len(v) < 2:
             return f"— (n = {len(v)})"
         sm = stats.summarize(v)
-        return f"{number(sm.mean, digits)} [{number(sm.low, digits)}, {number(sm.high, digits)}] n = {sm.n}"
+        sep = "; " if current_language() == "it" else ", "  # the Italian decimal comma needs another separator
+        return f"{number(sm.mean, digits)} [{number(sm.low, digits)}{sep}{number(sm.high, digits)}] n = {sm.n}"
 
     comma = current_language() == "it"
     rows = []
     for arm in result["arms"]:
         c = comps.get(("tuned", arm["key"]))
-        diff = "—" if c is None else f"{number(c.mean, digits)} [{number(c.low, digits)}, {number(c.high, digits)}]"
+        sep = "; " if comma else ", "
+        diff = "—" if c is None else f"{number(c.mean, digits)} [{number(c.low, digits)}{sep}{number(c.high, digits)}]"
         rows.append([A.get(arm["key"]).name, f"{arm['tuned_lr']:.3g}".replace(".", "," if comma else "."),
                      cell(arm["shared"]), cell(arm["tuned"]), diff])
     return rows
