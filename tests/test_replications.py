@@ -21,6 +21,7 @@ def _records() -> list:
 @pytest.fixture()
 def toy(monkeypatch, tmp_path):
     """A private registry with one toy experiment, recorded under a temporary book root."""
+    replication.discover()  # import every real experiment first: a module first imported under the patch would register into it
     monkeypatch.setattr(replication, "EXPERIMENTS", {})
 
     def helper(x: float) -> float:
@@ -80,6 +81,7 @@ def test_the_hash_follows_the_dependencies_source():
 
 
 def test_bad_registrations_are_refused(monkeypatch):
+    replication.discover()  # import every real experiment first: a module first imported under the patch would register into it
     monkeypatch.setattr(replication, "EXPERIMENTS", {})
     with pytest.raises(ValueError, match="name"):
         replication.experiment("a b", book={}, full={})
