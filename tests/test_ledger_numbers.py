@@ -18,6 +18,13 @@ QUOTED = [
     ("C27", "05b_transformers",
      r"with learning rate 0\.02 a good part of the second-block ReLU units die \(([0-9.]+),",
      "{} of them at 0.02 with one", "{} a 0,02 con un seed"),
+    # issue 18: the full-scale (recorded) tuned-rate comparisons of chapter 2
+    ("C07", "02_derivative",
+     r"tuned rates: tanh/xavier beats ReLU/He by ([0-9.]+) \[[0-9.]+, [0-9.]+\], 20 paired",
+     "ReLU minus tanh −{} (95 %", "ReLU meno tanh −{} (intervallo"),
+    ("C12", "02_derivative",
+     r"tuned rates: ReLU/He beats relu/xavier by ([0-9.]+) \[[0-9.]+, [0-9.]+\], 20 paired",
+     "but by {} after 30 epochs", "ma di {} dopo 30 epoche"),
 ]
 
 
