@@ -107,3 +107,18 @@ def test_tuned_variants_small_pairs_and_tunes_on_validation():
         V.tuned_variants(seeds=2, epochs=1, rates=[-1.0])
     exp = replication.discover()["ch6b-variants"]
     assert exp.book["seeds"] >= 5 and exp.full["seeds"] >= 20
+
+
+def test_diverged_runs_are_left_out_of_comparisons_and_say_so():
+    """Recorded results store a diverged run as None (JSON has no nan): comparisons drop those pairs and n shows it."""
+    from relulab import variants as V
+
+    fake = {"arms": [{"key": "relu", "tuned_lr": 0.01, "shared": [0.8, 0.7, None, 0.9], "tuned": [0.8, 0.7, 0.75, 0.9]},
+                     {"key": "elu", "tuned_lr": 0.01, "shared": [0.9, 0.8, 0.85, 0.95], "tuned": [0.9, None, 0.85, 0.95]}]}
+    comps = V.tuned_comparisons(fake)
+    assert comps[("shared", "elu")].n == 3 and comps[("tuned", "elu")].n == 3
+    assert "n = 3" in V.tuned_rows(fake)[1][3]
+    arms = [{"activation": a, "init": i, "tuned_lr": 0.01, "shared": [0.5, None, 0.6], "tuned": [0.5, 0.55, 0.6]}
+            for a, i in gradients.ACTIVATION_ARMS]
+    comps2 = gradients.activation_comparisons({"arms": arms})
+    assert comps2[("shared", "tanh/xavier")].n == 2 and comps2[("tuned", "tanh/xavier")].n == 3

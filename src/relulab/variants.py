@@ -1156,7 +1156,7 @@ def tuned_variants(
             res = train_seeds(model, split, optimizer="adam", lr=lr, epochs=epochs, batch_size=batch_size)
             acc = _accuracy(model, x_test.to(model.weights[0].dtype), y_test)
             acc[res.diverged] = np.nan
-            test_acc[lr] = [float(v) for v in acc[: len(evals)]]
+            test_acc[lr] = [float(v) if math.isfinite(v) else None for v in acc[: len(evals)]]  # JSON: diverged = None
             val = res.test_acc[len(evals):]  # the Split's "test" part is the validation set
             val_acc[lr] = float(np.mean(np.nan_to_num(val, nan=0.0)))
         tuned = max(rates, key=lambda r: (val_acc[r], -abs(math.log(r / shared_lr))))
@@ -1186,7 +1186,8 @@ def tuned_comparisons(result: dict) -> dict[tuple[str, str], object]:
         for key, arm in arms.items():
             if key == "relu":
                 continue
-            pairs = [(100 * a, 100 * b) for a, b in zip(arm[setting], base) if np.isfinite(a) and np.isfinite(b)]
+            ok = lambda v: v is not None and math.isfinite(v)  # noqa: E731 (None or nan: a diverged run)
+            pairs = [(100 * a, 100 * b) for a, b in zip(arm[setting], base) if ok(a) and ok(b)]
             out[(setting, key)] = stats.compare([p[0] for p in pairs], [p[1] for p in pairs], names=(A.get(key).name, "ReLU"))
     return out
 
@@ -1200,7 +1201,7 @@ def tuned_rows(result: dict, *, digits: int = 1) -> list[list[str]]:
     comps = tuned_comparisons(result)
 
     def cell(values):
-        v = [100 * float(x) for x in values if np.isfinite(x)]
+        v = [100 * float(x) for x in values if x is not None and math.isfinite(x)]
         if len(v) < 2:
             return f"— (n = {len(v)})"
         sm = stats.summarize(v)
