@@ -51,6 +51,13 @@ QUOTED = [
      "a share of {} of the second hidden layer is dead at full scale", "è morta una quota {} del secondo strato nascosto a scala piena"),
     ("C18", "03_sparsity", r"full scale: tanh's test NLL minus ReLU's (-?[0-9.]+) \[", _same,
      "tanh's test NLL minus ReLU's is {}", "la NLL di test della tanh meno quella della ReLU è {}"),
+    # issue 18: the full-scale (recorded) tuned-rate comparisons of chapter 2
+    ("C07", "02_derivative",
+     r"tuned rates: tanh/xavier beats ReLU/He by ([0-9.]+) \[[0-9.]+, [0-9.]+\], 20 paired", _same,
+     "ReLU minus tanh −{} (95 %", "ReLU meno tanh −{} (intervallo"),
+    ("C12", "02_derivative",
+     r"tuned rates: ReLU/He beats relu/xavier by ([0-9.]+) \[[0-9.]+, [0-9.]+\], 20 paired", _same,
+     "but by {} after 30 epochs", "ma di {} dopo 30 epoche"),
 ]
 
 

@@ -82,6 +82,7 @@ def test_the_hash_follows_the_dependencies_source():
 
 
 def test_bad_registrations_are_refused(monkeypatch):
+    replication.discover()  # import every real experiment first: a module first imported under the patch would register into it
     monkeypatch.setattr(replication, "EXPERIMENTS", {})
     with pytest.raises(ValueError, match="name"):
         replication.experiment("a b", book={}, full={})

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,6 +39,7 @@ from torch import nn
 
 from ._checks import check_choice, check_int_in, check_real, check_scalar_in, check_seeds, check_tensor
 from .i18n import localize_numbers, register
+from .replication import experiment
 
 __all__ = [
     "DifferenceQuotients",
@@ -825,6 +826,7 @@ class TrainRun:
     test_acc: np.ndarray  #: (M,): test accuracy at the end (nan if diverged)
     diverged: np.ndarray  #: (M,): the loss became inf or nan
     max_grad_norm: np.ndarray  #: (M,): the largest global gradient norm seen (before clipping)
+    test_loss: np.ndarray | None = None  #: (M, epochs): loss on the test set after each epoch (``track_test_loss``)
 
 
 def train_ensemble(
@@ -835,11 +837,12 @@ def train_ensemble(
     y_test: torch.Tensor,
     *,
     epochs: int = 5,
-    lr: float = 0.02,
+    lr: float | Sequence[float] = 0.02,
     momentum: float = 0.9,
     batch_size: int = 64,
     clip_norm: float | None = None,
     seed: int = 0,
+    track_test_loss: bool = False,
 ) -> TrainRun:
     """Train every member of ``ens`` with SGD + momentum on the same mini-batches (cross-entropy).
 
@@ -847,11 +850,22 @@ def train_ensemble(
     all of that member's parameters) is at most ``clip_norm``, exactly as
     ``torch.nn.utils.clip_grad_norm_(member.parameters(), clip_norm)`` does for
     one network. A member whose loss becomes inf or nan is frozen and marked
-    ``diverged``; the others go on.
+    ``diverged``; the others go on. ``lr`` is one learning rate for every member or
+    a sequence of one per member (plain SGD with momentum is linear in the learning
+    rate, so each member's gradient is scaled by its own rate and the optimizer's rate is 1).
+    ``track_test_loss`` records each member's loss on ``(x_test, y_test)`` after every epoch
+    (pass a validation set there to follow the validation loss).
     """
     if not isinstance(ens, MLPEnsemble):
         raise TypeError(f"ens must be an MLPEnsemble, got {type(ens).__name__}")
     epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    per_member_lr = None
+    if isinstance(lr, (list, tuple, np.ndarray)):
+        if len(lr) != len(ens.members):
+            raise ValueError(f"lr must be one rate or one per member ({len(ens.members)}), got {len(lr)} rates")
+        per_member_lr = torch.tensor([check_scalar_in(v, f"lr[{i}]", 0.0, 100.0, low_open=True) for i, v in enumerate(lr)],
+                                     dtype=ens.dtype)
+        lr = 1.0
     lr = check_scalar_in(lr, "lr", 0.0, 100.0, low_open=True)
     momentum = check_scalar_in(momentum, "momentum", 0.0, 1.0, high_open=True)
     batch_size = check_int_in(batch_size, "batch_size", 1, 1_000_000)
@@ -868,6 +882,7 @@ def train_ensemble(
     n_members = len(ens.members)
     alive = torch.ones(n_members, dtype=torch.bool)
     loss_hist = np.full((n_members, epochs), np.nan)
+    test_hist = np.full((n_members, epochs), np.nan) if track_test_loss else None
     max_norm = torch.zeros(n_members, dtype=torch.float64)
     ens.train()
     for ep in range(epochs):
@@ -889,17 +904,25 @@ def train_ensemble(
             if clip_norm is not None:
                 coef = (clip_norm / (norms + 1e-6)).clamp(max=1.0).to(ens.dtype)
                 keep = keep * torch.nan_to_num(coef, nan=0.0)
+            if per_member_lr is not None:
+                keep = keep * per_member_lr
             for p in params:
                 p.grad.nan_to_num_(0.0).mul_(keep.view(-1, *([1] * (p.dim() - 1))))
             opt.step()
             sums += losses.detach().to(torch.float64)
             steps += 1
         loss_hist[:, ep] = torch.where(alive, sums / max(steps, 1), torch.tensor(float("nan"), dtype=torch.float64)).numpy()
+        if track_test_loss:
+            ens.eval()
+            with torch.no_grad():
+                tl = ens.member_losses(ens(x_test), y_test).to(torch.float64)
+            test_hist[:, ep] = torch.where(alive, tl, torch.tensor(float("nan"), dtype=torch.float64)).numpy()
+            ens.train()
     ens.eval()
     with torch.no_grad():
         acc = (ens(x_test).argmax(dim=2) == y_test).to(torch.float64).mean(dim=1)
     acc = torch.where(alive, acc, torch.tensor(float("nan"), dtype=torch.float64))
-    return TrainRun(ens.members, ens.batchnorm, clip_norm, loss_hist, acc.numpy(), (~alive).numpy(), max_norm.numpy())
+    return TrainRun(ens.members, ens.batchnorm, clip_norm, loss_hist, acc.numpy(), (~alive).numpy(), max_norm.numpy(), test_hist)
 
 
 def summarize(members: Sequence[Member], values: np.ndarray, *, log: bool = False) -> list[tuple[tuple, float, float, int]]:
@@ -1114,5 +1137,246 @@ register(
         "gradients.second": {"en": "second derivative", "it": "derivata seconda"},
         "gradients.curv_grad": {"en": "|∇θ curvature loss|", "it": "|∇θ loss di curvatura|"},
         "gradients.max_abs_d2u": {"en": "max |u''(x)|", "it": "max |u''(x)|"},
+        "gradients.tuned_lr": {"en": "tuned learning rate", "it": "learning rate scelto"},
+        "gradients.acc_shared": {"en": "test accuracy at {lr}", "it": "accuratezza di test a {lr}"},
+        "gradients.acc_tuned": {"en": "test accuracy, tuned", "it": "accuratezza di test, learning rate scelto"},
+        "gradients.book_scale": {"en": "book scale (live): {seeds} seeds, {epochs} epochs",
+                                 "it": "scala del libro (dal vivo): {seeds} seed, {epochs} epoche"},
+        "gradients.full_scale": {"en": "full scale (recorded {date}, {wall} s): {seeds} seeds, {epochs} epochs",
+                                 "it": "scala piena (registrata il {date}, {wall} s): {seeds} seed, {epochs} epoche"},
+        "gradients.setting_shared": {"en": "shared rate", "it": "learning rate comune"},
+        "gradients.setting_tuned": {"en": "tuned rates", "it": "learning rate scelti"},
+        "gradients.val_tail": {"en": "{act}: validation loss {first} after epoch 1, {last} at the end; fall over the last quarter {drop}",
+                               "it": "{act}: loss di validazione {first} dopo l'epoca 1, {last} alla fine; calo nell'ultimo quarto {drop}"},
+    }
+)
+
+
+# --- Issue 18: the activations of a deep MLP, each at its own tuned learning rate -------------------
+
+#: The arms of ``ch2-activations``: each activation with the initialization made for it, and ReLU with
+#: Xavier's (is He's crucial once the rate is tuned?). An arm is named ``"activation/init"``.
+ACTIVATION_ARMS: tuple[tuple[str, str], ...] = (("sigmoid", "xavier"), ("tanh", "xavier"), ("relu", "xavier"), ("relu", "he"))
+
+
+def validation_split(x: torch.Tensor, y: torch.Tensor, *, fraction: float = 0.2, seed: int = 0):
+    """Split a training set into ``(x_fit, y_fit, x_val, y_val)``: the last ``fraction`` of a seeded permutation is validation."""
+    fraction = check_scalar_in(fraction, "fraction", 0.0, 1.0, low_open=True, high_open=True)
+    check_tensor(x, "x")
+    check_tensor(y, "y")
+    if x.shape[0] != y.shape[0] or x.shape[0] < 2:
+        raise ValueError(f"x and y must have the same number of rows, at least 2, got {x.shape[0]} and {y.shape[0]}")
+    order = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1)))
+    n_val = min(max(1, int(round(fraction * x.shape[0]))), x.shape[0] - 1)
+    fit, val = order[:-n_val], order[-n_val:]
+    return x[fit], y[fit], x[val], y[val]
+
+
+def digits_split_for_tuning(val_fraction: float = 0.2):
+    """``digits(seed=0)`` with its training set split for tuning: ``(x_fit, y_fit, x_val, y_val, x_test, y_test)``."""
+    from .data import digits
+
+    d = digits(seed=0)
+    return (*validation_split(d.x_train, d.y_train, fraction=val_fraction, seed=0), d.x_test, d.y_test)
+
+
+def rate_grid(low: float, high: float, per_decade: int) -> list[float]:
+    """Learning rates from ``low`` to ``high`` (both included when on the grid), ``per_decade`` per factor of 10, log-spaced on 10^(k/per_decade)."""
+    low = check_scalar_in(low, "low", 0.0, 100.0, low_open=True)
+    high = check_scalar_in(high, "high", low, 100.0)
+    per_decade = check_int_in(per_decade, "per_decade", 1, 100)
+    k_lo, k_hi = math.ceil(round(math.log10(low) * per_decade, 9)), math.floor(round(math.log10(high) * per_decade, 9))
+    return [float(f"{10 ** (k / per_decade):.4g}") for k in range(k_lo, k_hi + 1)]
+
+
+def _train_arms(widths, plan, data, epochs, batch_size):
+    """Train every ``(activation, init, lr, seed)`` of ``plan`` in one ensemble on the fitting set.
+
+    Returns, per entry: final validation loss (inf if diverged), test accuracy (nan if
+    diverged) and the validation loss after each epoch.
+    """
+    x_fit, y_fit, x_val, y_val, x_test, y_test = data
+    members = [Member(act, init, seed) for act, init, _, seed in plan]
+    ens = MLPEnsemble(widths, members)
+    run = train_ensemble(ens, x_fit, y_fit, x_val, y_val, epochs=epochs, lr=[lr for _, _, lr, _ in plan],
+                         batch_size=batch_size, track_test_loss=True)
+    with torch.no_grad():
+        test_acc = (ens(x_test.to(ens.dtype)).argmax(dim=2) == y_test).to(torch.float64).mean(dim=1).numpy()
+    val_last = run.test_loss[:, -1]
+    val_last = np.where(run.diverged | ~np.isfinite(val_last), np.inf, val_last)
+    test_acc = np.where(run.diverged, np.nan, test_acc)
+    return {key: (float(val_last[i]), float(test_acc[i]), run.test_loss[i]) for i, key in enumerate(plan)}
+
+
+def _json_number(value) -> float | None:
+    """``value`` as a float, or None where it is inf or nan (JSON has neither)."""
+    value = float(value)
+    return value if math.isfinite(value) else None
+
+
+def _best_rate(results, arm, rates, seeds) -> float:
+    """The rate of ``arm`` with the lowest mean final validation loss over ``seeds`` (a diverged run counts as infinite)."""
+    means = [np.mean([results[(*arm, lr, s)][0] for s in seeds]) for lr in rates]
+    return rates[int(np.argmin(means))]
+
+
+@experiment(
+    "ch2-activations",
+    book={"seeds": 5, "epochs": 4, "tune_seeds": 1,
+          "rates": {"sigmoid/xavier": [0.02512, 0.06310, 0.1585], "tanh/xavier": [0.02512, 0.03981, 0.06310, 0.1],
+                    "relu/xavier": [0.02512, 0.03981, 0.06310, 0.1], "relu/he": [0.006310, 0.01, 0.01585, 0.02512]}},
+    full={"seeds": 20, "epochs": 30, "tune_seeds": 2},
+    depends=(_train_arms, _json_number, _best_rate, rate_grid, validation_split, digits_split_for_tuning, train_ensemble, MLPEnsemble, _draw_layer, Member),
+)
+def activation_training(
+    seeds: int = 5,
+    epochs: int = 6,
+    *,
+    tune_seeds: int = 2,
+    shared_lr: float = 0.02,
+    rates: Mapping[str, Sequence[float]] | None = None,
+    coarse: tuple[float, float, int] = (0.003, 1.0, 2),
+    per_decade: int = 5,
+    depth: int = 12,
+    width: int = 32,
+    batch_size: int = 64,
+    val_fraction: float = 0.2,
+) -> dict:
+    """Deep MLPs on the digits: sigmoid, tanh and ReLU (:data:`ACTIVATION_ARMS`), at one shared rate and each at its own tuned rate.
+
+    The training set of ``digits(seed=0)`` is split into a fitting part and a
+    validation part (``val_fraction``); every network trains on the fitting part for
+    ``epochs`` epochs of SGD with momentum 0.9 and batches of ``batch_size``.
+    **Tuning** uses its own seeds (``1000 .. 1000 + tune_seeds - 1``): each arm's rate
+    is the one with the lowest mean final validation loss, from ``rates[activation]``
+    (keyed ``"activation/init"``) when given (a fixed grid), otherwise by a coarse-to-fine search (``coarse = (low,
+    high, per_decade)``, then ``per_decade`` rates per decade within one coarse step of
+    the coarse optimum). **Evaluation** then trains seeds ``0 .. seeds - 1`` of every
+    arm at ``shared_lr`` and at its tuned rate (the same seed gives the same initial
+    weights and mini-batches in every arm, so arms pair by seed) and reports test
+    accuracy; the test set is used for nothing else. Returns a JSON-serialisable dict.
+    """
+    seeds = check_int_in(seeds, "seeds", 2, 1000)
+    tune_seeds = check_int_in(tune_seeds, "tune_seeds", 1, 1000)
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    shared_lr = check_scalar_in(shared_lr, "shared_lr", 0.0, 100.0, low_open=True)
+    per_decade = check_int_in(per_decade, "per_decade", 1, 100)
+    depth = check_int_in(depth, "depth", 1, 100)
+    width = check_int_in(width, "width", 1, 4096)
+    batch_size = check_int_in(batch_size, "batch_size", 1, 100_000)
+    names = [f"{a}/{i}" for a, i in ACTIVATION_ARMS]
+    if rates is not None:
+        if not isinstance(rates, Mapping) or set(rates) != set(names):
+            raise ValueError(f"rates must map each of {names} to a list of learning rates, got {rates!r}")
+        rates = {a: sorted({check_scalar_in(v, f"rates[{a!r}]", 0.0, 100.0, low_open=True) for v in rs}) for a, rs in rates.items()}
+        if any(not rs for rs in rates.values()):
+            raise ValueError(f"rates must give at least one learning rate per activation, got {rates!r}")
+    if not (isinstance(coarse, (tuple, list)) and len(coarse) == 3):
+        raise ValueError(f"coarse must be (low, high, per_decade), got {coarse!r}")
+    split = digits_split_for_tuning(val_fraction)
+    widths = [split[0].shape[1]] + [width] * depth + [10]
+    arms = ACTIVATION_ARMS
+    tune = list(range(1000, 1000 + tune_seeds))
+    if rates is not None:
+        searched = {arm: rates[f"{arm[0]}/{arm[1]}"] for arm in arms}
+        results = _train_arms(widths, [(*arm, lr, s) for arm in arms for lr in searched[arm] for s in tune], split, epochs, batch_size)
+    else:
+        coarse_grid = rate_grid(*coarse)
+        results = _train_arms(widths, [(*arm, lr, s) for arm in arms for lr in coarse_grid for s in tune], split, epochs, batch_size)
+        step = 10 ** (1 / coarse[2])
+        fine = {}
+        for arm in arms:
+            best = _best_rate(results, arm, coarse_grid, tune)
+            fine[arm] = [r for r in rate_grid(best / step, min(best * step, 100.0), per_decade) if r not in coarse_grid]
+        plan = [(*arm, lr, s) for arm in arms for lr in fine[arm] for s in tune]
+        if plan:
+            results.update(_train_arms(widths, plan, split, epochs, batch_size))
+        searched = {arm: sorted(set(coarse_grid) | set(fine[arm])) for arm in arms}
+    tuned = {arm: _best_rate(results, arm, searched[arm], tune) for arm in arms}
+    evals = list(range(seeds))
+    final = _train_arms(widths, [(*arm, lr, s) for arm in arms for lr in sorted({shared_lr, tuned[arm]}) for s in evals],
+                        split, epochs, batch_size)
+    tail = max(1, epochs // 4)
+    out_arms = []
+    for arm in arms:
+        curve = np.nanmean([final[(*arm, tuned[arm], s)][2] for s in evals], axis=0)
+        out_arms.append({
+            "activation": arm[0], "init": arm[1], "tuned_lr": tuned[arm], "rates": searched[arm],
+            # JSON has no inf or nan: a diverged run (or a rate where every tuning run diverged) is None
+            "val_loss": [_json_number(np.mean([results[(*arm, r, s)][0] for s in tune])) for r in searched[arm]],
+            "shared": [_json_number(final[(*arm, shared_lr, s)][1]) for s in evals],
+            "tuned": [_json_number(final[(*arm, tuned[arm], s)][1]) for s in evals],
+            "tuned_val_curve": [_json_number(v) for v in curve],
+            # relative fall of the mean validation loss over the last quarter of the epochs: near 0 (or negative) = plateau
+            "tuned_tail_drop": _json_number((curve[-1 - tail] - curve[-1]) / curve[-1 - tail]) if epochs > tail else None,
+        })
+    return {"seeds": evals, "tune_seeds": tune, "epochs": epochs, "shared_lr": shared_lr, "depth": depth, "width": width,
+            "batch_size": batch_size, "val_fraction": val_fraction, "n_fit": int(split[0].shape[0]),
+            "n_val": int(split[2].shape[0]), "n_test": int(split[4].shape[0]), "arms": out_arms}
+
+
+def _finite_pairs(a: Sequence[float], b: Sequence[float]) -> tuple[list[float], list[float]]:
+    """The seeds where both runs finished (a diverged run is nan): the pairs a comparison may use."""
+    ok = lambda v: v is not None and math.isfinite(v)  # noqa: E731 (None: a diverged run in a recorded result)
+    keep = [i for i in range(len(a)) if ok(a[i]) and ok(b[i])]
+    return [float(a[i]) for i in keep], [float(b[i]) for i in keep]
+
+
+def activation_comparisons(result: Mapping) -> dict[tuple[str, str], "object"]:
+    """Paired comparisons (``relulab.stats.compare``) of ReLU with He against each other arm of an ``activation_training`` result.
+
+    Keys are ``(setting, arm)`` with setting ``"shared"`` or ``"tuned"`` and arm ``"activation/init"``;
+    values are :class:`relulab.stats.Comparison` of ReLU/He's test accuracy minus the other arm's, over
+    the seeds where both finished (diverged runs are left out, and ``n`` says how many pairs remain).
+    """
+    from . import stats
+
+    if not isinstance(result, Mapping) or "arms" not in result:
+        raise ValueError("result must be the dict returned by activation_training (with an 'arms' list)")
+    arms = {f"{a['activation']}/{a['init']}": a for a in result["arms"]}
+    if "relu/he" not in arms:
+        raise ValueError(f"result has no 'relu/he' arm, only {sorted(arms)}")
+    out = {}
+    for setting in ("shared", "tuned"):
+        for name, arm in arms.items():
+            if name == "relu/he":
+                continue
+            a, b = _finite_pairs(arms["relu/he"][setting], arm[setting])
+            out[(setting, name)] = stats.compare(a, b, names=("ReLU/He", name))
+    return out
+
+
+def activation_rows(result: Mapping, *, digits: int = 3) -> list[list[str]]:
+    """One row per arm of an ``activation_training`` result: activation, init, tuned rate, and test accuracy
+    (mean [95% interval], n finished) at the shared and at the tuned rate."""
+    from . import stats
+    from .i18n import current_language, number
+
+    if not isinstance(result, Mapping) or "arms" not in result:
+        raise ValueError("result must be the dict returned by activation_training (with an 'arms' list)")
+
+    def cell(values):
+        v = [float(x) for x in values if x is not None and math.isfinite(x)]
+        if len(v) < 2:
+            return f"— (n = {len(v)})"
+        s = stats.summarize(v)
+        sep = "; " if current_language() == "it" else ", "  # the Italian decimal comma needs another separator
+        return f"{number(s.mean, digits)} [{number(s.low, digits)}{sep}{number(s.high, digits)}] n = {s.n}"
+
+    comma = current_language() == "it"
+    return [[a["activation"], a["init"], f"{a['tuned_lr']:.3g}".replace(".", "," if comma else "."),
+             cell(a["shared"]), cell(a["tuned"])] for a in result["arms"]]
+
+
+register(
+    {
+        "gradients.scales_agree": {"en": "{setting}, ReLU/He against {arm}: book and full scale agree ({outcome})",
+                                   "it": "{setting}, ReLU/He contro {arm}: scala del libro e scala piena concordano ({outcome})"},
+        "gradients.scales_differ": {"en": "{setting}, ReLU/He against {arm}: book and full scale DISAGREE ({book} / {full})",
+                                    "it": "{setting}, ReLU/He contro {arm}: scala del libro e scala piena NON concordano ({book} / {full})"},
+        "gradients.outcome_a": {"en": "ReLU/He better", "it": "ReLU/He migliore"},
+        "gradients.outcome_b": {"en": "ReLU/He worse", "it": "ReLU/He peggiore"},
+        "gradients.outcome_unresolved": {"en": "no difference shown", "it": "nessuna differenza dimostrata"},
+        "gradients.outcome_equivalent": {"en": "equivalent", "it": "equivalenti"},
     }
 )

@@ -38,6 +38,7 @@ from ._checks import check_finite_array, check_int_in, check_range, check_scalar
 from .data import Split, digits
 from .i18n import localize_numbers, register, t
 from .plotting import series_style, subplots
+from .replication import experiment
 
 __all__ = [
     "INITS",
@@ -127,6 +128,16 @@ register(
         "variants.check_ok": {"en": "{n} variants: values and derivatives agree with PyTorch",
                               "it": "{n} varianti: valori e derivate coincidono con PyTorch"},
         "variants.optimizer": {"en": "optimizer", "it": "ottimizzatore"},
+        "variants.tuned_lr": {"en": "tuned rate", "it": "learning rate scelto"},
+        "variants.acc_shared": {"en": "accuracy % at {lr}", "it": "accuratezza % a {lr}"},
+        "variants.acc_tuned": {"en": "accuracy %, tuned", "it": "accuratezza %, learning rate scelto"},
+        "variants.gain_tuned": {"en": "− ReLU, tuned (points)", "it": "− ReLU, learning rate scelto (punti)"},
+        "variants.book_scale": {"en": "book scale (live): {seeds} seeds, {epochs} epochs",
+                                "it": "scala del libro (dal vivo): {seeds} seed, {epochs} epoche"},
+        "variants.full_scale": {"en": "full scale (recorded {date}, {wall} s): {seeds} seeds, {epochs} epochs",
+                                "it": "scala piena (registrata il {date}, {wall} s): {seeds} seed, {epochs} epoche"},
+        "variants.setting_shared": {"en": "shared rate", "it": "learning rate comune"},
+        "variants.setting_tuned": {"en": "tuned rates", "it": "learning rate scelti"},
         "variants.back_pct": {"en": "% back after {epochs} epochs", "it": "% tornate dopo {epochs} epoche"},
         "variants.acc_short": {"en": "test acc. %", "it": "acc. test %"},
         "variants.killed": {"en": "killed units per network: {k} of {n}; seeds {seeds}",
@@ -1084,3 +1095,148 @@ def plot_comparison(comps: Sequence[Comparison], titles: Sequence[str], axes=Non
         ax.set_xticks(range(len(keys)), [A.get(k).name for k in keys], rotation=60, ha="right", fontsize=8)
         ax.set(title=title, ylabel=t("variants.test_acc"))
     return axes
+
+
+# --------------------------------------------------------------------------- issue 18: tuned rates, paired intervals
+
+#: Variants of ``ch6b-variants``: ReLU and the variants whose verdicts (C29, C34) rest on the deep network.
+TUNED_KEYS: tuple[str, ...] = ("relu", "leaky_relu", "elu", "selu", "prelu", "maxout")
+
+
+def _split_for_tuning(val_fraction: float) -> tuple[Split, torch.Tensor, torch.Tensor]:
+    """``digits(seed=0)``: its training set split into fitting and validation parts (seeded), and the test set."""
+    val_fraction = check_scalar_in(val_fraction, "val_fraction", 0.0, 1.0, low_open=True, high_open=True)
+    d = digits(seed=0)
+    order = torch.randperm(d.x_train.shape[0], generator=torch.Generator().manual_seed(0))
+    n_val = int(round(val_fraction * d.x_train.shape[0]))
+    fit, val = order[:-n_val], order[-n_val:]
+    return Split(d.x_train[fit], d.y_train[fit], d.x_train[val], d.y_train[val]), d.x_test, d.y_test
+
+
+@experiment(
+    "ch6b-variants",
+    book={"seeds": 5, "epochs": 6, "tune_seeds": 2, "keys": ["relu", "leaky_relu", "elu", "selu", "prelu"],
+          "rates": [0.01, 0.01585, 0.02512]},
+    full={"seeds": 20, "epochs": 12, "tune_seeds": 2, "keys": list(TUNED_KEYS),
+          "rates": [0.002512, 0.003981, 0.006310, 0.01, 0.01585, 0.02512, 0.03981]},
+    depends=(_split_for_tuning, train_seeds, _Trainer, SeedBatchMLP, _accuracy),
+)
+def tuned_variants(
+    seeds: int = 5,
+    epochs: int = 6,
+    *,
+    keys: Sequence[str] = TUNED_KEYS,
+    rates: Sequence[float] = (0.003981, 0.006310, 0.01, 0.01585),
+    shared_lr: float = 1e-2,
+    tune_seeds: int = 2,
+    widths: Sequence[int] = (64, 16, 16, 16, 16, 16, 16, 16, 16, 10),
+    batch_size: int = 128,
+    val_fraction: float = 0.2,
+) -> dict:
+    """Variants in the deep narrow MLP with Adam, at one shared rate and each at its own rate tuned on validation.
+
+    The training set of ``digits(seed=0)`` is split into a fitting part and a validation
+    part. For every variant and every rate in ``rates`` (plus ``shared_lr``), one batch of
+    networks is trained on the fitting part: the tuning seeds ``1000 .. 1000 + tune_seeds - 1``
+    and the evaluation seeds ``0 .. seeds - 1`` (each seed its own network, initialization and
+    batch order, the same for every variant). A variant's tuned rate is the one with the highest
+    mean *validation* accuracy of its tuning seeds; the evaluation seeds report *test* accuracy
+    at the shared and at the tuned rate (nan where a run diverged). Returns a JSON-serialisable dict.
+    """
+    seeds = check_int_in(seeds, "seeds", 2, 1000)
+    tune_seeds = check_int_in(tune_seeds, "tune_seeds", 1, 1000)
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    shared_lr = check_scalar_in(shared_lr, "shared_lr", 0.0, 100.0, low_open=True)
+    keys = list(keys)
+    if "relu" not in keys:
+        raise ValueError(f"keys must include 'relu' (the baseline of every comparison), got {keys}")
+    for k in keys:
+        A.get(k)
+    rates = sorted({check_scalar_in(r, f"rates[{i}]", 0.0, 100.0, low_open=True) for i, r in enumerate(rates)})
+    if not rates:
+        raise ValueError("rates must hold at least one learning rate")
+    split, x_test, y_test = _split_for_tuning(val_fraction)
+    evals, tune = list(range(seeds)), list(range(1000, 1000 + tune_seeds))
+    arms = []
+    for key in keys:
+        val_acc, test_acc = {}, {}
+        for lr in sorted(set(rates) | {shared_lr}):
+            model = SeedBatchMLP(list(widths), key, evals + tune, init="gain")
+            res = train_seeds(model, split, optimizer="adam", lr=lr, epochs=epochs, batch_size=batch_size)
+            acc = _accuracy(model, x_test.to(model.weights[0].dtype), y_test)
+            acc[res.diverged] = np.nan
+            test_acc[lr] = [float(v) if math.isfinite(v) else None for v in acc[: len(evals)]]  # JSON: diverged = None
+            val = res.test_acc[len(evals):]  # the Split's "test" part is the validation set
+            val_acc[lr] = float(np.mean(np.nan_to_num(val, nan=0.0)))
+        tuned = max(rates, key=lambda r: (val_acc[r], -abs(math.log(r / shared_lr))))
+        arms.append({"key": key, "tuned_lr": tuned, "rates": rates, "val_acc": [val_acc[r] for r in rates],
+                     "shared": test_acc[shared_lr], "tuned": test_acc[tuned]})
+    return {"seeds": evals, "tune_seeds": tune, "epochs": epochs, "shared_lr": shared_lr, "widths": list(widths),
+            "batch_size": batch_size, "n_fit": int(split.x_train.shape[0]), "n_val": int(split.x_test.shape[0]),
+            "n_test": int(x_test.shape[0]), "arms": arms}
+
+
+def tuned_comparisons(result: dict) -> dict[tuple[str, str], object]:
+    """Paired comparisons (``relulab.stats.compare``, in points) of each variant against ReLU in a ``tuned_variants`` result.
+
+    Keys ``(setting, key)``, setting ``"shared"`` or ``"tuned"``; seeds where either run diverged are left out
+    (``n`` says how many pairs remain).
+    """
+    from . import stats
+
+    if not isinstance(result, dict) or "arms" not in result:
+        raise ValueError("result must be the dict returned by tuned_variants (with an 'arms' list)")
+    arms = {a["key"]: a for a in result["arms"]}
+    if "relu" not in arms:
+        raise ValueError(f"result has no 'relu' arm, only {sorted(arms)}")
+    out = {}
+    for setting in ("shared", "tuned"):
+        base = arms["relu"][setting]
+        for key, arm in arms.items():
+            if key == "relu":
+                continue
+            ok = lambda v: v is not None and math.isfinite(v)  # noqa: E731 (None or nan: a diverged run)
+            pairs = [(100 * a, 100 * b) for a, b in zip(arm[setting], base) if ok(a) and ok(b)]
+            out[(setting, key)] = stats.compare([p[0] for p in pairs], [p[1] for p in pairs], names=(A.get(key).name, "ReLU"))
+    return out
+
+
+def tuned_rows(result: dict, *, digits: int = 1) -> list[list[str]]:
+    """One row per variant of a ``tuned_variants`` result: name, tuned rate, test accuracy (%) at the shared and at
+    the tuned rate as mean [95% interval] n, and the paired difference from ReLU at the tuned rate."""
+    from . import stats
+    from .i18n import current_language, number
+
+    comps = tuned_comparisons(result)
+
+    def cell(values):
+        v = [100 * float(x) for x in values if x is not None and math.isfinite(x)]
+        if len(v) < 2:
+            return f"— (n = {len(v)})"
+        sm = stats.summarize(v)
+        sep = "; " if current_language() == "it" else ", "  # the Italian decimal comma needs another separator
+        return f"{number(sm.mean, digits)} [{number(sm.low, digits)}{sep}{number(sm.high, digits)}] n = {sm.n}"
+
+    comma = current_language() == "it"
+    rows = []
+    for arm in result["arms"]:
+        c = comps.get(("tuned", arm["key"]))
+        sep = "; " if comma else ", "
+        diff = "—" if c is None else f"{number(c.mean, digits)} [{number(c.low, digits)}{sep}{number(c.high, digits)}]"
+        rows.append([A.get(arm["key"]).name, f"{arm['tuned_lr']:.3g}".replace(".", "," if comma else "."),
+                     cell(arm["shared"]), cell(arm["tuned"]), diff])
+    return rows
+
+
+register(
+    {
+        "variants.scales_agree": {"en": "{setting}, {name} against ReLU: book and full scale agree ({outcome})",
+                                  "it": "{setting}, {name} contro ReLU: scala del libro e scala piena concordano ({outcome})"},
+        "variants.scales_differ": {"en": "{setting}, {name} against ReLU: book and full scale DISAGREE ({book} / {full})",
+                                   "it": "{setting}, {name} contro ReLU: scala del libro e scala piena NON concordano ({book} / {full})"},
+        "variants.outcome_a": {"en": "variant better", "it": "variante migliore"},
+        "variants.outcome_b": {"en": "variant worse", "it": "variante peggiore"},
+        "variants.outcome_unresolved": {"en": "no difference shown", "it": "nessuna differenza dimostrata"},
+        "variants.outcome_equivalent": {"en": "equivalent", "it": "equivalenti"},
+    }
+)
