@@ -36,7 +36,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .checks import t_quantile
-from .i18n import number, register, t
+from .i18n import localize_numbers, number, register, t
 
 __all__ = ["Comparison", "Summary", "summarize", "compare", "bootstrap_interval", "METHODS"]
 
@@ -214,7 +214,7 @@ class Comparison:
         (positive), with its interval. With a margin, an interval inside ±margin reads
         as equivalence; otherwise a line that straddles 0 says the difference is not shown.
         """
-        a, b = self.names
+        a, b = (localize_numbers(str(name)) for name in self.names)  # "Leaky ReLU 0.2" -> "0,2" in Italian
         method = t(f"stats.method.{self.method}")
         outcome = self.outcome
         if outcome in ("a", "b"):
