@@ -268,10 +268,10 @@ ROWS: dict[str, R] = {
     "checks.t_quantile": R(checks.t_quantile, dict(df=3), {"df": "count"}),
     "checks.paired": R(checks.paired, dict(a=[1.0, 2.0, 4.0]), {"a": "floats", "b": ["abc", None, ["a"], [1.0]]}),
     "checks.count": R(checks.count, dict(values=[1.0, 2.0, 4.0], predicate=lambda v: v > 1), {"values": [None, 3], "predicate": "callable"}),
-    "checks.in_band": R(checks.in_band, dict(value=1.0, low=0.0, high=2.0), {"value": [*_NOT_A_NUMBER, INF], "low": "float", "high": "float"}, allow={"value": (NAN,)}),
+    "checks.in_band": R(checks.in_band, dict(value=1.0, low=0.0, high=2.0), {"value": _NOT_A_NUMBER, "low": "float", "high": "float"}),
     # ---- relulab.conventions
     "conventions.live_table": R(conventions.live_table, dict(), {"dtype": [None, "float32", torch.int32, torch.bool]}),
-    "conventions.mismatches": R(conventions.mismatches, dict(), {"live": [3, "abc"], "expected": [3, "abc"], "tol": "pos"}, allow={"live": (None,)}),
+    "conventions.mismatches": R(conventions.mismatches, dict(), {"live": [3, "abc"], "expected": [3, "abc"], "tol": "nonneg"}, allow={"live": (None,)}),
     "conventions.table_rows": R(conventions.table_rows, dict(entries=New(conventions.live_table)), {"entries": "object"}),
     "conventions.relu_disagreements": R(conventions.relu_disagreements, dict(entries=New(conventions.live_table)), {"entries": "object"}),
     # ---- relulab.data
@@ -279,7 +279,7 @@ ROWS: dict[str, R] = {
     "data.digits": R(data.digits, dict(), {"seed": "seed", "test_fraction": "prob", "n_train": "size", "standardize": "bool"},
                      allow={"n_train": (None,)}, valid=False),
     # ---- relulab.domains
-    "domains.image_task": R(domains.image_task, dict(patches=PATCHES, levels=4, n_train=20, n_test=10),
+    "domains.image_task": R(domains.image_task, dict(patches=PATCHES, levels=7, n_classes=4, n_train=20, n_test=10),
                             {"patches": "farray", "levels": "count", "n_classes": "count", "n_train": "size", "n_test": "size", "seed": "seed", "name": "str"}, allow={"name": ("", "no-such-choice")}),
     "domains.text_task": R(domains.text_task, dict(ids=IDS, vocab_size=5, n_train=20, n_test=10),
                            {"ids": "farray", "vocab_size": "size", "context": "count", "dim": "size", "n_classes": "count", "n_train": "size",
@@ -288,7 +288,8 @@ ROWS: dict[str, R] = {
                         {"task": "object", "name": [3, b"x"], "eps": "pos"}),
     "domains.BatchedLinear": R(domains.BatchedLinear, dict(d_in=4, d_out=3, generators=[torch.Generator().manual_seed(0)]),
                                {"d_in": "size", "d_out": "size", "generators": [None, [], [3], "abc"]}),
-    "domains.BatchedMLP": R(domains.BatchedMLP, dict(widths=[4, 3, 2], activation=torch.nn.ReLU, seeds=[0]), {"widths": "ints", "activation": "callable", "seeds": "seeds"}),
+    "domains.BatchedMLP": R(domains.BatchedMLP, dict(widths=[4, 3, 2], activation=torch.nn.ReLU, seeds=[0]), {"widths": "ints", "activation": "callable", "seeds": "seeds"},
+                             allow={"seeds": ([0, 0],)}),  # documented: seeds may repeat (one per learning rate)
     "domains.dead_units": R(domains.dead_units, dict(model=MODEL, x=XM), {"model": "model", "x": "ftensor", "chunk": "size"}, allow={"chunk": (10**12,)}),
     "domains.pm": R(domains.pm, dict(values=[1.0, 2.0, 4.0]), {"values": ["abc", None, [], ["a"], [1 + 2j]], "digits": "int"}),
     "domains.summary_headers": R(domains.summary_headers, dict(), {}),
@@ -778,6 +779,12 @@ def _probe(name: str, row: R, param: str, bad: object) -> str | None:
         if param not in str(exc):
             return f"{type(exc).__name__} not naming {param}: {str(exc)[:120]}"
         return None
+    except (KeyError, FileNotFoundError) as exc:
+        # a lookup (a name not in a registry, a file that is not there) may say so with these types,
+        # as long as the message quotes the value
+        if repr(bad) in str(exc) or str(bad) in str(exc):
+            return None
+        return f"{type(exc).__name__} not quoting {bad!r}: {str(exc)[:120]}"
     except Exception as exc:  # noqa: BLE001 - any other type is what the probe looks for
         return f"{type(exc).__name__}: {str(exc)[:120]}"
     return f"accepted: returned {str(result)[:60]!r}"

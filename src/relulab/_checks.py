@@ -175,3 +175,50 @@ def check_callable(fn: object, name: str) -> None:
     """Raise ``TypeError`` unless ``fn`` can be called."""
     if not callable(fn):
         raise TypeError(f"{name} must be a function (a callable), got {type(fn).__name__}")
+
+
+def check_flag(value: object, name: str) -> bool:
+    """Return ``value`` if it is ``True`` or ``False`` (a numpy bool too), or raise ``TypeError``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def check_text(value: object, name: str) -> str:
+    """Return ``value`` if it is a ``str``, or raise ``TypeError``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}")
+    return value
+
+
+def check_int_list(
+    values: object, name: str, low: int = 1, high: int | None = None, *, min_len: int = 1
+) -> list[int]:
+    """Return ``values`` (a sequence of integers in ``[low, high]``, at least ``min_len`` of them) as a list."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+        raise TypeError(f"{name} must be a sequence of integers, got {type(values).__name__} {values!r}")
+    if len(values) < min_len:
+        raise ValueError(f"{name} must hold at least {min_len} integer(s), got {list(values)!r}")
+    return [check_int_in(v, f"{name}[{i}]", low, high) for i, v in enumerate(values)]
+
+
+def check_sequence(values: object, name: str, *, min_len: int = 1) -> list:
+    """Return ``values`` (a list, tuple or other non-string sequence with ``min_len`` items or more) as a list."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+        raise TypeError(f"{name} must be a sequence (a list or a tuple), got {type(values).__name__} {values!r}")
+    if len(values) < min_len:
+        raise ValueError(f"{name} must hold at least {min_len} item(s), got {len(values)}")
+    return list(values)
+
+
+def check_inputs_fit(model: torch.nn.Module, x: object, name: str) -> torch.Tensor:
+    """Check that ``x`` is a finite real tensor whose last dimension matches the first ``Linear`` layer of ``model``."""
+    check_finite_tensor(x, name)
+    if x.dim() == 0 or x.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one example along dimension 0, got shape {tuple(x.shape)}")
+    first = next((m for m in model.modules() if isinstance(m, torch.nn.Linear)), None)
+    if first is not None and x.shape[-1] != first.in_features:
+        raise ValueError(
+            f"{name} must have {first.in_features} features (the model's first Linear layer), got shape {tuple(x.shape)}"
+        )
+    return x
