@@ -66,6 +66,8 @@ def check_seeds(seeds: object, name: str = "seeds") -> list[int]:
     """Return a non-empty list of distinct non-negative integer seeds."""
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
         seeds = [int(seeds)]
+    if isinstance(seeds, (np.ndarray, range)):
+        seeds = list(seeds.tolist() if isinstance(seeds, np.ndarray) else seeds)
     if not isinstance(seeds, Sequence) or isinstance(seeds, str) or len(seeds) == 0:
         raise TypeError(f"{name} must be a non-empty sequence of integers, got {seeds!r}")
     out = [check_int_in(s, f"{name}[{i}]", 0, 2**32 - 1) for i, s in enumerate(seeds)]
@@ -216,8 +218,9 @@ def check_inputs_fit(model: torch.nn.Module, x: object, name: str) -> torch.Tens
     check_finite_tensor(x, name)
     if x.dim() == 0 or x.shape[0] == 0:
         raise ValueError(f"{name} must hold at least one example along dimension 0, got shape {tuple(x.shape)}")
-    first = next((m for m in model.modules() if isinstance(m, torch.nn.Linear)), None)
-    if first is not None and x.shape[-1] != first.in_features:
+    # the first module that holds parameters of its own: only a Linear one says how many features x needs
+    first = next((m for m in model.modules() if any(True for _ in m.parameters(recurse=False))), None)
+    if isinstance(first, torch.nn.Linear) and x.shape[-1] != first.in_features:
         raise ValueError(
             f"{name} must have {first.in_features} features (the model's first Linear layer), got shape {tuple(x.shape)}"
         )

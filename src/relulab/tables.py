@@ -35,12 +35,18 @@ def fmt(value: object, digits: int = 3) -> str:
 
 def format_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, digits: int = 3) -> str:
     """Align ``rows`` under ``headers`` in columns; numbers get ``digits`` significant digits."""
+    if isinstance(headers, (str, bytes)) or not isinstance(headers, Sequence):
+        raise TypeError(f"headers must be a sequence of column titles, got {type(headers).__name__}")
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence) or not all(
+        isinstance(r, Sequence) and not isinstance(r, (str, bytes)) for r in rows
+    ):
+        raise TypeError(f"rows must be a sequence of rows (sequences of cells), got {rows!r:.80}")
     if not headers:
         raise ValueError("headers must not be empty")
     cells = [[fmt(v, digits) for v in row] for row in rows]
     for i, row in enumerate(cells):
         if len(row) != len(headers):
-            raise ValueError(f"row {i} has {len(row)} cells, headers have {len(headers)}")
+            raise ValueError(f"rows[{i}] has {len(row)} cells, headers have {len(headers)}")
     widths = [max([len(h)] + [len(r[j]) for r in cells]) for j, h in enumerate(headers)]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     out = [line(list(headers)), line(["-" * w for w in widths])]
