@@ -200,7 +200,7 @@ def check_int_list(
     if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
         raise TypeError(f"{name} must be a sequence of integers, got {type(values).__name__} {values!r}")
     if len(values) < min_len:
-        raise ValueError(f"{name} must hold at least {min_len} integer(s), got {list(values)!r}")
+        raise ValueError(f"{name} must be a non-empty sequence of at least {min_len} integer(s), got {list(values)!r}")
     return [check_int_in(v, f"{name}[{i}]", low, high) for i, v in enumerate(values)]
 
 

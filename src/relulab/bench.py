@@ -938,7 +938,7 @@ def rows(
     if not measurements:
         raise ValueError("measurements must not be empty")
     if isinstance(placements_, str) or any(p not in PLACEMENTS for p in placements_):
-        raise ValueError(f"placements must be a sequence of {PLACEMENTS}, got {placements_!r}")
+        raise ValueError(f"placements_ must be a sequence of {PLACEMENTS}, got {placements_!r}")
     digits = check_int_in(digits, "digits", 0, 6)
     by_name: dict[str, dict[str, Measurement]] = {}
     for m in measurements:

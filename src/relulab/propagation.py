@@ -428,8 +428,10 @@ def kernels_through_depth(x: np.ndarray, variances: Sequence[tuple[float, float]
     x = _check_inputs(x).astype(float)
     if x.ndim != 2 or x.shape[0] < 1:
         raise ValueError(f"x must be a (inputs, features) matrix, got shape {x.shape}")
-    if isinstance(variances, (str, bytes)) or not isinstance(variances, Sequence) or not variances:
+    if isinstance(variances, (str, bytes)) or not isinstance(variances, Sequence):
         raise TypeError(f"variances must be a non-empty list of (weight_var, bias_var) pairs, got {variances!r:.80}")
+    if not variances:
+        raise ValueError("variances must give at least one layer")
     if not all(isinstance(v, (tuple, list)) and len(v) == 2 for v in variances):
         raise ValueError(f"variances must hold (weight_var, bias_var) pairs, got {variances!r:.80}")
     kernels = []

@@ -623,7 +623,11 @@ def pairwise_disagreement(acts: torch.Tensor, labels: torch.Tensor | None = None
     total = float((2 * c * (n - c)).sum())
     out = {"all": total / (n * (n - 1) * u)}
     if labels is not None:
-        check_labels(labels, "labels", n)
+        check_tensor(labels, "labels")
+        if labels.shape != (n,):
+            raise ValueError(f"labels must have shape ({n},), got {tuple(labels.shape)}")
+        if labels.is_floating_point() or labels.dtype == torch.bool or labels.is_complex():
+            raise TypeError(f"labels must be integer class labels, got {labels.dtype}")
         same, same_pairs = 0.0, 0
         for cls in torch.unique(labels):
             sel = on[labels == cls]
@@ -875,7 +879,7 @@ ACTIVATION_FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 def _check_activation_name(name: str, label: str = "activation") -> str:
     allowed = list(ACTIVATION_FUNCTIONS) + ["ReLU → BatchNorm"]
     if not isinstance(name, str) or name not in allowed:
-        raise ValueError(f"{label} must be one of {allowed}, got {name!r}")
+        raise ValueError(f"activation must be one of {allowed}, got {name!r}" + ("" if label == "activation" else f" (parameter {label})"))
     return name
 
 

@@ -46,7 +46,7 @@ def format_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, di
     cells = [[fmt(v, digits) for v in row] for row in rows]
     for i, row in enumerate(cells):
         if len(row) != len(headers):
-            raise ValueError(f"rows[{i}] has {len(row)} cells, headers have {len(headers)}")
+            raise ValueError(f"rows: row {i} has {len(row)} cells, headers have {len(headers)}")
     widths = [max([len(h)] + [len(r[j]) for r in cells]) for j, h in enumerate(headers)]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     out = [line(list(headers)), line(["-" * w for w in widths])]

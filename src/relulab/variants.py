@@ -254,8 +254,10 @@ def _activation_fn(key: str, params: dict) -> tuple:
 
 def _check_key(key: object, name: str) -> str:
     """``key`` if it names an activation of :mod:`relulab.activations`, else ``ValueError`` naming ``name``."""
-    if not isinstance(key, str) or key not in A.keys():
-        raise ValueError(f"{name} must be one of {A.keys()}, got {key!r}")
+    if not isinstance(key, str):
+        raise TypeError(f"{name} must be an activation key (a string, see relulab.activations.keys()), got {key!r}")
+    if key not in A.keys():
+        raise KeyError(f"unknown activation {key!r} for {name}; known: {', '.join(A.keys())}")
     return key
 
 

@@ -539,7 +539,6 @@ def _same(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> np.nda
     return np.where(both_inf, g == w, close)
 
 
-@_guarded
 def _names_of(values: object, name: str) -> list[str]:
     """``values`` (an iterable of strings, not a string itself) as a list, or ``TypeError`` naming ``name``."""
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
@@ -550,6 +549,7 @@ def _names_of(values: object, name: str) -> list[str]:
     return values
 
 
+@_guarded
 def check_elementwise(
     fn: Callable,
     reference: Callable,
