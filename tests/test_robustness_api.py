@@ -508,7 +508,7 @@ ROWS: dict[str, R] = {
     "sparsity.pm": R(sparsity.pm, dict(values=[1.0, 2.0, 4.0]), {"values": ["abc", None, [], ["a"], [1 + 2j]], "digits": [*_NOT_AN_INT, -1]}),
     "sparsity.flip_rate": R(sparsity.flip_rate, dict(before=ACTS, after=ACTS), {"before": [*BAD["tensor"], torch.ones(6, 3)], "after": [*BAD["tensor"], torch.ones(6, 3)]}),
     "sparsity.noise_flip_rate": R(sparsity.noise_flip_rate, dict(model=MODEL, x=XM, sigma=0.1), {"model": "model", "x": "ftensor", "sigma": "nonneg", "seed": "seed"}),
-    "sparsity.pairwise_disagreement": R(sparsity.pairwise_disagreement, dict(acts=ACTS), {"acts": "ntensor", "labels": Y_BAD}, allow={"labels": (None, Y_BAD[5])}),  # labels only group the examples
+    "sparsity.pairwise_disagreement": R(sparsity.pairwise_disagreement, dict(acts=ACTS), {"acts": "ntensor", "labels": Y_BAD}, allow={"labels": (None, Y_BAD[5], Y_BAD[6])}),  # labels only group the examples
     "sparsity.class_activation_profile": R(sparsity.class_activation_profile, dict(acts=ACTS, labels=LABELS), {"acts": "ntensor", "labels": Y_BAD, "n_classes": [*_NOT_AN_INT[:-1], 0, 1, 10**12]}, allow={"n_classes": (None,)}),
     "sparsity.top_class_share": R(sparsity.top_class_share, dict(profile=PROFILE), {"profile": [*BAD["farray"], np.ones(3), -np.ones((2, 2))]}),
     "sparsity.count_patterns": R(sparsity.count_patterns, dict(acts=ACTS), {"acts": [*BAD["tensor"], [], {}, [ACTS, torch.ones(5, 4)]]}),
@@ -798,8 +798,8 @@ def _probe(name: str, row: R, param: str, bad: object) -> str | None:
         return None
     except (KeyError, FileNotFoundError) as exc:
         # a lookup (a name not in a registry, a file that is not there) may say so with these types,
-        # as long as the message quotes the value
-        if repr(bad) in str(exc) or str(bad) in str(exc):
+        # as long as the message quotes the value or names the parameter
+        if repr(bad) in str(exc) or str(bad) in str(exc) or param in str(exc):
             return None
         return f"{type(exc).__name__} not quoting {bad!r}: {str(exc)[:120]}"
     except Exception as exc:  # noqa: BLE001 - any other type is what the probe looks for
