@@ -722,7 +722,12 @@ EXEMPT: dict[str, str] = {
 
 #: Failures the probe still finds, by row: parameter -> why it is not fixed yet (a ratchet:
 #: an entry that no longer fails must be removed, so the list only shrinks).
-KNOWN_GAPS: dict[str, dict[str, str]] = {}
+_PRINTED = ("its source is printed by 04_dying_relu (print(inspect.getsource(dying.dead_units))), so new lines would "
+            "change a stored output: validate it when that chapter is rebuilt")
+KNOWN_GAPS: dict[str, dict[str, str]] = {
+    # nan inputs are accepted (every unit counts as dead) and inputs of the wrong width end in torch's RuntimeError
+    "dying.dead_units": {"data": _PRINTED, "eval_mode": _PRINTED},
+}
 
 #: Cases run, by test (printed by test_report_counts).
 CASES: Counter[str] = Counter()

@@ -245,10 +245,8 @@ def dead_units(
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
-    if isinstance(data, torch.Tensor):
-        check_inputs_fit(model, data, "data")
     was_training = model.training
-    if check_flag(eval_mode, "eval_mode"):
+    if eval_mode:
         model.eval()
     alive: dict[str, torch.Tensor] = {}
     seen = 0
@@ -275,6 +273,8 @@ def dead_units(
 
 def dead_fraction(model: nn.Module, data: object, **kwargs) -> dict[str, float]:
     """Fraction of dead units per activation layer (see :func:`dead_units`), plus ``"all"`` over every layer."""
+    if isinstance(model, nn.Module) and isinstance(data, torch.Tensor):
+        check_inputs_fit(model, data, "data")
     masks = dead_units(model, data, **kwargs)
     out = {name: float(m.float().mean()) for name, m in masks.items()}
     total = sum(int(m.numel()) for m in masks.values())
