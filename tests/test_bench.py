@@ -231,7 +231,7 @@ def test_other_errors():
         bench.paired_ratios(1, lambda: None)
     with pytest.raises(TypeError, match="non-empty sequence"):
         bench.measure_many("relu")
-    with pytest.raises(ValueError, match="placements must be"):
+    with pytest.raises(ValueError, match="placements_ must be"):
         bench.measure_many(["relu"], ("new", "nowhere"))
     with pytest.raises(TypeError, match="sizes"):
         bench.size_sweep(["relu"], 64)
@@ -250,7 +250,7 @@ def test_other_errors():
     m = bench.measure("relu", **TINY)
     with pytest.raises(ValueError, match="one row per name"):
         bench.rows([m, m])
-    with pytest.raises(ValueError, match="placements must be"):
+    with pytest.raises(ValueError, match="placements_ must be"):
         bench.rows([m], ("new", "elsewhere"))
     with pytest.raises(ValueError, match="fallback must be"):
         bench.measure_many(["prelu"], ("out",), fallback="nowhere")

@@ -257,3 +257,397 @@ def test_leaky_traffic_lists_operations_only_when_every_part_is_answered():
     assert not fb.passed and "multiply" not in fb.message and "greater" not in fb.message
     fb = ex.check_leaky_traffic(passes=[1, 1], temporaries=[0, 0], copies=[0, 0])
     assert "multiply" in fb.message
+
+
+# =========================================================================== every registered checker
+#
+# CHECKERS has one entry per checker registered in relulab.exercises.EXERCISES: a right answer, at least
+# two wrong answers (with the problem kinds they must get) and garbage (nan, inf, strings, None, tensors
+# that require grad, a student function that loops or raises). A right answer must pass; a wrong one must
+# fail with its kinds; garbage must fail with a clear message (feedback, or a TypeError/ValueError whose
+# message says what is wrong), never another exception, never a hang. Checkers whose right answer needs a
+# trained experiment (minutes of training) point to the test that runs their right and wrong answers;
+# their garbage cases run here on cheap stand-ins where the checker reads the answer first.
+
+from dataclasses import dataclass as _dataclass  # noqa: E402
+from dataclasses import field as _field  # noqa: E402
+
+from relulab import activations, bench, data, propagation, training  # noqa: E402
+from tests import test_exercises as T1  # noqa: E402
+from tests import test_exercises_ch5 as T5  # noqa: E402
+
+
+@_dataclass
+class Case:
+    right: object = None  # () -> Feedback that must pass
+    wrong: list = _field(default_factory=list)  # [(() -> Feedback, {kinds, at least one of which it must get})]
+    garbage: list = _field(default_factory=list)  # [() -> Feedback or a clear TypeError/ValueError]
+    covered_by: tuple = ()  # tests that run the right and wrong answers (a trained experiment)
+
+
+def _raises(*args, **kwargs):
+    raise RuntimeError("a student's bug")
+
+
+def _grad_tensor(v):
+    return torch.tensor(v, dtype=torch.float64, requires_grad=True)
+
+
+def _tiny_net():
+    torch.manual_seed(0)
+    net = training.mlp([8, 16, 16, 3])
+    with torch.no_grad():
+        net.fc1.bias[:5] = -100.0
+    return net, torch.randn(64, 8, generator=torch.Generator().manual_seed(1))
+
+
+def _dead_masks_cases():
+    net, x = _tiny_net()
+    truth = {k: v.clone() for k, v in dying.dead_units(net, x).items()}
+    return net, x, truth
+
+
+def _fire_count(net, x):
+    d_tr, d_te = dying.dead_units(net, x)["act1"], dying.dead_units(net, -x)["act1"]
+    return int((d_tr & ~d_te).sum())
+
+
+_COMP = type("C", (), {"results": {"crelu": type("R", (), {"params": 4810})(),
+                                    "maxout": type("R", (), {"params": 6602})()}})()
+_XT = lambda: data.digits().x_test.double()  # noqa: E731
+_PHOTO = lambda: (T5.fake_task("photo", 5.0, 0), T5.fake_task("prose", 1.0, 1))  # noqa: E731
+
+
+def _thresholds(**answers):
+    photo, prose = _PHOTO()
+    sweep = T5.fake_sweep({"photo": T5.PHOTO, "prose": T5.PROSE})
+    _, lam = T5.threshold_solution(sweep, (photo, prose))
+    ratio = lam["photo"] / lam["prose"]
+    kw = dict(photo=1.0, prose=4.0, lambda_ratio=ratio, same_order=True)
+    kw.update({k: (v(ratio) if callable(v) else v) for k, v in answers.items()})
+    return ex.check_dying_thresholds(sweep, photo, prose, **kw)
+
+
+def _reglu(**answers):
+    module = T5.reglu()
+    x = torch.randn(1000, 32, generator=torch.Generator().manual_seed(5))
+    kw = dict(zeros=float((module.hidden(x) == 0).float().mean()), sparse="reglu")
+    kw.update(answers)
+    return ex.check_reglu(module, **kw)
+
+
+def _pruning(**answers):
+    model = T5.tiny_lm()
+    dead, _, _ = T5.dead_units_solution(model, T5.VAL_IDS)
+    kw = dict(dead=dead, dead_changes=False, live_changes=True)
+    kw.update(answers)
+    return ex.check_pruning(model, T5.VAL_IDS, **kw)
+
+
+def _large_lr(**answers):
+    runs = [T5.lm_run("relu", 1e-2, 3), T5.lm_run("swiglu", 1e-2, 0), T5.lm_run("relu", 1e-2, 9, seed=1)]
+    fast = [T5.lm_run("relu", 2e-2, 30), T5.lm_run("swiglu", 2e-2, 1)]
+    kw = dict(relu="more", swiglu="same")
+    kw.update(answers)
+    return ex.check_large_lr_prediction(fast, runs, **kw)
+
+
+def _correlation(**answers):
+    runs = T5.corr_runs()
+    dead_all = np.concatenate([r.dead_share[:, -1] for r in runs])
+    modes_all = np.concatenate([r.modes_covered for r in runs]).astype(float)
+    r_relu = np.corrcoef(runs[0].dead_share[:, -1], runs[0].modes_covered)[0, 1]
+    kw = dict(prediction="negative", correlations={0.0: r_relu, 0.2: float("nan"), "all": np.corrcoef(dead_all, modes_all)[0, 1]})
+    kw.update(answers)
+    return ex.check_dead_mode_correlation(runs, **kw)
+
+
+def _slope(**answers):
+    small, runs = T5.slope_runs()
+    kw = dict(closer_to=0.0, dead=small.dead_share[:, -1].mean(), modes_within_spread=True)
+    kw.update(answers)
+    return ex.check_slope_prediction(small, runs, **kw)
+
+
+def _sparsity(**answers):
+    kw = dict(population=T1.OFF.mean(1), lifetime=T1.OFF.mean(0), dead=T1.OFF.all(0))
+    kw.update(answers)
+    return ex.check_sparsity_measures(T1.ACTS, **kw)
+
+
+_CLAMP = dict(protocol=dict(repeats=5, warmup=1, min_time=1e-3))
+_F_TIMES = np.array([1.10, 1.02, 1.31, 0.95, 1.05]) * 1e-3
+_R_TIMES = np.array([1.00, 1.00, 1.10, 1.00, 0.98]) * 1e-3
+_RATIO = _F_TIMES / _R_TIMES
+
+
+def _clamp(**answers):
+    x = torch.randn(bench.LARGE, generator=torch.Generator().manual_seed(0))
+    y = torch.empty_like(x)
+    kw = dict(_CLAMP, median=float(np.median(_RATIO)), middle=np.percentile(_RATIO, [25, 75]))
+    kw.update(answers)
+    return ex.check_clamp_timing(lambda: torch.clamp(x, min=0, out=y), lambda: y.copy_(x), _F_TIMES, _R_TIMES, **kw)
+
+
+def _leaky(**answers):
+    kw = dict(passes=(3, 2), temporaries=(2, 1), copies=(3.25, 2.5))
+    kw.update(answers)
+    return ex.check_leaky_traffic(**kw)
+
+
+def _leaky_map(c, a):
+    k1 = (math.sqrt(1 - c * c) + (math.pi - math.acos(c)) * c) / (2 * math.pi)
+    return (a * a * c + a * (1 - a) * c + (1 - a) ** 2 * k1) / ((1 + a * a) / 2)
+
+
+def _answers(check, right: dict, part: str):
+    """Garbage for one part of a checker of predicted numbers: nan, inf, a string, a list, a complex number,
+    and a tensor that requires grad (read as its value, so it may pass: it must not crash)."""
+    return [lambda v=v: check(**dict(right, **{part: v})) for v in (math.nan, math.inf, "abc", [1, 2], 1 + 2j)]
+
+
+CHECKERS: dict[str, Case] = {
+    "check_my_relu": Case(
+        right=lambda: ex.check_my_relu(T1.my_relu),
+        wrong=[(lambda: ex.check_my_relu(lambda x: np.maximum(x, 0)), {"forbidden"}),
+               (lambda: ex.check_my_relu(lambda x: -T1.my_relu(x)), {"value", "slope_pos", "slope_neg", "zero", "mirrored"}),
+               (lambda: ex.check_my_relu(lambda x: T1.my_relu(x) + (x == 0)), {"zero"})],
+        garbage=[lambda: ex.check_my_relu(forever), lambda: ex.check_my_relu(_raises), lambda: ex.check_my_relu(lambda x: "relu"),
+                 lambda: ex.check_my_relu(None), lambda: ex.check_my_relu(lambda x: _grad_tensor(1.0))]),
+    "check_relu_predictions": Case(
+        right=lambda: ex.check_relu_predictions(difference=lambda x: x, total=np.abs, where_output=[0.0, 0.0],
+                                                relu_output=[float("nan"), -0.0]),
+        wrong=[(lambda: ex.check_relu_predictions(difference=lambda x: 0 * x, total=np.abs, where_output=[0.0, 0.0],
+                                                  relu_output=[float("nan"), -0.0]), {"difference"}),
+               (lambda: ex.check_relu_predictions(difference=lambda x: x, total=np.abs, where_output=[0.0, 0.0],
+                                                  relu_output=[0.0, 0.0]), {"relu_output"})],
+        garbage=[lambda: ex.check_relu_predictions(difference=forever), lambda: ex.check_relu_predictions(total=_raises),
+                 lambda: ex.check_relu_predictions(where_output="abc"), lambda: ex.check_relu_predictions(relu_output=[None, 1])]),
+    "check_max_min": Case(
+        right=lambda: ex.check_max_min(T1.my_max, T1.my_min),
+        wrong=[(lambda: ex.check_max_min(T1.my_min, T1.my_max), {"value", "swapped"}),
+               (lambda: ex.check_max_min(np.maximum, np.minimum), {"forbidden"})],
+        garbage=[lambda: ex.check_max_min(forever), lambda: ex.check_max_min(_raises), lambda: ex.check_max_min(lambda a, b: None),
+                 lambda: ex.check_max_min("max")]),
+    "check_sawtooth_units": Case(
+        right=lambda: ex.check_sawtooth_units(with_linear=15, without_linear=16),
+        wrong=[(lambda: ex.check_sawtooth_units(with_linear=15, without_linear=15), {"without_linear"}),
+               (lambda: ex.check_sawtooth_units(with_linear=8, without_linear=17), {"with_linear", "without_linear"})],
+        garbage=[lambda: ex.check_sawtooth_units(with_linear=math.nan, without_linear=16),
+                 lambda: ex.check_sawtooth_units(with_linear="15", without_linear=16),
+                 lambda: ex.check_sawtooth_units(with_linear=15.5, without_linear=16)]),
+    "check_relu6_function": Case(
+        right=lambda: ex.check_relu6_function(T1.ReLU6At.apply),
+        wrong=[(lambda: ex.check_relu6_function(T1.ReLU6Swapped.apply), {"kinks"}),
+               (lambda: ex.check_relu6_function(T1.ReLU6FlippedSign.apply), {"grad"})],
+        garbage=[lambda: ex.check_relu6_function(forever), lambda: ex.check_relu6_function(_raises),
+                 lambda: ex.check_relu6_function(lambda v, a, b: "x"), lambda: ex.check_relu6_function(None)]),
+    "check_kink_gradients": Case(
+        right=lambda: ex.check_kink_gradients(a=0.0, b=0.0, c=2.0, d=0.0),
+        wrong=[(lambda: ex.check_kink_gradients(a=1.0, b=0.0, c=1.0, d=0.0), {"a", "c"}),
+               (lambda: ex.check_kink_gradients(a=0.0, b=1.0, c=2.0, d=0.0), {"b"})],
+        garbage=_answers(ex.check_kink_gradients, dict(a=0.0, b=0.0, c=2.0, d=0.0), "a")
+        + [lambda: ex.check_kink_gradients(a=_grad_tensor(0.0), b=0.0, c=2.0, d=0.0)]),
+    "check_gradient_edge": Case(covered_by=("tests/test_exercises_more.py::test_reference_solutions_pass",
+                                            "tests/test_exercises_more.py::test_typical_wrong_answers",
+                                            "tests/test_exercises_more.py::test_bad_arguments_raise_clear_errors")),
+    "check_propagation_predictions": Case(
+        right=lambda: ex.check_propagation_predictions(one_layer=1 / math.pi, zeros_layer_five=0.5, xavier_changes_correlation=False),
+        wrong=[(lambda: ex.check_propagation_predictions(one_layer=0.0, zeros_layer_five=0.5, xavier_changes_correlation=False),
+                {"one_layer"}),
+               (lambda: ex.check_propagation_predictions(one_layer=1 / math.pi, zeros_layer_five=0.5, xavier_changes_correlation=True),
+                {"xavier_changes_correlation"})],
+        garbage=_answers(ex.check_propagation_predictions,
+                         dict(one_layer=1 / math.pi, zeros_layer_five=0.5, xavier_changes_correlation=False), "one_layer")
+        + [lambda: ex.check_propagation_predictions(one_layer=1 / math.pi, zeros_layer_five=0.5, xavier_changes_correlation="no")]),
+    "check_tanh_critical": Case(
+        right=lambda: ex.check_tanh_critical(propagation.critical_weight_var("tanh", bias_var=0.05)),
+        wrong=[(lambda: ex.check_tanh_critical(1.0), {"no_bias"}), (lambda: ex.check_tanh_critical(2.0), {"relu"}),
+               (lambda: ex.check_tanh_critical(1.5), {"value"})],
+        garbage=[lambda v=v: ex.check_tanh_critical(v) for v in (math.nan, math.inf, "1.0", [1.0], 1 + 2j)]),
+    "check_leaky_correlation_map": Case(
+        right=lambda: ex.check_leaky_correlation_map(_leaky_map, critical=2 / 1.04),
+        wrong=[(lambda: ex.check_leaky_correlation_map(lambda c, a: _leaky_map(c, a) * (1 + a * a) / 2, critical=2), {"value", "critical"}),
+               (lambda: ex.check_leaky_correlation_map(_leaky_map, critical=2.0), {"critical"})],
+        garbage=[lambda: ex.check_leaky_correlation_map(forever, critical=2 / 1.04), lambda: ex.check_leaky_correlation_map(_raises),
+                 lambda: ex.check_leaky_correlation_map(42), lambda: ex.check_leaky_correlation_map(_leaky_map, critical=math.nan),
+                 lambda: ex.check_leaky_correlation_map(_leaky_map, critical="2")]),
+    "check_sparsity_measures": Case(
+        right=_sparsity,
+        wrong=[(lambda: _sparsity(population=T1.OFF.mean(0)), {"population", "axis"}),
+               (lambda: _sparsity(population=1 - T1.OFF.mean(1), dead=T1.OFF.any(0)), {"active", "any"})],
+        garbage=[lambda: _sparsity(population="abc"), lambda: _sparsity(lifetime=[math.nan] * 3),
+                 lambda: _sparsity(dead=[[1, 2], [3]]), lambda: _sparsity(population=_grad_tensor(T1.OFF.mean(1)))]),
+    "check_bias_shift_prediction": Case(
+        right=lambda: ex.check_bias_shift_prediction(_XT(), first_layer=0.58, deeper="more"),
+        wrong=[(lambda: ex.check_bias_shift_prediction(_XT(), first_layer=0.5, deeper="more"), {"first_layer"}),
+               (lambda: ex.check_bias_shift_prediction(_XT(), first_layer=0.58, deeper="fewer"), {"deeper"})],
+        garbage=[lambda v=v: ex.check_bias_shift_prediction(_XT(), first_layer=v, deeper="more", seeds=[0])
+                 for v in (math.nan, math.inf, "0.5", [0.5, 0.5])]
+        + [lambda: ex.check_bias_shift_prediction(_XT(), first_layer=0.58, deeper=3, seeds=[0])]),
+    "check_union_active": Case(
+        right=lambda: ex.check_union_active(T1.union_active),
+        wrong=[(lambda: ex.check_union_active(lambda a, b: float((a != 0).double().mean())), {"value"}),
+               (lambda: ex.check_union_active(lambda a, b: 1 - T1.union_active(a, b)), {"value"})],
+        garbage=[lambda: ex.check_union_active(forever), lambda: ex.check_union_active(_raises),
+                 lambda: ex.check_union_active(lambda a, b: "x"), lambda: ex.check_union_active(lambda a, b: math.nan)]),
+    "check_dead_masks": Case(
+        right=lambda: ex.check_dead_masks(*(lambda n, x, t: (t, n, x))(*_dead_masks_cases())),
+        wrong=[(lambda: (lambda n, x, t: ex.check_dead_masks({k: ~v for k, v in t.items()}, n, x))(*_dead_masks_cases()), {"mask"}),
+               (lambda: (lambda n, x, t: ex.check_dead_masks({"act1": t["act1"]}, n, x))(*_dead_masks_cases()), {"layers"})],
+        garbage=[lambda: (lambda n, x, t: ex.check_dead_masks({k: "abc" for k in t}, n, x))(*_dead_masks_cases()),
+                 lambda: (lambda n, x, t: ex.check_dead_masks({k: torch.full(v.shape, math.nan) for k, v in t.items()}, n, x))(*_dead_masks_cases()),
+                 lambda: (lambda n, x, t: ex.check_dead_masks([True], n, x))(*_dead_masks_cases())]),
+    "check_fire_on_test": Case(
+        right=lambda: (lambda n, x: ex.check_fire_on_test([_fire_count(n, x)], [n], x, -x))(*_tiny_net()),
+        wrong=[(lambda: (lambda n, x: ex.check_fire_on_test([int(dying.dead_units(n, x)["act1"].sum())], [n], x, -x))(*_tiny_net()), {"count"}),
+               (lambda: (lambda n, x: ex.check_fire_on_test([_fire_count(n, x) + 3], [n], x, -x))(*_tiny_net()), {"count"})],
+        garbage=[lambda v=v: (lambda n, x: ex.check_fire_on_test([v], [n], x, -x))(*_tiny_net()) for v in (1.7, math.nan, "1", -1, None)]),
+    "check_bias_death": Case(covered_by=("tests/test_exercises_more.py::test_reference_solutions_pass",
+                                         "tests/test_exercises_more.py::test_typical_wrong_answers",
+                                         "tests/test_exercises_more.py::test_missing_parts_are_reported")),
+    "check_distinct_fraction": Case(
+        right=lambda: ex.check_distinct_fraction(T5.my_distinct_fraction),
+        wrong=[(lambda fn=fn: ex.check_distinct_fraction(fn), {kind}) for fn, kind, _, _ in T5.DISTINCT_WRONG[:4]],
+        garbage=[lambda: ex.check_distinct_fraction(forever), lambda: ex.check_distinct_fraction(_raises),
+                 lambda: ex.check_distinct_fraction(lambda x: "x"), lambda: ex.check_distinct_fraction(lambda x: math.nan)]),
+    "check_quantize_prediction": Case(covered_by=("tests/test_exercises_ch5.py::test_quantize_prediction_solution_passes_and_wrong_answers_explained",
+                                                  "tests/test_exercises_ch5.py::test_chapter5_checkers_validate_their_arguments")),
+    "check_dying_thresholds": Case(
+        right=_thresholds,
+        wrong=[(lambda: _thresholds(photo=4.0), {"photo", "same_order"}), (lambda: _thresholds(lambda_ratio=lambda r: 2 * r), {"lambda_ratio"})],
+        garbage=[lambda: _thresholds(photo=math.nan), lambda: _thresholds(prose="4"), lambda: _thresholds(lambda_ratio=[1.0, 2.0]),
+                 lambda: _thresholds(same_order="yes")]),
+    "check_reglu": Case(
+        right=_reglu,
+        wrong=[(lambda: _reglu(zeros=0.1), {"zeros"}), (lambda: _reglu(sparse="swiglu"), {"sparse"})],
+        garbage=[lambda: _reglu(zeros=math.nan), lambda: _reglu(zeros="half"), lambda: _reglu(zeros=_grad_tensor(0.5)),
+                 lambda: ex.check_reglu("module"), lambda: ex.check_reglu(None)]),
+    "check_pruning": Case(
+        right=_pruning,
+        wrong=[(lambda: _pruning(dead=[0, 5]), {"dead"}), (lambda: _pruning(dead_changes=True, live_changes=False), {"dead_changes", "live_changes"})],
+        garbage=[lambda: _pruning(dead=[0, 500]), lambda: _pruning(dead="all"), lambda: _pruning(dead=[math.nan]),
+                 lambda: _pruning(dead_changes="no")]),
+    "check_large_lr_prediction": Case(
+        right=_large_lr,
+        wrong=[(lambda: _large_lr(relu="same"), {"relu"}), (lambda: _large_lr(swiglu="more"), {"swiglu"})],
+        garbage=[lambda: _large_lr(relu=math.nan), lambda: _large_lr(relu=3), lambda: _large_lr(swiglu=["same"])]),
+    "check_mode_coverage": Case(
+        right=lambda: ex.check_mode_coverage(T5.my_modes, T5.ring_runs()),
+        wrong=[(lambda fn=fn: ex.check_mode_coverage(fn), {kind}) for fn, kind, _, _ in T5.COVERAGE_WRONG[:3]],
+        garbage=[lambda: ex.check_mode_coverage(forever), lambda: ex.check_mode_coverage(_raises),
+                 lambda: ex.check_mode_coverage(lambda p: "8"), lambda: ex.check_mode_coverage(lambda p: math.nan)]),
+    "check_dead_mode_correlation": Case(
+        right=_correlation,
+        wrong=[(lambda: _correlation(prediction="positive"), {"prediction"}),
+               (lambda: _correlation(correlations={0.0: 0.9, 0.2: float("nan"), "all": 0.9}), {"value"})],
+        garbage=[lambda: _correlation(prediction=math.nan), lambda: _correlation(correlations="abc"),
+                 lambda: _correlation(correlations={0.0: "x", 0.2: 1.0, "all": 1.0})]),
+    "check_slope_prediction": Case(
+        right=_slope,
+        wrong=[(lambda: _slope(closer_to=0.2), {"closer_to"}), (lambda: _slope(modes_within_spread=False), {"modes_within_spread"})],
+        garbage=[lambda: _slope(dead=math.nan), lambda: _slope(closer_to="0"), lambda: _slope(dead=math.inf),
+                 lambda: _slope(modes_within_spread="yes")]),
+    "check_hard_sigmoid": Case(
+        right=lambda: ex.check_hard_sigmoid(T1.hard_sigmoid_np),
+        wrong=[(lambda: ex.check_hard_sigmoid(lambda v: activations.relu6_np(np.asarray(v, dtype=float)) / 6), {"zero", "slope_neg"}),
+               (lambda: ex.check_hard_sigmoid(lambda v: 2 * T1.hard_sigmoid_np(v)), {"value", "slope_pos", "slope_neg", "zero"})],
+        garbage=[lambda: ex.check_hard_sigmoid(forever), lambda: ex.check_hard_sigmoid(_raises),
+                 lambda: ex.check_hard_sigmoid(lambda v: "x"), lambda: ex.check_hard_sigmoid(None)]),
+    "check_hard_swish": Case(
+        right=lambda: ex.check_hard_swish(lambda v: np.asarray(v, dtype=float) * T1.hard_sigmoid_np(v)),
+        wrong=[(lambda: ex.check_hard_swish(T1.hard_sigmoid_np), {"slope_neg", "slope_pos", "zero", "value", "nan_lost"}),
+               (lambda: ex.check_hard_swish(lambda v: -np.asarray(v, dtype=float) * T1.hard_sigmoid_np(v)), {"slope_neg", "slope_pos", "value", "mirrored"})],
+        garbage=[lambda: ex.check_hard_swish(forever), lambda: ex.check_hard_swish(_raises), lambda: ex.check_hard_swish(lambda v: None)]),
+    "check_variant_gradients": Case(
+        right=lambda: ex.check_variant_gradients(hardswish=[0.0, 0.5, 1.0], selu_at_0=1.758),
+        wrong=[(lambda: ex.check_variant_gradients(hardswish=[-0.5, 0.5, 1.5], selu_at_0=1.758), {"hardswish"}),
+               (lambda: ex.check_variant_gradients(hardswish=[0.0, 0.5, 1.0], selu_at_0=1.0507), {"selu_at_0"})],
+        garbage=_answers(ex.check_variant_gradients, dict(hardswish=[0.0, 0.5, 1.0], selu_at_0=1.758), "selu_at_0")
+        + [lambda: ex.check_variant_gradients(hardswish="abc", selu_at_0=1.758)]),
+    "check_selu_fixed_points": Case(
+        right=lambda: ex.check_selu_fixed_points(tau_09=0.674, tau_11=1.399),
+        wrong=[(lambda: ex.check_selu_fixed_points(tau_09=1.0, tau_11=1.399), {"tau_09"}),
+               (lambda: ex.check_selu_fixed_points(tau_09=0.674, tau_11=1.0), {"tau_11"})],
+        garbage=_answers(ex.check_selu_fixed_points, dict(tau_09=0.674, tau_11=1.399), "tau_09")),
+    "check_sign_test": Case(
+        right=lambda: ex.check_sign_test(T1.sign_test_p),
+        wrong=[(lambda: ex.check_sign_test(lambda d: min(1.0, 2 * T1.sign_test_p(d))), {"value"}),
+               (lambda: ex.check_sign_test(lambda d: 1 - T1.sign_test_p(d)), {"value"})],
+        garbage=[lambda: ex.check_sign_test(forever), lambda: ex.check_sign_test(_raises), lambda: ex.check_sign_test(lambda d: "p"),
+                 lambda: ex.check_sign_test(lambda d: math.nan), lambda: ex.check_sign_test(0.5)]),
+    "check_fixed_slope": Case(covered_by=("tests/test_exercises_more.py::test_reference_solutions_pass",
+                                          "tests/test_exercises_more.py::test_typical_wrong_answers",
+                                          "tests/test_exercises_more.py::test_missing_parts_are_reported")),
+    "check_equal_param_widths": Case(
+        right=lambda: ex.check_equal_param_widths(_COMP, crelu=41, maxout=52),
+        wrong=[(lambda: ex.check_equal_param_widths(_COMP, crelu=42, maxout=52), {"crelu"}),
+               (lambda: ex.check_equal_param_widths(_COMP, crelu=41, maxout=64), {"maxout"})],
+        garbage=[lambda v=v: ex.check_equal_param_widths(_COMP, crelu=v, maxout=52) for v in (math.nan, "41", 41.5, [41], None)]),
+    "check_clamp_timing": Case(
+        right=_clamp,
+        wrong=[(lambda: _clamp(median=float(np.median(1 / _RATIO))), {"median"}), (lambda: _clamp(median=float(_RATIO.mean())), {"median"})],
+        garbage=[lambda: _clamp(median=math.nan), lambda: _clamp(middle=[math.nan, 1.0]), lambda: _clamp(median="1.1"),
+                 lambda: ex.check_clamp_timing(forever, forever, [1.0] * 3, [1.0] * 3)]),
+    "check_leaky_traffic": Case(
+        right=_leaky,
+        wrong=[(lambda: _leaky(temporaries=(2, 0)), {"temporaries"}), (lambda: _leaky(copies=(4.0, 2.5)), {"copies"}),
+               (lambda: _leaky(passes=(4, 2)), {"passes"})],
+        garbage=[lambda: _leaky(passes=3), lambda: _leaky(copies=(math.nan, 2.5)), lambda: _leaky(temporaries="two")]),
+    "check_maximum_edge": Case(
+        right=lambda: ex.check_maximum_edge(scalar=[0.0, np.nan, 0.0, 2.0], array=[0.0, np.nan, 0.0, 2.0]),
+        wrong=[(lambda: ex.check_maximum_edge(scalar=[-0.0, 0.0, 0.0, 2.0], array=[0.0, np.nan, 0.0, 2.0]), {"scalar"}),
+               (lambda: ex.check_maximum_edge(scalar=[0.0, np.nan, 0.0, 2.0], array=[0.0, 0.0, 0.0, 2.0]), {"array"})],
+        garbage=[lambda: ex.check_maximum_edge(scalar="abc", array=[0.0, np.nan, 0.0, 2.0]),
+                 lambda: ex.check_maximum_edge(scalar=[0.0, np.nan], array=[0.0, np.nan, 0.0, 2.0]),
+                 lambda: ex.check_maximum_edge(scalar=[None] * 4, array=[0.0, np.nan, 0.0, 2.0])]),
+}
+
+
+def _registered() -> dict[str, str]:
+    return {c.__name__: label for label, e in ex.EXERCISES.items() for c in e.checkers}
+
+
+def test_every_registered_checker_is_in_the_table():
+    missing = sorted(set(_registered()) - set(CHECKERS))
+    assert not missing, (f"registered checkers without an entry in CHECKERS (tests/test_checker_robustness.py): {missing}; "
+                         "add Case(right=..., wrong=[(..., {kinds}), (..., {kinds})], garbage=[...])")
+    assert not set(CHECKERS) - set(_registered()), set(CHECKERS) - set(_registered())
+    for name, case in CHECKERS.items():
+        if case.covered_by:
+            for ref in case.covered_by:
+                path, test = ref.split("::")
+                assert f"def {test}(" in open(path, encoding="utf-8").read(), ref
+        else:
+            assert case.right and len(case.wrong) >= 2 and len(case.garbage) >= 2, name
+
+
+_TABLE = [n for n, c in CHECKERS.items() if not c.covered_by]
+
+
+@pytest.mark.parametrize("name", _TABLE)
+def test_right_answer_passes(name):
+    fb = CHECKERS[name].right()
+    assert fb.passed, fb.message
+
+
+@pytest.mark.parametrize("name", _TABLE)
+def test_wrong_answers_fail_with_the_right_kind(name):
+    for call, kinds in CHECKERS[name].wrong:
+        fb = call()
+        assert not fb.passed and set(fb.kinds) & kinds, (name, fb.kinds, kinds, fb.message)
+
+
+@pytest.mark.parametrize("name", _TABLE)
+def test_garbage_is_refused_clearly(name):
+    for call in CHECKERS[name].garbage:
+        start = time.perf_counter()
+        try:
+            fb = call()
+        except (TypeError, ValueError) as exc:
+            assert len(str(exc)) > 15 and "object has no attribute" not in str(exc), (name, repr(exc))
+        else:
+            assert not fb.passed or fb.kinds == (), (name, fb.message)  # passing garbage: a tensor read as its value
+            if not fb.passed:
+                assert fb.kinds and fb.message.strip(), (name, fb)
+        assert time.perf_counter() - start < 20, name

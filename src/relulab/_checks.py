@@ -66,6 +66,8 @@ def check_seeds(seeds: object, name: str = "seeds") -> list[int]:
     """Return a non-empty list of distinct non-negative integer seeds."""
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
         seeds = [int(seeds)]
+    if isinstance(seeds, (np.ndarray, range)):
+        seeds = list(seeds.tolist() if isinstance(seeds, np.ndarray) else seeds)
     if not isinstance(seeds, Sequence) or isinstance(seeds, str) or len(seeds) == 0:
         raise TypeError(f"{name} must be a non-empty sequence of integers, got {seeds!r}")
     out = [check_int_in(s, f"{name}[{i}]", 0, 2**32 - 1) for i, s in enumerate(seeds)]
@@ -175,3 +177,51 @@ def check_callable(fn: object, name: str) -> None:
     """Raise ``TypeError`` unless ``fn`` can be called."""
     if not callable(fn):
         raise TypeError(f"{name} must be a function (a callable), got {type(fn).__name__}")
+
+
+def check_flag(value: object, name: str) -> bool:
+    """Return ``value`` if it is ``True`` or ``False`` (a numpy bool too), or raise ``TypeError``."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {type(value).__name__} {value!r}")
+    return bool(value)
+
+
+def check_text(value: object, name: str) -> str:
+    """Return ``value`` if it is a ``str``, or raise ``TypeError``."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r}")
+    return value
+
+
+def check_int_list(
+    values: object, name: str, low: int = 1, high: int | None = None, *, min_len: int = 1
+) -> list[int]:
+    """Return ``values`` (a sequence of integers in ``[low, high]``, at least ``min_len`` of them) as a list."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+        raise TypeError(f"{name} must be a sequence of integers, got {type(values).__name__} {values!r}")
+    if len(values) < min_len:
+        raise ValueError(f"{name} must be a non-empty sequence of at least {min_len} integer(s), got {list(values)!r}")
+    return [check_int_in(v, f"{name}[{i}]", low, high) for i, v in enumerate(values)]
+
+
+def check_sequence(values: object, name: str, *, min_len: int = 1) -> list:
+    """Return ``values`` (a list, tuple or other non-string sequence with ``min_len`` items or more) as a list."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, (Sequence, np.ndarray)):
+        raise TypeError(f"{name} must be a sequence (a list or a tuple), got {type(values).__name__} {values!r}")
+    if len(values) < min_len:
+        raise ValueError(f"{name} must hold at least {min_len} item(s), got {len(values)}")
+    return list(values)
+
+
+def check_inputs_fit(model: torch.nn.Module, x: object, name: str) -> torch.Tensor:
+    """Check that ``x`` is a finite real tensor whose last dimension matches the first ``Linear`` layer of ``model``."""
+    check_finite_tensor(x, name)
+    if x.dim() == 0 or x.shape[0] == 0:
+        raise ValueError(f"{name} must hold at least one example along dimension 0, got shape {tuple(x.shape)}")
+    # the first module that holds parameters of its own: only a Linear one says how many features x needs
+    first = next((m for m in model.modules() if any(True for _ in m.parameters(recurse=False))), None)
+    if isinstance(first, torch.nn.Linear) and x.shape[-1] != first.in_features:
+        raise ValueError(
+            f"{name} must have {first.in_features} features (the model's first Linear layer), got shape {tuple(x.shape)}"
+        )
+    return x

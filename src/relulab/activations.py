@@ -83,7 +83,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_array, check_finite_array, check_finite_tensor, check_int_in, check_scalar_in, check_tensor
+from ._checks import (
+    check_array,
+    check_finite_array,
+    check_finite_tensor,
+    check_flag,
+    check_int_in,
+    check_scalar_in,
+    check_tensor,
+)
 
 __all__ = [
     # ReLU (chapter 1)
@@ -243,7 +251,7 @@ def relu_torch(x: torch.Tensor, *, inplace: bool = False) -> torch.Tensor:
         gives 1 at 0: it passes the gradient where ``x >= 0``.)
     """
     check_tensor(x, "x")
-    if inplace:
+    if check_flag(inplace, "inplace"):
         if x.requires_grad and x.is_leaf:
             raise ValueError("inplace=True cannot overwrite a leaf tensor that requires grad")
         return torch.relu_(x)
@@ -269,17 +277,17 @@ def relu_grad_torch(x: torch.Tensor, *, at_zero: float = 0.0) -> torch.Tensor:
 # --------------------------------------------------------------------------- helpers
 
 
-def _np_float(x: object) -> np.ndarray:
+def _np_float(x: object, name: str = "x") -> np.ndarray:
     """``x`` as a floating numpy array (integers become float64)."""
-    arr = check_array(x, "x")
+    arr = check_array(x, name)
     if not np.issubdtype(arr.dtype, np.floating):
         arr = arr.astype(np.float64)
     return arr
 
 
-def _torch_float(x: object) -> torch.Tensor:
+def _torch_float(x: object, name: str = "x") -> torch.Tensor:
     """``x`` as a floating tensor (integers become the default float dtype)."""
-    check_tensor(x, "x")
+    check_tensor(x, name)
     return x if x.is_floating_point() else x.to(torch.get_default_dtype())
 
 
@@ -463,7 +471,9 @@ def rrelu_np(
     """
     lo, hi = _check_rrelu(lower, upper)
     arr = _np_float(x)
-    if training:
+    if rng is not None and not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator or None, got {type(rng).__name__}")
+    if check_flag(training, "training"):
         if not isinstance(rng, np.random.Generator):
             raise TypeError("training=True needs rng, a numpy.random.Generator (e.g. np.random.default_rng(0))")
         a = rng.uniform(lo, hi, size=arr.shape).astype(arr.dtype)
@@ -489,7 +499,9 @@ def rrelu_torch(
     """RReLU for tensors: a random slope per negative entry in training, the mean slope in evaluation."""
     lo, hi = _check_rrelu(lower, upper)
     x = _torch_float(x)
-    if training:
+    if generator is not None and not isinstance(generator, torch.Generator):
+        raise TypeError(f"generator must be a torch.Generator or None, got {type(generator).__name__}")
+    if check_flag(training, "training"):
         a = torch.empty_like(x).uniform_(lo, hi, generator=generator)
         return torch.where(x >= 0, x, a * x)
     return prelu_torch(x, torch.tensor([(lo + hi) / 2], dtype=x.dtype))
@@ -807,7 +819,7 @@ def squared_relu_torch(x: torch.Tensor) -> torch.Tensor:
 def _check_pieces(n: int, k: object) -> int:
     k = check_int_in(k, "k", 1, 1024)
     if n % k:
-        raise ValueError(f"the last dimension ({n}) must be a multiple of k={k} (k linear pieces per unit)")
+        raise ValueError(f"z: the last dimension ({n}) must be a multiple of k={k} (k linear pieces per unit)")
     return k
 
 
@@ -820,7 +832,7 @@ def maxout_np(z: np.ndarray, k: int = 2) -> np.ndarray:
     ``z.shape[-1] // k`` units. With pieces ``(x, 0)`` it is ReLU, with
     ``(x, -x)`` it is ``|x|``, with ``(x, a x)`` Leaky ReLU.
     """
-    arr = _np_float(z)
+    arr = _np_float(z, "z")
     if arr.ndim == 0:
         raise ValueError("z must have at least one axis (the pieces)")
     k = _check_pieces(arr.shape[-1], k)
@@ -829,7 +841,7 @@ def maxout_np(z: np.ndarray, k: int = 2) -> np.ndarray:
 
 def maxout_grad_np(z: np.ndarray, k: int = 2) -> np.ndarray:
     """Derivative of Maxout with respect to its pieces: 1 for the piece that wins (the first, on a tie), 0 for the others."""
-    arr = _np_float(z)
+    arr = _np_float(z, "z")
     if arr.ndim == 0:
         raise ValueError("z must have at least one axis (the pieces)")
     k = _check_pieces(arr.shape[-1], k)
@@ -841,7 +853,7 @@ def maxout_grad_np(z: np.ndarray, k: int = 2) -> np.ndarray:
 
 def maxout_torch(z: torch.Tensor, k: int = 2) -> torch.Tensor:
     """Maxout for tensors: ``z.unflatten(-1, (-1, k)).amax(-1)`` (autograd splits the gradient between tied pieces)."""
-    z = _torch_float(z)
+    z = _torch_float(z, "z")
     if z.dim() == 0:
         raise ValueError("z must have at least one dimension (the pieces)")
     k = _check_pieces(z.shape[-1], k)
@@ -910,8 +922,8 @@ class Maxout(nn.Module):
 
     def __init__(self, in_features: int, out_features: int, k: int = 2):
         super().__init__()
-        in_features = check_int_in(in_features, "in_features", 1)
-        out_features = check_int_in(out_features, "out_features", 1)
+        in_features = check_int_in(in_features, "in_features", 1, 1_000_000)
+        out_features = check_int_in(out_features, "out_features", 1, 1_000_000)
         self.k = check_int_in(k, "k", 1, 1024)
         self.linear = nn.Linear(in_features, self.k * out_features)
 
@@ -925,7 +937,7 @@ class CReLU(nn.Module):
 
     def __init__(self, dim: int = -1):
         super().__init__()
-        self.dim = int(dim)
+        self.dim = check_int_in(dim, "dim", -64, 63)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return torch.cat([torch.relu(x), torch.relu(-x)], dim=self.dim)
@@ -1114,11 +1126,15 @@ FAMILY: dict[str, Activation] = _family()
 
 def keys(*, elementwise: bool | None = None) -> list[str]:
     """Registry keys in book order; ``elementwise=True`` keeps the functions of one number (not Maxout, CReLU)."""
+    if elementwise is not None:
+        check_flag(elementwise, "elementwise")
     return [k for k, a in FAMILY.items() if elementwise is None or a.elementwise == elementwise]
 
 
 def get(key: str) -> Activation:
     """The :class:`Activation` registered under ``key`` (see :func:`keys`)."""
+    if not isinstance(key, str):
+        raise TypeError(f"key must be a string (see keys()), got {type(key).__name__} {key!r}")
     if key not in FAMILY:
         raise KeyError(f"unknown activation {key!r}; known: {', '.join(FAMILY)}")
     return FAMILY[key]

@@ -45,7 +45,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import activations as _act
-from ._checks import check_int_in, check_scalar_in
+from ._checks import check_int_in, check_scalar_in, check_text
 from ._paths import book_root, missing
 from .i18n import register, t
 from .plotting import OKABE_ITO, series_style
@@ -309,8 +309,8 @@ def names(library: str = "torch") -> tuple[str, ...]:
 
 def _kernel(name: object, library: str) -> Kernel:
     table = _KERNELS[_check_library(library)]
-    if name not in table:
-        raise ValueError(f"unknown {library} activation {name!r}; choose among {tuple(table)}")
+    if not isinstance(name, str) or name not in table:
+        raise ValueError(f"name: unknown {library} activation {name!r}; choose among {tuple(table)}")
     return table[name]
 
 
@@ -553,10 +553,12 @@ def measure_many(
     not at all (so a table can show ``-``).
     """
     library = kwargs.get("library", "torch")
-    if isinstance(names_, str) or not names_:
-        raise TypeError("names must be a non-empty sequence of activation names")
-    if isinstance(placements_, str) or not placements_ or any(p not in PLACEMENTS for p in placements_):
-        raise ValueError(f"placements must be a non-empty sequence of {PLACEMENTS}, got {placements_!r}")
+    if isinstance(names_, str) or not isinstance(names_, Sequence) or not names_:
+        raise TypeError(f"names_ must be a non-empty sequence of activation names, got {names_!r}")
+    if not all(isinstance(n, str) and n in _KERNELS.get(library, {}) for n in names_):
+        raise ValueError(f"names_ must be activation names of {library} (see names()), got {list(names_)!r}")
+    if isinstance(placements_, str) or not isinstance(placements_, Sequence) or not placements_ or any(p not in PLACEMENTS for p in placements_):
+        raise ValueError(f"placements_ must be a non-empty sequence of {PLACEMENTS}, got {placements_!r}")
     if fallback is not None and fallback not in PLACEMENTS:
         raise ValueError(f"fallback must be None or one of {PLACEMENTS}, got {fallback!r}")
     out = []
@@ -571,11 +573,14 @@ def measure_many(
 
 def size_sweep(names_: Sequence[str], sizes: Sequence[int], **kwargs) -> list[Measurement]:
     """:func:`measure` for every name at every size (keyword arguments go to :func:`measure`)."""
-    if isinstance(names_, str) or not names_:
-        raise TypeError("names must be a non-empty sequence of activation names")
-    if isinstance(sizes, (str, int)) or not sizes:
+    if isinstance(names_, str) or not isinstance(names_, Sequence) or not names_:
+        raise TypeError(f"names_ must be a non-empty sequence of activation names, got {names_!r}")
+    library = kwargs.get("library", "torch")
+    if not all(isinstance(n, str) and n in _KERNELS.get(library, {}) for n in names_):
+        raise ValueError(f"names_ must be activation names of {library} (see names()), got {list(names_)!r}")
+    if isinstance(sizes, (str, int)) or not isinstance(sizes, Sequence) or not sizes:
         raise TypeError("sizes must be a non-empty sequence of integers")
-    sizes = [check_int_in(s, "sizes[i]", 1, 2**28) for s in sizes]
+    sizes = [check_int_in(s, f"sizes[{i}]", 1, 2**28) for i, s in enumerate(sizes)]
     return [measure(name, n=s, **kwargs) for name in names_ for s in sizes]
 
 
@@ -894,6 +899,7 @@ def parse_recorded(text: str, where: str = "<text>") -> Recorded:
     """
     if not isinstance(text, str):
         raise TypeError(f"text must be a string, got {type(text).__name__}")
+    check_text(where, "where")
     version = device = None
     sections: list[RecordedSection] = []
     current: dict | None = None
@@ -947,6 +953,8 @@ def parse_recorded(text: str, where: str = "<text>") -> Recorded:
 
 def read_recorded(path: str | os.PathLike = RECORDED_H100) -> Recorded:
     """Read a recorded GPU run (by default the H100 run that ships with the book)."""
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a path (str or os.PathLike), got {type(path).__name__}")
     path = Path(path)
     if not path.is_file():
         raise missing(path, "recorded measurements")
@@ -955,6 +963,8 @@ def read_recorded(path: str | os.PathLike = RECORDED_H100) -> Recorded:
 
 def format_recorded(rec: Recorded) -> str:
     """The text :func:`parse_recorded` reads: provenance comments, then the measurements."""
+    if not isinstance(rec, Recorded):
+        raise TypeError(f"rec must be a Recorded (see read_recorded), got {type(rec).__name__}")
     out = [f"# {p}" if p else "#" for p in rec.provenance]
     out.append(f"{rec.torch_version} {rec.device}")
     ms = lambda v: f"{v:.3f}" if v >= 0.1 else f"{v:.3g}"  # noqa: E731
@@ -981,7 +991,7 @@ def rows(
     if not measurements:
         raise ValueError("measurements must not be empty")
     if isinstance(placements_, str) or any(p not in PLACEMENTS for p in placements_):
-        raise ValueError(f"placements must be a sequence of {PLACEMENTS}, got {placements_!r}")
+        raise ValueError(f"placements_ must be a sequence of {PLACEMENTS}, got {placements_!r}")
     digits = check_int_in(digits, "digits", 0, 6)
     by_name: dict[str, dict[str, Measurement]] = {}
     for m in measurements:

@@ -24,6 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from ._checks import check_real
 from .i18n import _Localizing, current_language
 
 __all__ = ["ConclusionFailed", "conclude", "Paired", "paired", "count", "in_band", "t_quantile"]
@@ -47,6 +48,8 @@ class ConclusionFailed(AssertionError):
 
 
 def _claims(claims: str | Sequence[str]) -> list[str]:
+    if not isinstance(claims, (str, Sequence)):
+        raise TypeError(f"claims must be one id like 'C20' or a list of them, got {type(claims).__name__} {claims!r}")
     ids = [claims] if isinstance(claims, str) else list(claims)
     if not ids or not all(isinstance(c, str) and _CLAIM.match(c) for c in ids):
         raise ValueError(f"claims must be one id like 'C20' or a list of them, got {claims!r}")
@@ -161,9 +164,11 @@ def paired(a: Iterable[float], b: Iterable[float] = ()) -> Paired:
 
 def count(values: Iterable[object], predicate: Callable[[object], bool]) -> tuple[int, int]:
     """How many of ``values`` satisfy ``predicate``: ``(k, n)``."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"values must be an iterable of values, got {type(values).__name__} {values!r}")
     values = list(values)
     if not values:
-        raise ValueError("count needs at least one value")
+        raise ValueError("count needs at least one value: values is empty")
     if not callable(predicate):
         raise TypeError(f"predicate must be callable, got {predicate!r}")
     return sum(bool(predicate(v)) for v in values), len(values)
@@ -171,7 +176,8 @@ def count(values: Iterable[object], predicate: Callable[[object], bool]) -> tupl
 
 def in_band(value: float, low: float, high: float) -> bool:
     """Whether ``low <= value <= high`` (a finite value in a stated band)."""
-    value, low, high = (float(v) for v in (value, low, high))
+    value = check_real(value, "value", finite=False)
+    low, high = check_real(low, "low"), check_real(high, "high")
     if not low <= high:
         raise ValueError(f"the band must have low <= high, got [{low}, {high}]")
     return math.isfinite(value) and low <= value <= high

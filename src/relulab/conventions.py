@@ -35,6 +35,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._checks import check_scalar_in
 from .i18n import register
 
 __all__ = [
@@ -242,13 +243,25 @@ def live_table(dtype: torch.dtype = torch.float32) -> list[Entry]:
     return out
 
 
+def _entries(entries: object, name: str) -> list[Entry]:
+    """``entries`` as a list of :class:`Entry` (what :func:`live_table` returns), or ``TypeError``."""
+    if isinstance(entries, (str, bytes)) or not isinstance(entries, (list, tuple)):
+        raise TypeError(f"{name} must be a list of Entry (see live_table), got {type(entries).__name__}")
+    if not all(isinstance(e, Entry) for e in entries):
+        raise TypeError(f"{name} must hold Entry objects (see live_table)")
+    return list(entries)
+
+
 def mismatches(live: list[Entry] | None = None, expected: dict = EXPECTED, *, tol: float = 1e-6) -> list[str]:
     """Differences between the live table and the documented one (empty if they agree).
 
     For a random gradient the live range must lie inside the documented interval
     and cover at least 90% of it.
     """
-    live = live_table() if live is None else live
+    live = live_table() if live is None else _entries(live, "live")
+    if not isinstance(expected, dict):
+        raise TypeError(f"expected must be a dict (code, x) -> (value, gradient), got {type(expected).__name__}")
+    tol = check_scalar_in(tol, "tol", 0.0, 1.0)
     have = {(e.code, e.x): e for e in live}
     problems = [f"{k}: documented but not measured" for k in expected if k not in have]
     problems += [f"{k}: measured but not documented" for k in have if k not in expected]
@@ -289,7 +302,7 @@ def table_rows(entries: list[Entry]) -> list[list[str]]:
     from .i18n import t
 
     rows = []
-    for e in entries:
+    for e in _entries(entries, "entries"):
         grad = str(e.grad) if isinstance(e.grad, Interval) else _num(e.grad)
         left = "—" if e.left is None else _num(round(e.left, 4) + 0.0)
         right = "—" if e.right is None else _num(round(e.right, 4) + 0.0)
@@ -340,7 +353,7 @@ def relu_disagreements(entries: list[Entry]) -> dict[float, list[str]]:
     """For the ways that compute exactly max(0, x): the gradient at 0 -> the ways that return it."""
     relu_codes = {w.code for w in WAYS if w.is_relu}
     out: dict[float, list[str]] = {}
-    for e in entries:
+    for e in _entries(entries, "entries"):
         if e.code in relu_codes and e.x == 0.0 and not isinstance(e.grad, Interval):
             out.setdefault(e.grad, []).append(e.code)
     return dict(sorted(out.items()))

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from ._checks import check_int_in, check_scalar_in
+from ._checks import check_flag, check_int_in, check_scalar_in
 
 __all__ = ["Split", "digits", "digits_arrays"]
 
@@ -102,7 +102,7 @@ def digits(
         n_train = check_int_in(n_train, "n_train", 10, train_idx.size)
         train_idx = train_idx[:n_train]
     xtr, xte = x[train_idx], x[test_idx]
-    if standardize:
+    if check_flag(standardize, "standardize"):
         mu = xtr.mean(axis=0)
         sd = xtr.std(axis=0)
         sd[sd == 0] = 1.0

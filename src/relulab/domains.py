@@ -30,7 +30,18 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_int_in, check_scalar_in, check_seeds
+from ._checks import (
+    check_array,
+    check_callable,
+    check_inputs_fit,
+    check_int_in,
+    check_int_list,
+    check_module,
+    check_numbers,
+    check_scalar_in,
+    check_seeds,
+    check_text,
+)
 from .i18n import register, t
 from .tables import fmt
 from .probes import ActivationRecorder
@@ -139,6 +150,7 @@ def image_task(
     if k * k != p.shape[1] or k % 2 == 0 or k < 3:
         raise ValueError(f"patches must be k×k with k odd and >= 3, got {p.shape[1]} pixels per patch")
     levels = check_int_in(levels, "levels", 2)
+    check_text(name, "name")
     n_classes = check_int_in(n_classes, "n_classes", 2, levels)
     if p.min() < 0 or p.max() >= levels:
         raise ValueError(f"pixel values must be in [0, {levels - 1}], got [{p.min()}, {p.max()}]")
@@ -169,12 +181,13 @@ def text_task(
     ``n_classes - 1``, else ``n_classes - 1`` ("any other word").
     """
     ids = np.asarray(ids)
-    vocab_size = check_int_in(vocab_size, "vocab_size", 2)
+    vocab_size = check_int_in(vocab_size, "vocab_size", 2, 1_000_000)
+    check_text(name, "name")
     context = check_int_in(context, "context", 1)
     n_classes = check_int_in(n_classes, "n_classes", 2)
     seed = check_int_in(seed, "seed", 0, 2**32 - 1)
     win = ngrams(ids, context + 1)
-    x = embed_ngrams(win[:, :-1], vocab_size, check_int_in(dim, "dim", 1), seed=seed)
+    x = embed_ngrams(win[:, :-1], vocab_size, check_int_in(dim, "dim", 1, 100_000), seed=seed)
     y = np.minimum(win[:, -1], n_classes - 1)
     return _split_standardize(name, x, y, check_int_in(n_train, "n_train", 1), check_int_in(n_test, "n_test", 1), n_classes, seed)
 
@@ -188,6 +201,10 @@ def whiten(task: NextSymbolTask, *, name: str | None = None, eps: float = 1e-6) 
     information in the inputs (and the targets) is unchanged. ``name``
     defaults to the task's name followed by ``" (whitened)"``.
     """
+    if not isinstance(task, NextSymbolTask):
+        raise TypeError(f"task must be a NextSymbolTask (see image_task, text_task), got {type(task).__name__}")
+    if name is not None:
+        check_text(name, "name")
     eps = check_scalar_in(eps, "eps", 0.0, 1.0, low_open=True)
     x = task.x_train
     mu = x.mean(dim=0)
@@ -206,6 +223,11 @@ class BatchedLinear(nn.Module):
 
     def __init__(self, d_in: int, d_out: int, generators: Sequence[torch.Generator], dtype: torch.dtype = torch.float64):
         super().__init__()
+        d_in, d_out = check_int_in(d_in, "d_in", 1, 100_000), check_int_in(d_out, "d_out", 1, 100_000)
+        if isinstance(generators, (str, bytes)) or not isinstance(generators, Sequence) or not generators:
+            raise TypeError(f"generators must be a non-empty sequence of torch.Generator, got {generators!r}")
+        if not all(isinstance(g, torch.Generator) for g in generators):
+            raise TypeError("generators must hold torch.Generator objects")
         bound = 1.0 / math.sqrt(d_in)
         w = [torch.empty(d_in, d_out, dtype=dtype).uniform_(-bound, bound, generator=g) for g in generators]
         b = [torch.empty(1, d_out, dtype=dtype).uniform_(-bound, bound, generator=g) for g in generators]
@@ -226,9 +248,10 @@ class BatchedMLP(nn.Sequential):
     """
 
     def __init__(self, widths: Sequence[int], activation: Callable[[], nn.Module], seeds: Sequence[int], *, dtype: torch.dtype = torch.float64):
-        widths = [check_int_in(w, f"widths[{i}]", 1, 100_000) for i, w in enumerate(widths)]
+        widths = check_int_list(widths, "widths", 1, 100_000)
         if len(widths) < 2:
             raise ValueError(f"widths needs at least an input and an output size, got {widths}")
+        check_callable(activation, "activation")
         if isinstance(seeds, (int, str)) or not isinstance(seeds, Sequence) or not seeds:
             raise TypeError(f"seeds must be a non-empty sequence of integers, got {seeds!r}")
         gens = [torch.Generator().manual_seed(check_int_in(s, f"seeds[{i}]", 0, 2**32 - 1)) for i, s in enumerate(seeds)]
@@ -325,6 +348,8 @@ def dead_units(model: nn.Module, x: torch.Tensor, layers: Sequence[str] | None =
     fed ``chunk`` at a time, so memory does not grow with ``N``.
     """
     chunk = check_int_in(chunk, "chunk", 1)
+    check_module(model, "model")
+    check_inputs_fit(model, x, "x")
     if isinstance(model, BatchedMLP) and x.dim() == 2:
         x = x.unsqueeze(0).expand(model.n_models, -1, -1)
     alive: dict[str, torch.Tensor] = {}
@@ -437,7 +462,10 @@ def pm(values: Sequence[float] | np.ndarray, digits: int = 2) -> str:
 
     ``"–"`` if every value is NaN (e.g. every run diverged).
     """
-    v = np.asarray(values, dtype=np.float64).ravel()
+    if isinstance(values, np.ndarray):
+        v = check_array(values, "values").astype(np.float64).ravel()
+    else:
+        v = np.asarray(check_numbers(values, "values"), dtype=np.float64)
     v = v[np.isfinite(v)]
     if v.size == 0:
         return "–"

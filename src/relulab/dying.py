@@ -42,7 +42,18 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_int_in, check_scalar_in, check_seeds
+from ._checks import (
+    check_finite_array,
+    check_finite_tensor,
+    check_flag,
+    check_inputs_fit,
+    check_int_in,
+    check_int_list,
+    check_labels,
+    check_module,
+    check_scalar_in,
+    check_seeds,
+)
 from .i18n import localize_numbers, register, t
 from .probes import ActivationRecorder
 from .replication import experiment
@@ -298,6 +309,8 @@ def dead_units(
 
 def dead_fraction(model: nn.Module, data: object, **kwargs) -> dict[str, float]:
     """Fraction of dead units per activation layer (see :func:`dead_units`), plus ``"all"`` over every layer."""
+    if isinstance(model, nn.Module) and isinstance(data, torch.Tensor):
+        check_inputs_fit(model, data, "data")
     masks = dead_units(model, data, **kwargs)
     out = {name: float(m.float().mean()) for name, m in masks.items()}
     total = sum(int(m.numel()) for m in masks.values())
@@ -347,7 +360,7 @@ def one_neuron_step(
     lr = check_scalar_in(lr, "lr", 0.0, 1e6, low_open=True)
     n = check_int_in(n, "n", 2, 1_000_000)
     seed = check_int_in(seed, "seed", 0, 2**32 - 1)
-    if len(w) != 2:
+    if isinstance(w, (str, bytes)) or not isinstance(w, (Sequence, np.ndarray)) or len(w) != 2:
         raise ValueError(f"w must hold two numbers, got {w!r}")
     w = [check_scalar_in(v, f"w[{i}]", -1e6, 1e6) for i, v in enumerate(w)]
     b = check_scalar_in(b, "b", -1e6, 1e6)
@@ -447,6 +460,7 @@ def kill_units(model: nn.Sequential, fraction: float, *, seed: int = 0) -> list[
     pre-activation is ``-1e4`` for every input, its output zero, its gradient
     zero, whatever the optimizer. Returns the killed unit indices per layer.
     """
+    check_module(model, "model")
     fraction = check_scalar_in(fraction, "fraction", 0.0, 1.0)
     seed = check_int_in(seed, "seed", 0, 2**32 - 1)
     gen = torch.Generator().manual_seed(seed)
@@ -517,8 +531,12 @@ def make_model(
     is the fraction of every hidden layer made permanently dead
     (:func:`kill_units`). The initialization is drawn from ``seed``.
     """
-    if activation not in ACTIVATIONS:
+    if not isinstance(activation, str) or activation not in ACTIVATIONS:
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    check_int_list(widths, "widths", 1, 1_000_000)
+    killed = check_scalar_in(killed, "killed", 0.0, 1.0)
+    batchnorm = check_flag(batchnorm, "batchnorm")
+    seed = check_int_in(seed, "seed", 0, 2**32 - 1)
     if init == "rai":
         if weight_scale != 1.0 or bias != 0.0:
             raise ValueError(f"init='rai' draws weights and biases itself: weight_scale must be 1 and bias 0, got {weight_scale!r}, {bias!r}")
@@ -1456,6 +1474,10 @@ def born_dead_monte_carlo(
     bias_std = check_scalar_in(bias_std, "bias_std", 0.0, 1e6)
     if weights not in ("he", "uniform"):
         raise ValueError(f"weights must be 'he' or 'uniform', got {weights!r}")
+    if isinstance(x, torch.Tensor):
+        check_finite_tensor(x, "x")
+    else:
+        x = check_finite_array(x, "x", min_size=1)
     x = torch.as_tensor(np.asarray(x) if not isinstance(x, torch.Tensor) else x, dtype=torch.float64)
     if x.ndim == 1:
         x = x.unsqueeze(0)
@@ -1496,6 +1518,9 @@ def born_dead_monte_carlo(
 def _loss_grads(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> dict[str, torch.Tensor]:
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    check_inputs_fit(model, x, "x")
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    check_labels(y, "y", x.shape[0], linears[-1].out_features if linears else None)
     was = model.training
     model.eval()
     try:

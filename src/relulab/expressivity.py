@@ -24,6 +24,7 @@ from ._checks import (
     check_int_in,
     check_range,
     check_scalar_in,
+    check_int_list,
     check_seeds,
 )
 
@@ -203,10 +204,10 @@ def fit_shallow_widths(
     its Adam step) depends only on its own weights. One loop instead of one
     per width: the same arithmetic, a fraction of the Python overhead.
     """
-    widths = [check_int_in(w, f"widths[{i}]", 1, 4096) for i, w in enumerate(widths)]
+    widths = check_int_list(widths, "widths", 1, 4096)
     if not widths or len(set(widths)) != len(widths):
         raise ValueError(f"widths must be a non-empty list of distinct positive integers, got {widths}")
-    seeds = check_seeds(list(seeds))
+    seeds = check_seeds(seeds)
     steps = check_int_in(steps, "steps", 1, 200_000)
     n_points = check_int_in(n_points, "n_points", 4, 1_000_000)
     lr = check_scalar_in(lr, "lr", 0.0, 10.0, low_open=True)

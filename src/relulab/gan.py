@@ -39,7 +39,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_finite_array, check_int_in, check_range, check_scalar_in, check_seeds
+from ._checks import check_finite_array, check_int_in, check_range, check_scalar_in, check_seeds, check_sequence
 from .domains import BatchedMLP, dead_units
 from .i18n import register
 from .replication import experiment
@@ -94,7 +94,7 @@ def ring_centres(modes: int = 8, radius: float = 2.0) -> np.ndarray:
 
 def ring_of_gaussians(n: int, *, modes: int = 8, radius: float = 2.0, std: float = 0.05, rng: np.random.Generator) -> np.ndarray:
     """``n`` points from an equal mixture of Gaussians (standard deviation ``std``) centred on :func:`ring_centres`."""
-    n = check_int_in(n, "n", 1)
+    n = check_int_in(n, "n", 1, 100_000_000)
     std = check_scalar_in(std, "std", 0.0, 1e6, low_open=True)
     if not isinstance(rng, np.random.Generator):
         raise TypeError(f"rng must be a numpy Generator (np.random.default_rng(seed)), got {type(rng).__name__}")
@@ -201,7 +201,7 @@ class BatchedLeakyReLU(nn.Module):
 
     def __init__(self, slopes: Sequence[float]):
         super().__init__()
-        vals = [check_scalar_in(v, f"slopes[{i}]", 0.0, 1.0) for i, v in enumerate(slopes)]
+        vals = [check_scalar_in(v, f"slopes[{i}]", 0.0, 1.0) for i, v in enumerate(check_sequence(slopes, "slopes", min_len=0))]
         if not vals:
             raise ValueError("slopes is empty")
         self.register_buffer("slopes", torch.tensor(vals, dtype=torch.float64))
@@ -257,18 +257,18 @@ def train_gan(
     only by the discriminator's activation. The data are :func:`ring_of_gaussians`
     with 8 modes, radius 2 and standard deviation ``std``.
     """
-    slopes = [check_scalar_in(v, f"slopes[{i}]", 0.0, 1.0) for i, v in enumerate(slopes)]
+    slopes = [check_scalar_in(v, f"slopes[{i}]", 0.0, 1.0) for i, v in enumerate(check_sequence(slopes, "slopes", min_len=0))]
     if not slopes:
         raise ValueError("slopes is empty")
     seeds = check_seeds(seeds)
     steps = check_int_in(steps, "steps", 1)
-    batch_size = check_int_in(batch_size, "batch_size", 1)
-    hidden = check_int_in(hidden, "hidden", 1)
-    z_dim = check_int_in(z_dim, "z_dim", 1)
+    batch_size = check_int_in(batch_size, "batch_size", 1, 100_000)
+    hidden = check_int_in(hidden, "hidden", 1, 100_000)
+    z_dim = check_int_in(z_dim, "z_dim", 1, 100_000)
     lr = check_scalar_in(lr, "lr", 0.0, 1.0, low_open=True)
     std = check_scalar_in(std, "std", 0.0, 1.0, low_open=True)
     every = check_int_in(every, "every", 1)
-    n_eval = check_int_in(n_eval, "n_eval", 1)
+    n_eval = check_int_in(n_eval, "n_eval", 1, 10_000_000)
     runs = [(a, x) for a in slopes for x in seeds]
     m = len(runs)
     gen = BatchedMLP([z_dim, hidden, hidden, 2], nn.ReLU, [10_000 + x for _, x in runs])

@@ -37,7 +37,22 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ._checks import check_choice, check_int_in, check_real, check_scalar_in, check_seeds, check_tensor
+from ._checks import (
+    check_callable,
+    check_choice,
+    check_finite_array,
+    check_finite_tensor,
+    check_flag,
+    check_inputs_fit,
+    check_int_in,
+    check_int_list,
+    check_module,
+    check_real,
+    check_scalar_in,
+    check_seeds,
+    check_sequence,
+    check_tensor,
+)
 from .i18n import localize_numbers, register
 from .replication import experiment
 
@@ -124,7 +139,7 @@ def difference_quotients(
     """
     f = _as_float_fn(f)
     x0 = check_scalar_in(x0, "x0", -1e6, 1e6)
-    if isinstance(hs, (int, float)) or len(hs) == 0:
+    if isinstance(hs, (int, float, str, bytes)) or not isinstance(hs, (Sequence, np.ndarray)) or len(hs) == 0:
         raise TypeError("hs must be a non-empty sequence of positive step sizes")
     h = np.array([check_scalar_in(v, f"hs[{i}]", 0.0, 1e6, low_open=True) for i, v in enumerate(hs)])
     f0 = f(np.full_like(h, x0))
@@ -156,7 +171,7 @@ def is_subgradient(
     f = _as_float_fn(f)
     x0 = check_scalar_in(x0, "x0", -1e6, 1e6)
     slope = check_scalar_in(slope, "slope", -1e6, 1e6)
-    xs = np.linspace(x0 - 5.0, x0 + 5.0, 2001) if xs is None else np.asarray(xs, dtype=np.float64)
+    xs = np.linspace(x0 - 5.0, x0 + 5.0, 2001) if xs is None else check_finite_array(xs, "xs").astype(np.float64)
     if xs.ndim != 1 or xs.size == 0:
         raise ValueError("xs must be a non-empty 1-D array of points")
     line = f(np.array([x0]))[0] + slope * (xs - x0)
@@ -188,8 +203,8 @@ class ReLUAtZeroFunction(torch.autograd.Function):
         return grad_out * slope, None
 
 
-def _check_at_zero(at_zero: object) -> float:
-    return check_scalar_in(at_zero, "at_zero (the derivative used at 0; ReLU's subdifferential there is [0, 1])", 0.0, 1.0)
+def _check_at_zero(at_zero: object, name: str = "at_zero") -> float:
+    return check_scalar_in(at_zero, f"{name} (the derivative used at 0; ReLU's subdifferential there is [0, 1])", 0.0, 1.0)
 
 
 def relu_at_zero(x: torch.Tensor, at_zero: float = 0.0) -> torch.Tensor:
@@ -228,11 +243,12 @@ def gradcheck_rows(points: Sequence[float], at_zeros: Sequence[float], *, eps: f
     gradcheck compares it with, and whether gradcheck passes (float64, one point at a time).
     """
     eps = check_scalar_in(eps, "eps", 0.0, 1.0, low_open=True)
+    atol = check_scalar_in(atol, "atol", 0.0, 1.0)
+    points = [check_scalar_in(p, f"points[{i}]", -1e6, 1e6) for i, p in enumerate(check_sequence(points, "points"))]
+    at_zeros = [_check_at_zero(a, f"at_zeros[{i}]") for i, a in enumerate(check_sequence(at_zeros, "at_zeros"))]
     rows = []
     for p in points:
-        p = check_scalar_in(p, "point", -1e6, 1e6)
         for a in at_zeros:
-            a = _check_at_zero(a)
             x = torch.tensor([p], dtype=torch.float64, requires_grad=True)
             fn = lambda t, a=a: relu_at_zero(t, a)  # noqa: E731
             (g,) = torch.autograd.grad(fn(x).sum(), x)
@@ -306,7 +322,9 @@ def exact_zero_rows(x: torch.Tensor, *, width: int = 512, seeds: Sequence[int] =
     (values rounded to 255 levels, as in quantized inference). Rows: format, zeros,
     total, fraction.
     """
-    check_tensor(x, "x")
+    check_finite_tensor(x, "x")
+    if x.numel() == 0:
+        raise ValueError(f"x must hold at least one example, got shape {tuple(x.shape)}")
     if x.dim() != 2:
         raise ValueError(f"x must be a (samples, features) matrix, got shape {tuple(x.shape)}")
     width = check_int_in(width, "width", 1, 100_000)
@@ -401,7 +419,7 @@ def at_zero_experiment(
 
     if setup not in AT_ZERO_SETUPS:
         raise ValueError(f"setup must be one of {AT_ZERO_SETUPS}, got {setup!r}")
-    at_zeros = tuple(_check_at_zero(a) for a in at_zeros)
+    at_zeros = tuple(_check_at_zero(a, f"at_zeros[{i}]") for i, a in enumerate(check_sequence(at_zeros, "at_zeros", min_len=0)))
     if not at_zeros:
         raise ValueError("at_zeros must name at least one derivative at 0")
     seeds = tuple(check_seeds(seeds))
@@ -437,6 +455,7 @@ def second_derivative(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tenso
     Where autograd's graph of the first derivative does not depend on ``x`` at
     all (as for ReLU, whose derivative is a step), the result is zeros.
     """
+    check_callable(fn, "fn")
     check_tensor(x, "x")
     x = x.detach().to(torch.float64).requires_grad_(True)
     (g,) = torch.autograd.grad(fn(x).sum(), x, create_graph=True)
@@ -447,7 +466,8 @@ def second_derivative(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tenso
 
 
 def _input_derivatives(model: nn.Module, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    check_tensor(x, "x")
+    check_module(model, "model")
+    check_finite_tensor(x, "x")
     if x.dim() != 2 or x.shape[1] != 1:
         raise ValueError(f"x must have shape (points, 1) for a model of one input, got {tuple(x.shape)}")
     x = x.detach().requires_grad_(True)
@@ -497,7 +517,8 @@ def output_hessian(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     not: the output is a product of weights of successive layers along every
     active path, so the mixed second derivatives between two layers are not 0.
     """
-    check_tensor(x, "x")
+    check_module(model, "model")
+    check_inputs_fit(model, x, "x")
     names = [n for n, _ in model.named_parameters()]
     params = [p.detach() for _, p in model.named_parameters()]
     if not params:
@@ -562,9 +583,15 @@ def grid(
 ) -> list[Member]:
     """Every combination of activations × inits × scales × seeds (seeds vary fastest)."""
     seeds = check_seeds(seeds)
-    out = [Member(a, i, s, float(c)) for a in activations for i in inits for c in scales for s in seeds]
+    activations, inits, scales = (check_sequence(v, n, min_len=0) for v, n in ((activations, "activations"), (inits, "inits"), (scales, "scales")))
+    for i, c in enumerate(scales):
+        check_real(c, f"scales[{i}]")
+    try:
+        out = [Member(a, i, s, float(c)) for a in activations for i in inits for c in scales for s in seeds]
+    except (TypeError, ValueError) as exc:
+        raise type(exc)(f"grid: a value of activations, inits or scales is not allowed: {exc}") from None
     if not out:
-        raise ValueError("the grid is empty: give at least one activation, init and scale")
+        raise ValueError("the grid is empty: activations, inits and scales must each hold at least one value")
     return out
 
 
@@ -614,17 +641,17 @@ class MLPEnsemble(nn.Module):
         dtype: torch.dtype = torch.float64,
     ):
         super().__init__()
-        widths = [check_int_in(w, f"widths[{i}]", 1, 100_000) for i, w in enumerate(widths)]
+        widths = check_int_list(widths, "widths", 1, 100_000)
         if len(widths) < 3:
             raise ValueError(f"widths needs an input, at least one hidden layer and an output, got {widths}")
-        members = list(members)
+        members = check_sequence(members, "members", min_len=0)
         if not members or not all(isinstance(m, Member) for m in members):
             raise TypeError("members must be a non-empty sequence of relulab.gradients.Member (see grid())")
         if dtype not in (torch.float32, torch.float64):
             raise ValueError(f"dtype must be torch.float32 or torch.float64, got {dtype}")
         self.widths = widths
         self.members = tuple(members)
-        self.batchnorm = bool(batchnorm)
+        self.batchnorm = check_flag(batchnorm, "batchnorm")
         self.dtype = dtype
         layers = list(zip(widths[:-1], widths[1:]))
         per_member = []

@@ -65,6 +65,8 @@ register(
 
 def as_rows(x: object, name: str = "x") -> np.ndarray:
     """``x`` as a 2-D array of real numbers (a 1-D array is one feature per row)."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
     arr = check_array(x, name)
     if arr.ndim == 1:
         arr = arr[:, None]
@@ -177,6 +179,8 @@ class Heterogeneity:
 
 def measure(x: object, name: str = "") -> Heterogeneity:
     """All three measures of ``x`` (rows = inputs) in one record."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a string, got {type(name).__name__}")
     arr = as_rows(x)
     return Heterogeneity(
         name=str(name),

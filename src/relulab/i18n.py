@@ -75,13 +75,13 @@ def register(messages: Mapping[str, Mapping[str, str]]) -> None:
         if not isinstance(key, str) or not key:
             raise ValueError(f"message keys must be non-empty strings, got {key!r}")
         if not isinstance(texts, Mapping):
-            raise TypeError(f"message {key!r} must map each language to a text, got {type(texts).__name__}")
+            raise TypeError(f"messages[{key!r}] must map each language to a text, got {type(texts).__name__}")
         wrong = {lang: type(text).__name__ for lang, text in texts.items() if not isinstance(text, str)}
         if wrong:
-            raise TypeError(f"message {key!r} must have str texts, got {wrong}")
+            raise TypeError(f"messages[{key!r}] must have str texts, got {wrong}")
         missing = [lang for lang in LANGUAGES if not texts.get(lang)]
         if missing:
-            raise ValueError(f"message {key!r} has no text in: {', '.join(missing)}")
+            raise ValueError(f"messages[{key!r}] has no text in: {', '.join(missing)}")
         extra = set(texts) - set(LANGUAGES)
         if extra:
             raise ValueError(f"message {key!r} has texts in unknown languages {sorted(extra)}")
@@ -181,8 +181,10 @@ register(
 
 def number(x: float, digits: int = 2, lang: str | None = None) -> str:
     """Format ``x`` with ``digits`` decimals: decimal comma in Italian, decimal point in English."""
-    if isinstance(digits, bool) or not isinstance(digits, int) or digits < 0:
-        raise ValueError(f"digits must be a non-negative int, got {digits!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 20:
+        raise ValueError(f"digits must be an int in [0, 20], got {digits!r}")
+    if isinstance(x, (str, bytes, bool)):
+        raise TypeError(f"x must be a real number, got {type(x).__name__} {x!r}")
     try:
         value = float(x)
     except (TypeError, ValueError):

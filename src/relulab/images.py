@@ -24,7 +24,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_int_in, check_scalar_in, check_seeds
+from ._checks import check_callable, check_finite_array, check_int_in, check_scalar_in, check_seeds
 from .i18n import register
 from .probes import ActivationRecorder
 
@@ -74,9 +74,10 @@ def patches(images: Sequence[np.ndarray] | np.ndarray, size: int, n: int, *, see
         images = list(images)
     if not isinstance(images, Sequence) or not images:
         raise TypeError("images must be a non-empty list of 2-D arrays or a 3-D array")
-    size = check_int_in(size, "size", 1)
-    n = check_int_in(n, "n", 1)
+    size = check_int_in(size, "size", 1, 10_000)
+    n = check_int_in(n, "n", 1, 10_000_000)
     for i, im in enumerate(images):
+        check_finite_array(im, f"images[{i}]")
         if np.ndim(im) != 2:
             raise ValueError(f"images[{i}] must be 2-D (grey levels), got shape {np.shape(im)}")
         if im.shape[0] < size or im.shape[1] < size:
@@ -124,7 +125,8 @@ class BatchedCNN(nn.Module):
     def __init__(self, activation: Callable[[], nn.Module], seeds: Sequence[int], c1: int = 8, c2: int = 8):
         super().__init__()
         seeds = check_seeds(seeds)
-        self.m, self.c1, self.c2 = len(seeds), check_int_in(c1, "c1", 1), check_int_in(c2, "c2", 1)
+        check_callable(activation, "activation")
+        self.m, self.c1, self.c2 = len(seeds), check_int_in(c1, "c1", 1, 4096), check_int_in(c2, "c2", 1, 4096)
         parts: dict[str, list[torch.Tensor]] = {k: [] for k in ("w1", "b1", "w2", "b2", "w3", "b3")}
         for seed in seeds:
             torch.manual_seed(seed)

@@ -159,6 +159,8 @@ def _validate(data: dict, path: Path) -> Claim:
 
 def load_claims(directory: Path | str = LEDGER_DIR) -> list[Claim]:
     """All claims, validated, sorted by id."""
+    if not isinstance(directory, (str, Path)):
+        raise TypeError(f"directory must be a path (str or Path), got {type(directory).__name__}")
     directory = Path(directory)
     if not directory.is_dir():
         raise missing(directory, "ledger folder")
@@ -172,8 +174,10 @@ def load_claims(directory: Path | str = LEDGER_DIR) -> list[Claim]:
 
 def render_page(lang: str, claims: list[Claim] | None = None) -> str:
     """The MyST text of the claims page in ``lang``."""
-    if lang not in _PAGE_TEXT:
+    if not isinstance(lang, str) or lang not in _PAGE_TEXT:
         raise ValueError(f"lang must be one of {sorted(_PAGE_TEXT)}, got {lang!r}")
+    if claims is not None and (not isinstance(claims, (list, tuple)) or not all(isinstance(c, Claim) for c in claims)):
+        raise TypeError(f"claims must be None or a list of Claim (see load_claims), got {claims!r:.80}")
     claims = load_claims() if claims is None else claims
     tx = _PAGE_TEXT[lang]
     out = [

@@ -105,8 +105,19 @@ PINNED_VERSION = 1
 _PERTURBED_DROP = tuple(k for k in PINNED if k not in ("PYTHONHASHSEED",))
 
 
+def _env_map(env: object, name: str) -> Mapping[str, str] | None:
+    """``env`` if it is ``None`` or a mapping of strings to strings (an environment), else ``TypeError``."""
+    if env is not None and (
+        not isinstance(env, Mapping) or not all(isinstance(k, str) and isinstance(v, str) for k, v in env.items())
+    ):
+        raise TypeError(f"{name} must be None or a mapping of strings to strings (an environment), got {env!r:.80}")
+    return env
+
+
 def is_x86_64(machine: str | None = None) -> bool:
     """Whether ``machine`` (default: this one, ``platform.machine()``) is an x86-64 CPU."""
+    if machine is not None and not isinstance(machine, str):
+        raise TypeError(f"machine must be None or a string, got {type(machine).__name__}")
     m = (platform.machine() if machine is None else machine).lower()
     return m in ("x86_64", "amd64")
 
@@ -117,7 +128,7 @@ def pinned_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     Use it as the ``env`` of a subprocess (a kernel, a test run) that must reproduce the book's
     stored outputs bit for bit.
     """
-    env = dict(os.environ if base is None else base)
+    env = dict(os.environ if _env_map(base, "base") is None else base)
     env.update(PINNED)
     return env
 
@@ -125,7 +136,7 @@ def pinned_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
 def unpinned_env(base: Mapping[str, str] | None = None) -> dict[str, str]:
     """A copy of ``base`` (default ``os.environ``) with every pinned variable removed except the
     hash seed: each library dispatches by the CPU (the perturbed run of the test suite)."""
-    env = dict(os.environ if base is None else base)
+    env = dict(os.environ if _env_map(base, "base") is None else base)
     for key in _PERTURBED_DROP:
         env.pop(key, None)
     env["RELULAB_NUMERICS"] = "perturbed"
@@ -138,7 +149,7 @@ def problems(env: Mapping[str, str] | None = None) -> list[str]:
     An empty list means the process started pinned. On a CPU that is not x86-64 the list says
     so: the pinned settings select x86-64 code paths and cannot exist there.
     """
-    env = os.environ if env is None else env
+    env = os.environ if _env_map(env, "env") is None else env
     out = []
     if not is_x86_64():
         out.append(f"this CPU is {platform.machine()!r}, not x86-64: the pinned code paths do not exist here")
@@ -160,7 +171,7 @@ def mode(env: Mapping[str, str] | None = None) -> str:
 
     ``RELULAB_NUMERICS=portable`` in the environment forces portable mode on any machine.
     """
-    env = os.environ if env is None else env
+    env = os.environ if _env_map(env, "env") is None else env
     if env.get("RELULAB_NUMERICS") in ("portable", "perturbed"):
         return "portable"
     return "reference" if not problems(env) else "portable"

@@ -16,7 +16,7 @@ import matplotlib.pyplot as plt
 import matplotlib.ticker as mticker
 import numpy as np
 
-from ._checks import check_int_in
+from ._checks import check_callable, check_int_in, check_range, check_scalar_in, check_text
 from .i18n import current_language, t
 
 __all__ = [
@@ -130,6 +130,9 @@ def subplots(ncols: int = 1, nrows: int = 1, *, width: float | None = None, heig
     """A figure with the house style and ``nrows`` × ``ncols`` axes (returned as a flat array if more than one)."""
     ncols = check_int_in(ncols, "ncols", 1, 6)
     nrows = check_int_in(nrows, "nrows", 1, 6)
+    if width is not None:
+        width = check_scalar_in(width, "width", 0.0, 100.0, low_open=True)
+    height = check_scalar_in(height, "height", 0.0, 100.0, low_open=True)
     use_house_style()
     width = width if width is not None else min(3.4 * ncols, 10.0)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows), squeeze=False)
@@ -152,10 +155,15 @@ def plot_function_and_derivative(
     derivative is drawn as points grouped into continuous runs so that no
     vertical line joins the two sides of a jump.
     """
-    lo, hi = (float(v) for v in x_range)
+    check_callable(f, "f")
+    check_callable(df, "df")
+    check_text(name, "name")
+    if axes is not None and (not isinstance(axes, (Sequence, np.ndarray)) or len(axes) != 2):
+        raise TypeError(f"axes must be None or a pair of matplotlib axes, got {axes!r:.80}")
+    lo, hi = check_range(x_range, "x_range")
     if not lo < hi:
         raise ValueError(f"x_range must be (low, high) with low < high, got {x_range}")
-    n = check_int_in(n, "n", 3)
+    n = check_int_in(n, "n", 3, 1_000_000)
     x = np.linspace(lo, hi, n)
     y = np.asarray(f(x), dtype=float)
     dy = np.asarray(df(x), dtype=float)

@@ -19,6 +19,8 @@ from collections.abc import Iterable, Iterator
 import torch
 from torch import nn
 
+from ._checks import check_inputs_fit
+
 __all__ = ["ACTIVATION_TYPES", "activation_layers", "resolve_layers", "ForwardHooks", "ActivationRecorder", "record_activations"]
 
 #: Module types that count as activation layers by default.
@@ -48,6 +50,8 @@ def activation_layers(
     """The activation layers of ``model``, by qualified name, in forward-definition order."""
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if types is not None and (isinstance(types, (str, bytes)) or not isinstance(types, Iterable)):
+        raise TypeError(f"types must be a collection of nn.Module subclasses, got {type(types).__name__}")
     types = tuple(types) if types is not None else ACTIVATION_TYPES
     if not types or not all(isinstance(k, type) and issubclass(k, nn.Module) for k in types):
         raise TypeError("types must be a non-empty collection of nn.Module subclasses")
@@ -61,11 +65,15 @@ def resolve_layers(model: nn.Module, layers: Iterable[str] | None = None) -> dic
     """
     if layers is None:
         return activation_layers(model)
+    if not isinstance(model, nn.Module):
+        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if isinstance(layers, (str, bytes)) or not isinstance(layers, Iterable):
+        raise TypeError(f"layers must be a list of layer names, got {type(layers).__name__} {layers!r}")
     available = dict(model.named_modules())
     names = list(layers)
-    unknown = [n for n in names if n not in available or n == ""]
+    unknown = [n for n in names if not isinstance(n, str) or n not in available or n == ""]
     if unknown or not names:
-        raise ValueError(f"unknown layer names {unknown}; choose among {[n for n in available if n]}")
+        raise ValueError(f"layers: unknown layer names {unknown}; choose among {[n for n in available if n]}")
     return {n: available[n] for n in names}
 
 
@@ -145,7 +153,9 @@ def _input_batches(data: object, batch_size: int | None) -> Iterator[torch.Tenso
         if batch_size is None:
             yield data
             return
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        if isinstance(batch_size, bool) or not isinstance(batch_size, int):
+            raise TypeError(f"batch_size must be a positive integer or None, got {type(batch_size).__name__}")
+        if batch_size < 1:
             raise ValueError(f"batch_size must be a positive integer or None, got {batch_size!r}")
         for i in range(0, data.shape[0], batch_size):
             yield data[i : i + batch_size]
@@ -207,6 +217,8 @@ def record_activations(
     """
     if not isinstance(model, nn.Module):
         raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    if isinstance(data, torch.Tensor):
+        check_inputs_fit(model, data, "data")
     was_training = model.training
     model.eval()
     try:

@@ -40,7 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import check_array, check_int_in, check_scalar_in, check_seeds
+from ._checks import check_array, check_finite_array, check_flag, check_int_in, check_int_list, check_numbers, check_scalar_in, check_seeds
 from .moments import relu_gaussian_moments
 
 __all__ = [
@@ -99,6 +99,14 @@ def _check_corr(c: object, name: str = "c") -> np.ndarray:
 
 
 # --------------------------------------------------------------------------- closed forms, ReLU
+
+
+def _check_inputs(x: object) -> np.ndarray:
+    """``x``: a finite (inputs, features) matrix with at least one input and one feature."""
+    x = check_finite_array(x, "x")
+    if x.ndim != 2 or x.shape[0] < 1 or x.shape[1] < 1:
+        raise ValueError(f"x must be an (inputs, features) matrix with at least one of each, got shape {x.shape}")
+    return x
 
 
 def relu_expectation(c: float | np.ndarray, q1: float = 1.0, q2: float | None = None) -> float | np.ndarray:
@@ -305,6 +313,8 @@ def chi1(activation: str = "relu", *, weight_var: float = 2.0, bias_var: float =
     activation = _check_activation(activation)
     weight_var = _check_var(weight_var, "weight_var")
     bias_var = _check_var(bias_var, "bias_var")
+    if q is not None:
+        q = _check_var(q, "q")
     if activation == "relu":
         return weight_var / 2.0
     if q is None:
@@ -336,6 +346,7 @@ def critical_weight_var(activation: str = "tanh", *, bias_var: float = 0.0, low:
     bias_var = _check_var(bias_var, "bias_var")
     low = check_scalar_in(low, "low", 0.0, 1e6, low_open=True)
     high = check_scalar_in(high, "high", low, 1e6, low_open=True)
+    tol = check_scalar_in(tol, "tol", 0.0, 1.0, low_open=True)
     if activation == "relu":
         return 2.0
     if bias_var == 0.0:
@@ -393,7 +404,7 @@ def layer_variances(init: str, widths: Sequence[int]) -> list[tuple[float, float
     """
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
-    widths = [check_int_in(w, f"widths[{i}]", 1) for i, w in enumerate(widths)]
+    widths = check_int_list(widths, "widths", 1, 1_000_000)
     if len(widths) < 2:
         raise ValueError(f"widths must have at least two entries (input and output), got {widths}")
     out = []
@@ -414,11 +425,15 @@ def kernels_through_depth(x: np.ndarray, variances: Sequence[tuple[float, float]
     first layer's kernel is :math:`\\sigma_w^2\\,x x^\\top / n_0 + \\sigma_b^2`, each next one
     :math:`\\sigma_w^2\\,\\mathrm{relu\\_kernel}(K) + \\sigma_b^2`. ReLU network, zero-mean weights and biases.
     """
-    x = check_array(x, "x").astype(float)
+    x = _check_inputs(x).astype(float)
     if x.ndim != 2 or x.shape[0] < 1:
         raise ValueError(f"x must be a (inputs, features) matrix, got shape {x.shape}")
+    if isinstance(variances, (str, bytes)) or not isinstance(variances, Sequence):
+        raise TypeError(f"variances must be a non-empty list of (weight_var, bias_var) pairs, got {variances!r:.80}")
     if not variances:
         raise ValueError("variances must give at least one layer")
+    if not all(isinstance(v, (tuple, list)) and len(v) == 2 for v in variances):
+        raise ValueError(f"variances must hold (weight_var, bias_var) pairs, got {variances!r:.80}")
     kernels = []
     K = None
     for i, (wv, bv) in enumerate(variances):
@@ -476,7 +491,7 @@ def predicted_zero_share_with_bias(x: np.ndarray, depth: int, *, bias: float, we
     probability :math:`1 - \\Phi(b/\\sqrt{q_l})`, and :math:`q_{l+1} = \\sigma_w^2\\,\\mathbb E[\\mathrm{ReLU}(z)^2]`,
     :math:`z \\sim \\mathcal N(b, q_l)` — chapter 1's moments with a non-zero mean. Averaged over the inputs.
     """
-    x = check_array(x, "x").astype(float)
+    x = _check_inputs(x).astype(float)
     if x.ndim != 2:
         raise ValueError(f"x must be a (inputs, features) matrix, got shape {x.shape}")
     depth = check_int_in(depth, "depth", 1, 10_000)
@@ -489,6 +504,8 @@ def predicted_zero_share_with_bias(x: np.ndarray, depth: int, *, bias: float, we
             if q <= 0.0:
                 shares[layer:] += 0.0 if bias > 0 else 1.0
                 break
+            if not math.sqrt(q) <= 1e6:
+                raise ValueError(f"x is too large: its pre-activations reach a standard deviation of {math.sqrt(q):.3g} (at most 1e6)")
             m = relu_gaussian_moments(bias, math.sqrt(q))
             shares[layer] += 1.0 - m.p_active
             q = weight_var * m.second_moment
@@ -543,7 +560,7 @@ def simulate_pair(
     width = check_int_in(width, "width", 2, 100_000)
     weight_var = _check_var(weight_var, "weight_var")
     bias_var = _check_var(bias_var, "bias_var")
-    seeds = check_seeds(list(seeds))
+    seeds = check_seeds(seeds)
     q1, q2, cc, act = (np.zeros((len(seeds), depth)) for _ in range(4))
     for i, s in enumerate(seeds):
         rng = np.random.default_rng(s)
@@ -579,12 +596,12 @@ def simulate_layers(
     Weights are normal with the variance of ``init`` (the default's uniform draw is replaced by a
     normal one of the same variance; biases normal too). Returns plain arrays per seed and layer.
     """
-    x = check_array(x, "x").astype(np.float32 if float32 else float)
+    x = _check_inputs(x).astype(np.float32 if check_flag(float32, "float32") else float)
     if x.ndim != 2:
         raise ValueError(f"x must be a (inputs, features) matrix, got shape {x.shape}")
     depth = check_int_in(depth, "depth", 1, 10_000)
     width = check_int_in(width, "width", 1, 100_000)
-    seeds = check_seeds(list(seeds))
+    seeds = check_seeds(seeds)
     variances = layer_variances(init, [x.shape[1]] + [width] * depth)
     spread, dead, zero, rms = (np.zeros((len(seeds), depth)) for _ in range(4))
     for i, s in enumerate(seeds):
@@ -608,7 +625,9 @@ def mean_ci(values: Sequence[float] | np.ndarray) -> tuple[float, float]:
     """Mean and half-width of its 95% interval (Student's t) over seeds; needs at least two values."""
     from .checks import paired
 
-    p = paired(list(np.asarray(values, dtype=float).ravel()))
+    if isinstance(values, np.ndarray):
+        values = check_array(values, "values").astype(float).ravel().tolist()
+    p = paired(check_numbers(values, "values", finite=True))
     return p.mean, p.half_width
 
 

@@ -118,7 +118,7 @@ def experiment(
     for label, kwargs in (("book", book), ("full", full)):
         if not isinstance(kwargs, Mapping):
             raise TypeError(f"{label} must be a mapping of keyword arguments, got {type(kwargs).__name__}")
-    if isinstance(depends, (str, bytes)) or not isinstance(depends, Sequence):
+    if isinstance(depends, (str, bytes)) or not isinstance(depends, Sequence) or not all(callable(f) for f in depends):
         raise TypeError(f"depends must be a sequence of functions, got {depends!r}")
 
     def register(fn: Callable[..., dict]) -> Callable[..., dict]:
@@ -187,6 +187,10 @@ def _machine() -> dict[str, Any]:
 
 def record_path(name: str, root: Path | None = None) -> Path:
     """Where the full-scale record of ``name`` lives."""
+    if not isinstance(name, str) or not name or any(c in name for c in "/\\ "):
+        raise ValueError(f"name must be a non-empty string without spaces or slashes, got {name!r}")
+    if root is not None and not isinstance(root, (str, Path)):
+        raise TypeError(f"root must be None or a path (str or Path), got {type(root).__name__}")
     return (book_root() if root is None else Path(root)) / RECORD_DIR / f"{name}.json"
 
 

@@ -46,11 +46,17 @@ import torch.nn.functional as F
 from torch import nn
 
 from ._checks import (
+    check_array,
+    check_callable,
     check_choice,
     check_finite_array,
     check_finite_tensor,
+    check_flag,
+    check_inputs_fit,
     check_int_in,
+    check_int_list,
     check_labels,
+    check_module,
     check_numbers,
     check_scalar_in,
     check_seeds,
@@ -139,6 +145,8 @@ def _as_units(acts: object, name: str = "acts") -> torch.Tensor:
         raise ValueError(f"{name} must have one row per example and at least one unit (2 or more dims), got shape {tuple(acts.shape)}")
     if acts.shape[0] == 0 or acts[0].numel() == 0:
         raise ValueError(f"{name} must hold at least one example and one unit, got shape {tuple(acts.shape)}")
+    if acts.is_floating_point() and bool(torch.isnan(acts.detach()).any()):
+        raise ValueError(f"{name} must not hold nan (a nan unit is neither zero nor active: did the network diverge?)")
     return acts.reshape(acts.shape[0], -1)
 
 
@@ -284,10 +292,11 @@ def sparsity_at_init(
     Builds one network ``x.shape[1] -> width × depth -> 10`` per seed with
     :func:`init_network` (float64) and runs the inputs ``x`` through it.
     """
+    check_finite_tensor(x, "x")
     x = _as_units(x, "x").to(torch.float64)
     depth = check_int_in(depth, "depth", 1, 100)
     width = check_int_in(width, "width", 1, 100_000)
-    seeds = check_seeds(list(seeds))
+    seeds = check_seeds(seeds)
     zero, dead, on = [], [], []
     for s in seeds:
         model = init_network(
@@ -445,7 +454,10 @@ def train_probed(
     """
     if not isinstance(split, Split):
         raise TypeError(f"split must be a relulab.data.Split, got {type(split).__name__}")
-    widths = list(widths)
+    widths = check_int_list(widths, "widths", 1, 100_000)
+    check_callable(activation, "activation")
+    l1 = check_scalar_in(l1, "l1", 0.0, 1e6)
+    flips, every_epoch = check_flag(flips, "flips"), check_flag(every_epoch, "every_epoch")
     if len(widths) < 3 or widths[0] != split.n_features:
         raise ValueError(
             f"widths must be [n_features={split.n_features}, hidden..., n_classes] with at least one hidden layer, got {widths}"
@@ -584,7 +596,7 @@ def compare_runs(runs: Mapping[str, Sequence[ProbedRun]], *, baseline: str, digi
 
 def flip_rate(before: torch.Tensor, after: torch.Tensor) -> float:
     """Share of (example, unit) entries whose on/off state differs between two activation tensors."""
-    a, b = inactive_mask(before), inactive_mask(after)
+    a, b = _as_units(before, "before") == 0, _as_units(after, "after") == 0
     if a.shape != b.shape:
         raise ValueError(f"before and after must have the same shape, got {tuple(before.shape)} and {tuple(after.shape)}")
     return float((a != b).double().mean())
@@ -592,6 +604,8 @@ def flip_rate(before: torch.Tensor, after: torch.Tensor) -> float:
 
 def noise_flip_rate(model: nn.Module, x: torch.Tensor, *, sigma: float, seed: int = 0) -> float:
     """Share of on/off states (all activation layers) that flip when N(0, sigma²) noise is added to ``x``."""
+    check_module(model, "model")
+    check_inputs_fit(model, x, "x")
     check_tensor(x, "x")
     sigma = check_scalar_in(sigma, "sigma", 0.0, 1e6)
     gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
@@ -613,7 +627,7 @@ def pairwise_disagreement(acts: torch.Tensor, labels: torch.Tensor | None = None
     on = (~inactive_mask(acts)).double()
     n, u = on.shape
     if n < 2:
-        raise ValueError("pairwise_disagreement needs at least two examples")
+        raise ValueError(f"acts must hold at least two examples, got {n}")
     c = on.sum(dim=0)
     total = float((2 * c * (n - c)).sum())
     out = {"all": total / (n * (n - 1) * u)}
@@ -621,6 +635,8 @@ def pairwise_disagreement(acts: torch.Tensor, labels: torch.Tensor | None = None
         check_tensor(labels, "labels")
         if labels.shape != (n,):
             raise ValueError(f"labels must have shape ({n},), got {tuple(labels.shape)}")
+        if labels.is_floating_point() or labels.dtype == torch.bool or labels.is_complex():
+            raise TypeError(f"labels must be integer class labels, got {labels.dtype}")
         same, same_pairs = 0.0, 0
         for cls in torch.unique(labels):
             sel = on[labels == cls]
@@ -666,10 +682,12 @@ def top_class_share(profile: np.ndarray) -> np.ndarray:
     fires for one class only scores 1; one that fires equally for all
     :math:`k` classes scores :math:`1/k`. Units that never fire are left out.
     """
-    p = np.asarray(profile, dtype=float)
+    p = check_array(profile, "profile").astype(float)
     if p.ndim != 2 or p.shape[0] < 2:
         raise ValueError(f"profile must be a (classes × units) array with at least two classes, got shape {p.shape}")
     p = np.nan_to_num(p, nan=0.0)
+    if np.any(p < 0) or np.any(p > 1):
+        raise ValueError("profile must hold shares in [0, 1] (see class_activation_profile), got values outside it")
     totals = p.sum(axis=0)
     live = totals > 0
     return p[:, live].max(axis=0) / totals[live]
@@ -687,14 +705,16 @@ def count_patterns(acts: torch.Tensor | Mapping[str, torch.Tensor] | Sequence[to
         parts = [acts]
     elif isinstance(acts, Mapping):
         parts = list(acts.values())
-    else:
+    elif isinstance(acts, (list, tuple)):
         parts = list(acts)
+    else:
+        raise TypeError(f"acts must be a tensor, a dict of tensors or a list of tensors, got {type(acts).__name__}")
     if not parts:
         raise ValueError("acts holds no layer")
     masks = [(~inactive_mask(a)).numpy() for a in parts]
     n = masks[0].shape[0]
     if any(m.shape[0] != n for m in masks):
-        raise ValueError("every layer must have the same number of examples")
+        raise ValueError("acts: every layer must have the same number of examples")
     packed = np.packbits(np.concatenate(masks, axis=1), axis=1)
     return int(np.unique(packed, axis=0).shape[0])
 
@@ -751,6 +771,10 @@ def switching_rows(
 
 def median_top_class_share(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     """Median of :func:`top_class_share` over the units (that fire) of every activation layer of ``model``."""
+    check_module(model, "model")
+    check_inputs_fit(model, x, "x")
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    check_labels(y, "y", x.shape[0], linears[-1].out_features if linears else None)
     shares = [top_class_share(class_activation_profile(a, y)) for a in record_activations(model, x).values()]
     flat = np.concatenate(shares)
     if flat.size == 0:
@@ -861,10 +885,10 @@ ACTIVATION_FUNCTIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {
 }
 
 
-def _check_activation_name(name: str) -> str:
+def _check_activation_name(name: str, label: str = "activation") -> str:
     allowed = list(ACTIVATION_FUNCTIONS) + ["ReLU → BatchNorm"]
-    if name not in allowed:
-        raise ValueError(f"activation must be one of {allowed}, got {name!r}")
+    if not isinstance(name, str) or name not in allowed:
+        raise ValueError(f"activation must be one of {allowed}, got {name!r}" + ("" if label == "activation" else f" (parameter {label})"))
     return name
 
 
@@ -929,8 +953,13 @@ def grad_sign_share(
     For each batch size, ``n_batches`` batches are drawn (seeded) from ``(x, y)``;
     the model is left in evaluation mode for the gradients only and restored.
     """
+    check_module(model, "model")
+    check_inputs_fit(model, x, "x")
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    check_labels(y, "y", x.shape[0], linears[-1].out_features if linears else None)
+    check_int_list(batch_sizes, "batch_sizes", 1, x.shape[0])
     modules = dict(model.named_modules())
-    if layer not in modules or not isinstance(getattr(modules[layer], "weight", None), torch.Tensor):
+    if not isinstance(layer, str) or layer not in modules or not isinstance(getattr(modules[layer], "weight", None), torch.Tensor):
         raise ValueError(f"layer must name a module with a weight, one of {[n for n, m in modules.items() if isinstance(getattr(m, 'weight', None), torch.Tensor)]}")
     weight = modules[layer].weight
     n_batches = check_int_in(n_batches, "n_batches", 1, 10_000)
@@ -940,7 +969,7 @@ def grad_sign_share(
     out = {}
     try:
         for b in batch_sizes:
-            b = check_int_in(b, "batch size", 1, x.shape[0])
+            b = check_int_in(b, "batch_sizes[i]", 1, x.shape[0])
             shares = []
             for _ in range(n_batches):
                 idx = torch.randperm(x.shape[0], generator=gen)[:b]
@@ -986,7 +1015,7 @@ def batchnorm_variant(model: nn.Sequential, *, where: str, calibrate: torch.Tens
         raise ValueError("model has no activation layer named act1, act2, ... (build it with relulab.training.mlp)")
     out = nn.Sequential(OrderedDict(layers))
     if calibrate is not None:
-        check_tensor(calibrate, "calibrate")
+        check_inputs_fit(model, calibrate, "calibrate")
         bns = [m for m in out.modules() if isinstance(m, nn.BatchNorm1d)]
         for bn in bns:
             bn.reset_running_stats()
@@ -1060,11 +1089,17 @@ def _inputs(name: str, z: torch.Tensor) -> torch.Tensor:
     return ACTIVATION_FUNCTIONS[name](z)
 
 
-@functools.lru_cache(maxsize=64)
 def output_moments(name: str, *, n: int = 200_000, seed: int = 0) -> tuple[float, float]:
     """Mean and variance of :math:`f(Z)`, :math:`Z \\sim \\mathcal N(0, 1)`: exact for ``"ReLU"`` and
-    ``"ReLU → BatchNorm"`` (0 and 1), Monte Carlo with ``n`` samples for the others."""
-    _check_activation_name(name)
+    ``"ReLU → BatchNorm"`` (0 and 1), Monte Carlo with ``n`` samples for the others (cached)."""
+    _check_activation_name(name, "name")
+    return _output_moments(name, check_int_in(n, "n", 2, 50_000_000), check_int_in(seed, "seed", 0, 2**32 - 1))
+
+
+@functools.lru_cache(maxsize=64)
+def _output_moments(name: str, n: int, seed: int) -> tuple[float, float]:
+    n = check_int_in(n, "n", 2, 50_000_000)
+    seed = check_int_in(seed, "seed", 0, 2**32 - 1)
     if name == "ReLU → BatchNorm":
         return 0.0, 1.0
     if name == "ReLU":
@@ -1156,7 +1191,7 @@ def sgd_path(
     (ReLU outputs standardized, as BatchNorm after the ReLU does).
     """
     _check_activation_name(activation)
-    w_star = torch.tensor([float(v) for v in target], dtype=torch.float64)
+    w_star = torch.tensor(check_numbers(target, "target", finite=True), dtype=torch.float64)
     if w_star.numel() < 1:
         raise ValueError("target must hold at least one weight")
     steps = check_int_in(steps, "steps", 1, 1_000_000)
@@ -1329,7 +1364,7 @@ def class_profile_order(profile: np.ndarray) -> tuple[np.ndarray, int, int]:
     class and then by how often they fire at most; then the always-on units;
     then the dead ones, at the right end. Returns ``(order, n_always_on, n_dead)``.
     """
-    p = np.nan_to_num(np.asarray(profile, dtype=float), nan=0.0)
+    p = np.nan_to_num(check_array(profile, "profile").astype(float), nan=0.0)
     if p.ndim != 2 or p.shape[1] == 0:
         raise ValueError(f"profile must be 2-D with at least one unit, got shape {p.shape}")
     if np.any(p < 0) or np.any(p > 1):
@@ -1350,7 +1385,9 @@ def plot_class_profile(profile: np.ndarray, ax=None, *, title: str | None = None
     The colour scale (cividis, readable in grey) runs from 0 (never on for
     this class) to 1 (on for every image of the class).
     """
-    p = np.nan_to_num(np.asarray(profile, dtype=float), nan=0.0)
+    p = np.nan_to_num(check_array(profile, "profile").astype(float), nan=0.0)
+    if title is not None and not isinstance(title, str):
+        raise TypeError(f"title must be None or a string, got {type(title).__name__}")
     if p.ndim != 2:
         raise ValueError(f"profile must be 2-D, got shape {p.shape}")
     if ax is None:

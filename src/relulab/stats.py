@@ -96,6 +96,19 @@ def _values(values: object, name: str) -> list[float]:
     return out
 
 
+def _resampling(n_boot: object, seed: object) -> tuple[int, int]:
+    """``n_boot`` in [1000, 1000000] and ``seed`` in [0, 2**32 - 1], checked even where the t method leaves them unused."""
+    if isinstance(n_boot, bool) or not isinstance(n_boot, int):
+        raise TypeError(f"n_boot must be an int, got {type(n_boot).__name__} {n_boot!r}")
+    if not 1_000 <= n_boot <= 1_000_000:
+        raise ValueError(f"n_boot must be between 1000 and 1000000, got {n_boot}")
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise TypeError(f"seed must be an int, got {type(seed).__name__} {seed!r}")
+    if not 0 <= seed <= 2**32 - 1:
+        raise ValueError(f"seed must be in [0, 2**32 - 1], got {seed}")
+    return n_boot, seed
+
+
 def _method(method: object) -> str:
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -124,12 +137,7 @@ def bootstrap_interval(values: Iterable[float], *, n_boot: int = 10_000, seed: i
     d = _values(values, "values")
     if len(d) < 2:
         raise ValueError(f"values must hold at least 2 numbers, got {len(d)}")
-    if isinstance(n_boot, bool) or not isinstance(n_boot, int):
-        raise TypeError(f"n_boot must be an int, got {type(n_boot).__name__} {n_boot!r}")
-    if not 1_000 <= n_boot <= 1_000_000:
-        raise ValueError(f"n_boot must be between 1000 and 1000000, got {n_boot}")
-    if isinstance(seed, bool) or not isinstance(seed, int):
-        raise TypeError(f"seed must be an int, got {type(seed).__name__} {seed!r}")
+    n_boot, seed = _resampling(n_boot, seed)
     rng = random.Random(seed)
     n = len(d)
     means = sorted(math.fsum(rng.choices(d, k=n)) / n for _ in range(n_boot))
@@ -164,6 +172,7 @@ class Summary:
 def summarize(values: Iterable[float], *, method: str = "t", n_boot: int = 10_000, seed: int = 0) -> Summary:
     """Mean of ``values`` (one per seed) with its 95% interval (``method``: ``"t"`` or ``"bootstrap"``)."""
     method = _method(method)
+    n_boot, seed = _resampling(n_boot, seed)
     v = _values(values, "values")
     if len(v) < 2:
         raise ValueError(f"values must hold at least 2 numbers (one per seed), got {len(v)}")
@@ -260,6 +269,7 @@ def compare(
         Resamples and seed of the bootstrap.
     """
     method = _method(method)
+    n_boot, seed = _resampling(n_boot, seed)
     av = _values(a, "a")
     bv = _values(b, "b")
     if len(av) != len(bv):

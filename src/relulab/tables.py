@@ -43,12 +43,18 @@ def format_table(rows: Sequence[Sequence[object]], headers: Sequence[str], *, di
     Numbers follow the current language (decimal comma in Italian), also inside text cells and
     headers (``"0.69 ± 0.04"`` prints ``0,69 ± 0,04``); code stays as written (``F.prelu(x, 0.25)``).
     """
+    if isinstance(headers, (str, bytes)) or not isinstance(headers, Sequence):
+        raise TypeError(f"headers must be a sequence of column titles, got {type(headers).__name__}")
+    if isinstance(rows, (str, bytes)) or not isinstance(rows, Sequence) or not all(
+        isinstance(r, Sequence) and not isinstance(r, (str, bytes)) for r in rows
+    ):
+        raise TypeError(f"rows must be a sequence of rows (sequences of cells), got {rows!r:.80}")
     if not headers:
         raise ValueError("headers must not be empty")
     cells = [[fmt(v, digits) for v in row] for row in rows]
     for i, row in enumerate(cells):
         if len(row) != len(headers):
-            raise ValueError(f"row {i} has {len(row)} cells, headers have {len(headers)}")
+            raise ValueError(f"rows: row {i} has {len(row)} cells, headers have {len(headers)}")
     headers = [localize_numbers(str(h)) for h in headers]
     line = lambda r: "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()  # noqa: E731
     widths = [max([len(h)] + [len(r[j]) for r in cells]) for j, h in enumerate(headers)]

@@ -182,6 +182,10 @@ def book_prose(lang: str, chapters: Sequence[str], *, directory: Path | str | No
         raise TypeError(f"chapters must be a non-empty list of source names, got {chapters!r}")
     if lang not in LANGUAGES:
         raise ValueError(f"lang must be one of {list(LANGUAGES)}, got {lang!r}")
+    if directory is not None and not isinstance(directory, (str, Path)):
+        raise TypeError(f"directory must be None or a path (str or Path), got {type(directory).__name__}")
+    if not all(isinstance(c, str) and c for c in chapters):
+        raise TypeError(f"chapters must hold source names (strings), got {chapters!r}")
     folder = Path(directory) if directory is not None else SOURCES_DIR
     texts = []
     for name in chapters:
@@ -238,6 +242,8 @@ def encode(tokens: Sequence[str], size: int) -> Encoded:
         raise TypeError("tokens must be a sequence of words (use words(text) first)")
     if not tokens:
         raise ValueError("tokens is empty: there is nothing to encode")
+    if not all(isinstance(w, str) for w in tokens):
+        raise TypeError("tokens must hold words (strings); use words(text) first")
     size = check_int_in(size, "size", 2)
     counts = Counter(tokens)
     kept = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[: size - 1]]
@@ -257,6 +263,8 @@ def ngrams(ids: Iterable[int] | np.ndarray, n: int) -> np.ndarray:
     arr = np.asarray(ids)
     if arr.ndim != 1 or not np.issubdtype(arr.dtype, np.integer):
         raise TypeError(f"ids must be a 1-D sequence of integers, got shape {arr.shape} and dtype {arr.dtype}")
+    if arr.size and arr.min() < 0:
+        raise ValueError(f"ids must be non-negative, got {arr.min()}")
     n = check_int_in(n, "n", 1)
     if arr.size < n:
         raise ValueError(f"need at least n = {n} ids, got {arr.size}")
@@ -274,17 +282,17 @@ def embed_ngrams(contexts: np.ndarray, vocab_size: int, dim: int, *, seed: int) 
     ctx = np.asarray(contexts)
     if ctx.ndim != 2 or not np.issubdtype(ctx.dtype, np.integer):
         raise TypeError(f"contexts must be a 2-D integer array (rows of ids), got shape {ctx.shape}, dtype {ctx.dtype}")
-    vocab_size = check_int_in(vocab_size, "vocab_size", 1)
-    dim = check_int_in(dim, "dim", 1)
+    vocab_size = check_int_in(vocab_size, "vocab_size", 1, 10_000_000)
+    dim = check_int_in(dim, "dim", 1, 100_000)
     if ctx.size and (ctx.min() < 0 or ctx.max() >= vocab_size):
-        raise ValueError(f"ids must be in [0, {vocab_size - 1}], got values in [{ctx.min()}, {ctx.max()}]")
+        raise ValueError(f"contexts: ids must be in [0, {vocab_size - 1}], got values in [{ctx.min()}, {ctx.max()}]")
     table = np.random.default_rng(check_int_in(seed, "seed", 0, 2**32 - 1)).standard_normal((vocab_size, dim))
     return table[ctx].reshape(ctx.shape[0], -1)
 
 
 def zipf_probabilities(n: int, exponent: float) -> np.ndarray:
     """Zipf's law on ranks ``1..n``: ``p_k ∝ k^(-exponent)`` (``exponent = 0`` is uniform)."""
-    n = check_int_in(n, "n", 1)
+    n = check_int_in(n, "n", 1, 100_000_000)
     s = check_scalar_in(exponent, "exponent", 0.0, 50.0)
     p = np.arange(1, n + 1, dtype=np.float64) ** (-s)
     return p / p.sum()
@@ -298,8 +306,8 @@ def zipf_markov_tokens(n_tokens: int, vocab_size: int, exponent: float, *, seed:
     along that ordering. The first word is uniform. Everything is drawn from
     one generator seeded with ``seed``.
     """
-    n_tokens = check_int_in(n_tokens, "n_tokens", 1)
-    vocab_size = check_int_in(vocab_size, "vocab_size", 2)
+    n_tokens = check_int_in(n_tokens, "n_tokens", 1, 100_000_000)
+    vocab_size = check_int_in(vocab_size, "vocab_size", 2, 10_000_000)
     p = zipf_probabilities(vocab_size, exponent)
     rng = np.random.default_rng(check_int_in(seed, "seed", 0, 2**32 - 1))
     order = np.argsort(rng.random((vocab_size, vocab_size)), axis=1)  # row w: successors of w by rank

@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from ._checks import check_int_in, check_labels, check_module, check_scalar_in, check_tensor
+from ._checks import (
+    check_callable,
+    check_inputs_fit,
+    check_int_in,
+    check_int_list,
+    check_labels,
+    check_module,
+    check_scalar_in,
+    check_tensor,
+)
 
 __all__ = ["INITS", "OPTIMIZERS", "mlp", "stack_layers", "train", "History", "accuracy"]
 
@@ -77,7 +86,8 @@ def mlp(
     seed:
         If given, the initialization is drawn from ``torch.manual_seed(seed)``.
     """
-    widths = [check_int_in(w, f"widths[{i}]", 1, 1_000_000) for i, w in enumerate(widths)]
+    widths = check_int_list(widths, "widths", 1, 1_000_000)
+    check_callable(activation, "activation")
     if len(widths) < 2:
         raise ValueError(f"widths needs at least an input and an output size, got {widths}")
     if init not in INITS:
@@ -106,6 +116,9 @@ def stack_layers(
     initialization draws the same numbers as a plain loop); ``activation()`` builds
     each activation module and must return an ``nn.Module``.
     """
+    widths = check_int_list(widths, "widths", 1, 1_000_000, min_len=2)
+    check_callable(make_linear, "make_linear")
+    check_callable(activation, "activation")
     layers: OrderedDict[str, nn.Module] = OrderedDict()
     for i, (a, b) in enumerate(zip(widths[:-1], widths[1:]), 1):
         lin = make_linear(a, b)
@@ -128,7 +141,7 @@ def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     the model must return one row of class scores per row of ``x``.
     """
     check_module(model, "model")
-    check_tensor(x, "x")
+    check_inputs_fit(model, x, "x")
     if x.dim() < 1 or x.shape[0] == 0:
         raise ValueError(f"x must hold at least one example (rows), got shape {tuple(x.shape)}")
     check_labels(y, "y", x.shape[0])
@@ -183,6 +196,20 @@ def train(
     epochs = check_int_in(epochs, "epochs", 1, 100_000)
     batch_size = check_int_in(batch_size, "batch_size", 1, 10_000_000)
     weight_decay = check_scalar_in(weight_decay, "weight_decay", 0.0, 1e6)
+    check_module(model, "model")
+    check_inputs_fit(model, x, "x")
+    check_tensor(y, "y")
+    for fn, name in ((loss_fn, "loss_fn"), (on_step, "on_step")):
+        if fn is not None and not callable(fn):
+            raise TypeError(f"{name} must be None or a function, got {type(fn).__name__}")
+    if loss_fn is None:
+        linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+        check_labels(y, "y", x.shape[0], linears[-1].out_features if linears else None)
+    if (x_test is None) != (y_test is None):
+        raise ValueError("give x_test and y_test together, or neither")
+    if x_test is not None:
+        check_inputs_fit(model, x_test, "x_test")
+        check_labels(y_test, "y_test", x_test.shape[0])
     if x.shape[0] != y.shape[0] or x.shape[0] == 0:
         raise ValueError(f"x and y must have the same, non-zero number of rows, got {x.shape[0]} and {y.shape[0]}")
     params = [p for p in model.parameters() if p.requires_grad]

@@ -33,7 +33,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_int_in, check_scalar_in, check_seeds
+from ._checks import check_int_in, check_module, check_scalar_in, check_seeds, check_sequence, check_tensor
 from .i18n import register
 from .probes import ActivationRecorder
 
@@ -144,6 +144,8 @@ class FeedForward(nn.Module):
 
     def __init__(self, d_model: int, hidden: int, kind: str):
         super().__init__()
+        d_model = check_int_in(d_model, "d_model", 1, 100_000)
+        hidden = check_int_in(hidden, "hidden", 1, 1_000_000)
         if kind not in FFN_KINDS:
             raise ValueError(f"kind must be one of {FFN_KINDS}, got {kind!r}")
         self.kind = kind
@@ -163,6 +165,9 @@ class Block(nn.Module):
 
     def __init__(self, d_model: int, n_head: int, hidden: int, kind: str, context: int):
         super().__init__()
+        d_model = check_int_in(d_model, "d_model", 1, 100_000)
+        n_head = check_int_in(n_head, "n_head", 1, 1_000)
+        context = check_int_in(context, "context", 1, 100_000)
         if d_model % n_head:
             raise ValueError(f"d_model ({d_model}) must be divisible by n_head ({n_head})")
         self.n_head = n_head
@@ -190,11 +195,11 @@ class TinyLM(nn.Module):
 
     def __init__(self, vocab: int, *, kind: str = "relu", d_model: int = 32, n_head: int = 2, n_layer: int = 2, context: int = 32, mult: int = 4):
         super().__init__()
-        vocab = check_int_in(vocab, "vocab", 2)
-        d_model = check_int_in(d_model, "d_model", 1)
-        n_head = check_int_in(n_head, "n_head", 1)
-        n_layer = check_int_in(n_layer, "n_layer", 1)
-        self.context = check_int_in(context, "context", 1)
+        vocab = check_int_in(vocab, "vocab", 2, 1_000_000)
+        d_model = check_int_in(d_model, "d_model", 1, 100_000)
+        n_head = check_int_in(n_head, "n_head", 1, 1_000)
+        n_layer = check_int_in(n_layer, "n_layer", 1, 1_000)
+        self.context = check_int_in(context, "context", 1, 100_000)
         self.kind = kind
         hidden = ffn_width(kind, d_model, mult)
         self.tok = nn.Embedding(vocab, d_model)
@@ -215,14 +220,26 @@ class TinyLM(nn.Module):
         return [f"blocks.{i}.ffn.act" for i in range(len(self.blocks))]
 
 
+def _check_ids(ids: object, name: str, context: int) -> np.ndarray:
+    """``ids`` as a 1-D array of non-negative integer token ids with at least ``context + 2`` entries."""
+    if isinstance(ids, torch.Tensor) or isinstance(ids, (str, bytes)) or ids is None:
+        raise TypeError(f"{name} must be a 1-D numpy array of integer token ids, got {type(ids).__name__}")
+    arr = np.asarray(ids)
+    if arr.dtype == bool or not np.issubdtype(arr.dtype, np.integer):
+        raise TypeError(f"{name} must hold integer token ids, got dtype {arr.dtype}")
+    if arr.ndim != 1 or arr.size < context + 2:
+        raise ValueError(f"{name} must be 1-D with at least context + 2 = {context + 2} entries, got shape {arr.shape}")
+    if arr.min() < 0:
+        raise ValueError(f"{name} must be non-negative token ids, got {arr.min()}")
+    return arr
+
+
 def lm_batches(ids: np.ndarray, *, context: int, batch_size: int, steps: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """``steps`` random batches of windows: inputs and next-character targets, shape ``(steps, batch, context)``."""
-    ids = np.asarray(ids)
-    context = check_int_in(context, "context", 1)
-    if ids.ndim != 1 or ids.size < context + 2:
-        raise ValueError(f"ids must be 1-D with at least context + 2 = {context + 2} entries, got shape {ids.shape}")
+    context = check_int_in(context, "context", 1, 100_000)
+    ids = _check_ids(ids, "ids", context)
     starts = np.random.default_rng(check_int_in(seed, "seed", 0, 2**32 - 1)).integers(
-        0, ids.size - context - 1, size=(check_int_in(steps, "steps", 1), check_int_in(batch_size, "batch_size", 1))
+        0, ids.size - context - 1, size=(check_int_in(steps, "steps", 1, 1_000_000), check_int_in(batch_size, "batch_size", 1, 100_000))
     )
     win = np.lib.stride_tricks.sliding_window_view(ids, context + 1)[starts]
     t = torch.as_tensor(win)
@@ -249,6 +266,13 @@ def ffn_probe(model: TinyLM, idx: torch.Tensor) -> list[FFNStats]:
       SwiGLU) is ``<= 0``;
     - ``dead``: share of units that are off on every token.
     """
+    if not isinstance(model, TinyLM):
+        raise TypeError(f"model must be a TinyLM, got {type(model).__name__}")
+    check_tensor(idx, "idx")
+    if idx.is_floating_point() or idx.dim() != 2 or idx.shape[1] > model.context or idx.numel() == 0:
+        raise ValueError(f"idx must be a 2-D integer tensor (batch, at most {model.context} tokens), got {idx.dtype} {tuple(idx.shape)}")
+    if int(idx.min()) < 0 or int(idx.max()) >= model.tok.num_embeddings:
+        raise ValueError(f"idx must hold token ids in [0, {model.tok.num_embeddings - 1}], got [{int(idx.min())}, {int(idx.max())}]")
     was = model.training
     model.eval()
     try:
@@ -283,6 +307,8 @@ class LMRun:
 
 def validation_batch(val_ids: np.ndarray, context: int) -> tuple[torch.Tensor, torch.Tensor]:
     """The fixed validation windows: 64 windows of ``val_ids`` drawn with seed 0, and their targets."""
+    context = check_int_in(context, "context", 1, 100_000)
+    _check_ids(val_ids, "val_ids", context)
     xv, yv = lm_batches(val_ids, context=context, batch_size=64, steps=1, seed=0)
     return xv[0], yv[0]
 
@@ -290,7 +316,11 @@ def validation_batch(val_ids: np.ndarray, context: int) -> tuple[torch.Tensor, t
 @torch.no_grad()
 def validation_loss(model: TinyLM, val_ids: np.ndarray) -> float:
     """Mean cross-entropy (nats per character) of ``model`` on :func:`validation_batch`."""
+    if not isinstance(model, TinyLM):
+        raise TypeError(f"model must be a TinyLM, got {type(model).__name__}")
     x, y = validation_batch(val_ids, model.context)
+    if int(y.max()) >= model.head.out_features:
+        raise ValueError(f"val_ids must be token ids below the model's vocabulary ({model.head.out_features}), got {int(y.max())}")
     was = model.training
     model.eval()
     try:
@@ -327,6 +357,12 @@ def train_lm(
     lr = check_scalar_in(lr, "lr", 0.0, 1.0, low_open=True)
     torch.manual_seed(seed)
     model = TinyLM(vocab, kind=kind, d_model=d_model, n_head=n_head, n_layer=n_layer, context=context).double()
+    context = check_int_in(context, "context", 1, 100_000)
+    batch_size = check_int_in(batch_size, "batch_size", 1, 100_000)
+    vocab = check_int_in(vocab, "vocab", 2, 1_000_000)
+    for ids, name in ((train_ids, "train_ids"), (val_ids, "val_ids")):
+        if int(_check_ids(ids, name, context).max()) >= vocab:
+            raise ValueError(f"{name} must hold token ids below vocab = {vocab}")
     xs, ys = lm_batches(train_ids, context=context, batch_size=batch_size, steps=steps, seed=seed)
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01, foreach=True)
     warm = max(1, steps // 10)
@@ -348,7 +384,11 @@ def train_lm(
 
 def compare_ffn(train_ids: np.ndarray, val_ids: np.ndarray, vocab: int, *, kinds: Sequence[str] = FFN_KINDS, seeds: Sequence[int], **kwargs) -> list[LMRun]:
     """:func:`train_lm` for every FFN kind and seed (keyword arguments are passed on)."""
+    for ids, name in ((train_ids, "train_ids"), (val_ids, "val_ids")):
+        _check_ids(ids, name, 1)
+    vocab = check_int_in(vocab, "vocab", 2, 1_000_000)
     seeds = check_seeds(seeds)
+    kinds = check_sequence(kinds, "kinds", min_len=0)
     bad = [k for k in kinds if k not in FFN_KINDS]
     if bad or not kinds:
         raise ValueError(f"kinds must be a non-empty list from {FFN_KINDS}, got {list(kinds)}")

@@ -34,7 +34,18 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import activations as A
-from ._checks import check_finite_array, check_int_in, check_range, check_scalar_in, check_seeds
+from ._checks import (
+    check_callable,
+    check_finite_array,
+    check_finite_tensor,
+    check_flag,
+    check_int_in,
+    check_int_list,
+    check_range,
+    check_scalar_in,
+    check_seeds,
+    check_sequence,
+)
 from .data import Split, digits
 from .i18n import localize_numbers, register, t
 from .plotting import series_style, subplots
@@ -216,7 +227,7 @@ def family_rows(keys: Sequence[str] | None = None) -> list[list[object]]:
     """
     yes = lambda b: t("variants.yes") if b else t("variants.no")  # noqa: E731
     rows = []
-    for k in keys if keys is not None else A.keys():
+    for k in _check_keys(keys, "keys") if keys is not None else A.keys():
         s = A.get(k)
         params = ", ".join(f"{n}={v:.4g}" if isinstance(v, float) else f"{n}={v}" for n, v in s.defaults.items())
         if k == "selu":
@@ -260,6 +271,23 @@ def _activation_fn(key: str, params: dict) -> tuple:
     return (lambda z: ref(z, **p)), 1, 1
 
 
+
+def _check_key(key: object, name: str) -> str:
+    """``key`` if it names an activation of :mod:`relulab.activations`, else ``ValueError`` naming ``name``."""
+    if not isinstance(key, str):
+        raise TypeError(f"{name} must be an activation key (a string, see relulab.activations.keys()), got {key!r}")
+    if key not in A.keys():
+        raise KeyError(f"unknown activation {key!r} for {name}; known: {', '.join(A.keys())}")
+    return key
+
+
+def _check_keys(keys: object, name: str) -> list[str]:
+    """``keys`` as a non-empty list of activation keys, else ``TypeError``/``ValueError`` naming ``name``."""
+    keys = check_sequence(keys, name)
+    for i, k in enumerate(keys):
+        _check_key(k, f"{name}[{i}]")
+    return keys
+
 class SeedBatchMLP(nn.Module):
     """``len(seeds)`` independent MLPs with the same architecture, evaluated together.
 
@@ -300,9 +328,12 @@ class SeedBatchMLP(nn.Module):
         dtype: torch.dtype = torch.float64,
     ):
         super().__init__()
-        widths = [check_int_in(w, f"widths[{i}]", 1, 100_000) for i, w in enumerate(widths)]
+        widths = check_int_list(widths, "widths", 1, 100_000)
         if len(widths) < 3:
             raise ValueError(f"widths needs input, at least one hidden width and output, got {widths}")
+        _check_key(activation, "activation")
+        if params is not None and not isinstance(params, dict):
+            raise TypeError(f"params must be None or a dict of activation parameters, got {type(params).__name__}")
         if init not in INITS:
             raise ValueError(f"init must be one of {INITS}, got {init!r}")
         if dtype not in (torch.float32, torch.float64):
@@ -413,6 +444,11 @@ def dead_fraction(model: SeedBatchMLP, x: torch.Tensor, *, tol: float = 1e-3, sh
     (slope 0.01 > tol) it never happens; for ELU it needs inputs below
     ln(tol) ≈ −6.9 almost everywhere. Evaluation mode (RReLU at its mean slope).
     """
+    if not isinstance(model, SeedBatchMLP):
+        raise TypeError(f"model must be a SeedBatchMLP, got {type(model).__name__}")
+    check_finite_tensor(x, "x")
+    if x.numel() == 0:
+        raise ValueError(f"x must hold at least one example, got shape {tuple(x.shape)}")
     tol = check_scalar_in(tol, "tol", 0.0, 1.0, low_open=True)
     share = check_scalar_in(share, "share", 0.0, 1.0)
     was = model.training
@@ -521,6 +557,14 @@ def train_seeds(
     generator, seeded here with the first seed.
     """
     epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    if not isinstance(model, SeedBatchMLP):
+        raise TypeError(f"model must be a SeedBatchMLP, got {type(model).__name__}")
+    if not isinstance(data, Split):
+        raise TypeError(f"data must be a relulab.data.Split, got {type(data).__name__}")
+    check_flag(decay_slopes, "decay_slopes")
+    check_int_in(order_seed_offset, "order_seed_offset", 0, 2**31)
+    if on_epoch is not None:
+        check_callable(on_epoch, "on_epoch")
     trainer = _Trainer(model, data, optimizer=optimizer, lr=lr, batch_size=batch_size, weight_decay=weight_decay,
                        decay_slopes=decay_slopes, order_seed_offset=order_seed_offset)
     torch.manual_seed(model.seeds[0])
@@ -575,6 +619,8 @@ def selu_moment_map(
     """
     from scipy.special import log_ndtr
 
+    alpha = check_scalar_in(alpha, "alpha", -1e3, 1e3)
+    scale = check_scalar_in(scale, "scale", -1e3, 1e3)
     m = check_finite_array(mu, "mu").astype(float) * check_scalar_in(omega, "omega", -1e3, 1e3)
     v = check_finite_array(nu, "nu").astype(float) * check_scalar_in(tau, "tau", 0.0, 1e3, low_open=True)
     if np.any(v <= 0):
@@ -596,7 +642,7 @@ def selu_variance_iterates(nu0: Sequence[float], layers: int = 8) -> np.ndarray:
     """Variance layer by layer under :func:`selu_moment_map` (``omega = 0``, ``tau = 1``): shape ``(len(nu0), layers + 1)``."""
     layers = check_int_in(layers, "layers", 1, 1000)
     rows = []
-    for v0 in nu0:
+    for v0 in check_sequence(nu0, "nu0"):
         v = [check_scalar_in(v0, "nu0", 0.0, 1e3, low_open=True)]
         for _ in range(layers):
             v.append(float(selu_moment_map(0.0, v[-1])[1]))
@@ -635,7 +681,9 @@ def deep_forward_stats(
     (``nn.AlphaDropout``, which keeps SELU's mean and variance), in training
     mode. Statistics are over all units and ``n_inputs`` inputs, in float64.
     """
-    act = A.get(activation)
+    act = A.get(_check_key(activation, "activation"))
+    if label is not None and not isinstance(label, str):
+        raise TypeError(f"label must be None or a string, got {type(label).__name__}")
     if init not in INITS:
         raise ValueError(f"init must be one of {INITS}, got {init!r}")
     if dropout not in (None, "standard", "alpha"):
@@ -688,6 +736,11 @@ def trained_layer_stats(model: SeedBatchMLP, x: torch.Tensor, label: str = "") -
     """Mean and variance of every hidden layer's outputs of a (trained) :class:`SeedBatchMLP` on inputs ``x``."""
     if not isinstance(model, SeedBatchMLP):
         raise TypeError(f"model must be a SeedBatchMLP, got {type(model).__name__}")
+    check_finite_tensor(x, "x")
+    if x.numel() == 0:
+        raise ValueError(f"x must hold at least one example, got shape {tuple(x.shape)}")
+    if not isinstance(label, str):
+        raise TypeError(f"label must be a string, got {type(label).__name__}")
     was = model.training
     model.eval()
     try:
@@ -732,6 +785,8 @@ def prelu_slopes(
     (He et al. 2015 advise against decaying them). SGD with momentum 0.9;
     slopes start at 0.25.
     """
+    if data is not None and not isinstance(data, Split):
+        raise TypeError(f"data must be None or a relulab.data.Split, got {type(data).__name__}")
     data = data or digits(seed=0)
     seeds = check_seeds(seeds)
     configs = ["none", "all", "weights"]
@@ -799,13 +854,24 @@ def leaky_recovery(
     pre-activation on at least one training input. Learning rates: SGD with
     momentum 0.05, Adam 3e-3 (``lrs`` overrides).
     """
+    if data is not None and not isinstance(data, Split):
+        raise TypeError(f"data must be None or a relulab.data.Split, got {type(data).__name__}")
     data = data or digits(seed=0)
     seeds = check_seeds(seeds)
     kill = check_scalar_in(kill, "kill", 0.0, 1.0, low_open=True)
     margin = check_scalar_in(margin, "margin", 0.0, 100.0)
     epochs = check_int_in(epochs, "epochs", 1, 1000)
+    if lrs is not None and not isinstance(lrs, dict):
+        raise TypeError(f"lrs must be None or a dict optimizer -> learning rate, got {type(lrs).__name__}")
     lrs = {"momentum": 0.05, "adam": 3e-3, "sgd": 0.1, **(lrs or {})}
+    slopes = [check_scalar_in(a, f"slopes[{i}]", 0.0, 1.0) for i, a in enumerate(check_sequence(slopes, "slopes"))]
     slopes = [A._check_slope(a) for a in slopes]
+    optimizers = check_sequence(optimizers, "optimizers")
+    if lrs is not None and not isinstance(lrs, dict):
+        raise TypeError(f"lrs must be None or a dict optimizer -> learning rate, got {type(lrs).__name__}")
+    if not all(o in ("momentum", "adam", "sgd", *(lrs or {})) for o in optimizers):
+        raise ValueError(f"optimizers must be among ('momentum', 'adam', 'sgd'), got {optimizers!r}")
+    widths = check_int_list(widths, "widths", 1, 100_000)
     width = widths[1]
     units = torch.arange(0, width, max(1, round(1 / kill)))[: max(1, round(kill * width))]
     x = data.x_train.double()
@@ -870,8 +936,8 @@ def two_sided_forward(h: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> np.nda
     negative (``pos`` and ``neg`` have shape ``(units, next_units)``: twice the
     weights of one ReLU layer). Returns the next layer's input, ``(..., next_units)``.
     """
-    h = A._np_float(h)
-    pos, neg = A._np_float(pos), A._np_float(neg)
+    h = A._np_float(h, "h")
+    pos, neg = A._np_float(pos, "pos"), A._np_float(neg, "neg")
     if pos.shape != neg.shape or pos.ndim != 2 or pos.shape[0] != h.shape[-1]:
         raise ValueError(
             f"pos and neg must both have shape (units, next_units) with units = {h.shape[-1]}, got {pos.shape} and {neg.shape}"
@@ -886,8 +952,11 @@ def crelu_forward(h: np.ndarray, pos: np.ndarray, neg: np.ndarray) -> np.ndarray
     ``crelu(h) @ [[pos], [-neg]]``, because ``h 1{h>=0} = relu(h)`` and
     ``h 1{h<0} = -relu(-h)``.
     """
-    h = A._np_float(h)
-    stacked = np.concatenate([A._np_float(pos), -A._np_float(neg)], axis=0)
+    h = A._np_float(h, "h")
+    pos, neg = A._np_float(pos, "pos"), A._np_float(neg, "neg")
+    if pos.ndim != 2 or neg.shape != pos.shape or pos.shape[0] != h.shape[-1]:
+        raise ValueError(f"pos and neg must be (units, next) matrices with units = {h.shape[-1]}, got {pos.shape} and {neg.shape}")
+    stacked = np.concatenate([pos, -neg], axis=0)
     return A.crelu_np(h, axis=-1) @ stacked
 
 
@@ -942,10 +1011,12 @@ def compare(
     times are reported relative to it; the variants are trained round robin,
     one epoch each in turn (see :meth:`Comparison.time_ratio`).
     """
-    keys = list(keys) if keys is not None else A.keys()
+    keys = _check_keys(keys, "keys") if keys is not None else A.keys()
     for k in keys:
         A.get(k)
     keys = ["relu"] + [k for k in keys if k != "relu"]
+    if data is not None and not isinstance(data, Split):
+        raise TypeError(f"data must be None or a relulab.data.Split, got {type(data).__name__}")
     data = data or digits(seed=0)
     seeds = check_seeds(seeds)
     epochs = check_int_in(epochs, "epochs", 1, 10_000)
@@ -985,7 +1056,9 @@ def comparison_rows(comp: Comparison, *, with_time: bool = False) -> list[list[o
 
 def plot_family(keys: Sequence[str] | None = None, *, x_range: tuple[float, float] = (-4.0, 4.0), ncols: int = 4):
     """One panel per elementwise variant: the function (solid) and its derivative (dashed), PyTorch defaults."""
-    keys = list(keys) if keys is not None else A.keys(elementwise=True)
+    keys = _check_keys(keys, "keys") if keys is not None else A.keys(elementwise=True)
+    ncols = check_int_in(ncols, "ncols", 1, 12)
+    x_range = check_range(x_range, "x_range")
     specs = [A.get(k) for k in keys]
     nrows = math.ceil(len(specs) / ncols)
     fig, axes = subplots(ncols, nrows, width=2.6 * ncols, height=2.1)
@@ -1025,6 +1098,9 @@ def plot_layer_stats(stats: Sequence[LayerStats], axes=None):
 
 def plot_selu_map(nu0: Sequence[float] = (0.25, 3.0), layers: int = 6, ax=None):
     """The variance map of a SELU layer (ω = 0, τ = 1) against the identity, with iterates converging to 1 (a cobweb)."""
+    nu0 = check_sequence(nu0, "nu0")
+    if ax is not None and not hasattr(ax, "plot"):
+        raise TypeError(f"ax must be None or matplotlib axes, got {type(ax).__name__}")
     if ax is None:
         _, ax = subplots(1, width=4.8, height=3.6)
     nu = np.linspace(0.05, 3.5, 300)

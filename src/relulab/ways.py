@@ -17,6 +17,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from ._checks import check_numbers
 from .i18n import register
 from .tables import fmt
 
@@ -112,6 +113,7 @@ def edge_cases(ways: Sequence[Way], inputs: Sequence[float] = EDGE_INPUTS) -> li
     Zeros are printed with their sign (``-0.0``), so every disagreement shows.
     """
     backend = _check_ways(ways)
+    inputs = check_numbers(inputs, "inputs")
     rows = []
     for way in ways:
         _, y = _run(way, inputs, np.float32 if backend == "numpy" else torch.float32, backend)

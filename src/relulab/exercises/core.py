@@ -28,6 +28,7 @@ import numpy as np
 import torch
 
 from ..activations import relu_grad_np, relu_grad_torch, relu_np
+from .._checks import check_flag, check_scalar_in
 from ..i18n import register, t
 
 __all__ = [
@@ -538,6 +539,16 @@ def _same(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> np.nda
     return np.where(both_inf, g == w, close)
 
 
+def _names_of(values: object, name: str) -> list[str]:
+    """``values`` (an iterable of strings, not a string itself) as a list, or ``TypeError`` naming ``name``."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise TypeError(f"{name} must be a list of names (strings), got {type(values).__name__} {values!r}")
+    values = list(values)
+    if not all(isinstance(v, str) for v in values):
+        raise TypeError(f"{name} must hold strings, got {values!r}")
+    return values
+
+
 @_guarded
 def check_elementwise(
     fn: Callable,
@@ -589,7 +600,11 @@ def check_elementwise(
     _check_callable(reference, "reference")
     if backend not in ("numpy", "torch"):
         raise ValueError(t("exercises.bad_backend", got=repr(backend)))
-    dtypes = tuple(dtypes)
+    forbidden = _names_of(forbidden, "forbidden")
+    dtypes = tuple(_names_of(dtypes, "dtypes"))
+    if autograd is not None:
+        check_flag(autograd, "autograd")
+    rtol, atol = check_scalar_in(rtol, "rtol", 0.0, 1.0), check_scalar_in(atol, "atol", 0.0, 1.0)
     bad = [d for d in dtypes if d not in ("float16", "float32", "float64", "int32", "int64")]
     if bad:
         raise ValueError(t("exercises.bad_dtypes", got=", ".join(map(str, bad))))
@@ -758,6 +773,15 @@ def check_answers(
     """
     if not isinstance(answers, Mapping) or not isinstance(truth, Mapping) or not truth:
         raise TypeError(t("exercises.answers.not_mapping"))
+    for part, want in truth.items():
+        try:
+            np.asarray(want, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"truth[{part!r}] must be a number or an array of numbers, got {want!r}") from None
+    if explain is not None and not isinstance(explain, Mapping):
+        raise TypeError(f"explain must be a mapping part -> text, got {type(explain).__name__}")
+    rtol, atol = check_scalar_in(rtol, "rtol", 0.0, 1.0), check_scalar_in(atol, "atol", 0.0, 1.0)
+    signed_zero = check_flag(signed_zero, "signed_zero")
     problems: list[Problem] = []
     unknown = sorted(set(answers) - set(truth))
     if unknown:

@@ -10,7 +10,7 @@ import numpy as np
 from .. import propagation as _prop
 from .._checks import check_scalar_in
 from ..i18n import register, t
-from .core import Feedback, Problem, _feedback, check_answers, register_exercise
+from .core import Feedback, Problem, _call, _feedback, _guarded, _StudentTimeout, check_answers, register_exercise
 
 __all__ = ["check_propagation_predictions", "check_tanh_critical", "check_leaky_correlation_map"]
 
@@ -98,6 +98,7 @@ def _leaky_reference(c: float, slope: float) -> float:
     return cross / ((1 + slope * slope) / 2)
 
 
+@_guarded
 def check_leaky_correlation_map(leaky_map: Callable[[float, float], float] | None = None, *, critical: object = None) -> Feedback:
     """Exercise ex-prop-leaky: your correlation map of Leaky ReLU, and its critical weight variance.
 
@@ -118,7 +119,9 @@ def check_leaky_correlation_map(leaky_map: Callable[[float, float], float] | Non
             for c in cs:
                 want = _leaky_reference(c, slope)
                 try:
-                    got = float(leaky_map(c, slope))
+                    got = float(_call(leaky_map, c, slope, what="leaky_map"))
+                except _StudentTimeout:
+                    raise
                 except Exception as exc:  # noqa: BLE001 - report the student's error
                     problems.append(Problem("raised", t("exercises.prop.raised", c=c, slope=slope, err=f"{type(exc).__name__}: {exc}")))
                     break

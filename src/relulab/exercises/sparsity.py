@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import torch
 
+from .._checks import check_finite_tensor, check_seeds
 from ..i18n import register, t
 from .core import (
     Feedback,
@@ -51,6 +52,8 @@ def check_sparsity_measures(acts: object, *, population: object = None, lifetime
     acts_arr = _numbers(acts)
     if acts_arr is None:
         raise TypeError(t("exercises.sparsity.acts_type", got=type(acts).__name__))
+    if np.issubdtype(np.asarray(acts_arr).dtype, np.floating) and not np.isfinite(acts_arr).all():
+        raise ValueError("acts must be finite (no nan or inf): measure the activations of a network that has not diverged")
     acts_t = torch.as_tensor(acts_arr)
     if acts_t.ndim != 2 or 0 in acts_t.shape:
         raise ValueError(t("exercises.sparsity.acts_shape", shape=tuple(acts_t.shape)))
@@ -113,6 +116,8 @@ def check_bias_shift_prediction(x: torch.Tensor, *, first_layer: float | None = 
 
     if deeper is not None and (not isinstance(deeper, str) or deeper not in ("more", "fewer")):
         raise ValueError(t("exercises.sparsity.deeper_choice", got=repr(deeper)))
+    check_finite_tensor(x, "x")
+    seeds = check_seeds(seeds)
     measured = sparsity.sparsity_at_init(x, depth=5, init="he", bias=-0.25, seeds=seeds)
     first, last = float(measured.zero[:, 0].mean()), float(measured.zero[:, -1].mean())
     problems: list[Problem] = []

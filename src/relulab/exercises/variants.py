@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import torch
 
+from .._checks import check_int_list
 from ..i18n import register, t
 from .core import (
     Feedback,
@@ -143,6 +144,7 @@ def check_sign_test(fn: Callable) -> Feedback:
 
 def mlp_params(widths: Sequence[int]) -> int:
     """Parameters (weights and biases) of a fully connected network with these layer widths."""
+    widths = check_int_list(widths, "widths", 1, min_len=2)
     return sum(a * b + b for a, b in zip(widths[:-1], widths[1:]))
 
 
