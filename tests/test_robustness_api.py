@@ -532,6 +532,8 @@ ROWS: dict[str, R] = {
     "sparsity.plot_class_profile": R(sparsity.plot_class_profile, dict(profile=PROFILE), {"profile": [*BAD["farray"], np.ones(3)], "title": [3, b"x"]}),
     # ---- relulab.stats
     "stats.bootstrap_interval": R(stats.bootstrap_interval, dict(values=[1.0, 2.0, 4.0], n_boot=1000), {"values": "floats", "n_boot": "size", "seed": "seed"}),
+    "stats.interval_text": R(stats.interval_text, dict(iv={"mean": 0.1, "low": 0.0, "high": 0.2, "n": 5}, with_n=True),
+                             {"iv": ["abc", 3, {"mean": 0.1}, {"mean": 0.1, "low": 0.0, "high": 0.2}], "digits": "int", "with_n": "bool"}),
     "stats.summarize": R(stats.summarize, dict(values=[1.0, 2.0, 4.0], n_boot=1000), {"values": "floats", "method": "str", "n_boot": "size", "seed": "seed"}),
     "stats.compare": R(stats.compare, dict(a=[1.0, 2.0, 4.0], b=[1.5, 2.0, 3.0], n_boot=1000),
                        {"a": "floats", "b": [*BAD["floats"], [1.0]], "names": [None, "AB", ("A",), (1, 2)], "higher_is_better": "bool", "method": "str",

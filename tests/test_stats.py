@@ -138,3 +138,23 @@ def test_module_example_runs():
     import doctest
 
     assert doctest.testmod(stats).failed == 0
+
+
+def test_interval_text_follows_the_language_and_drops_the_sign_of_zero():
+    from relulab import use_language
+    from relulab.stats import interval_text
+
+    iv = {"mean": 0.1234, "low": -0.0004, "high": 0.25, "n": 5}
+    try:
+        use_language("en")
+        assert interval_text(iv) == "0.123 [0.000, 0.250]"
+        assert interval_text(iv, 2, with_n=True) == "0.12 [0.00, 0.25] n=5"
+        use_language("it")
+        assert interval_text(iv, 2, with_n=True) == "0,12 [0,00; 0,25] n=5"
+    finally:
+        use_language("en")
+    assert interval_text(None) == "-" and interval_text({}) == "-"
+    with pytest.raises(ValueError, match="iv must have the keys"):
+        interval_text({"mean": 0.1, "low": 0.0, "high": 0.2}, with_n=True)
+    with pytest.raises(TypeError, match="iv must be a mapping"):
+        interval_text("0.1 [0, 0.2]")

@@ -57,6 +57,7 @@ from ._checks import (
 from .i18n import localize_numbers, register, t
 from .probes import ActivationRecorder
 from .replication import experiment
+from .stats import interval_text
 from .training import OPTIMIZERS, mlp
 
 __all__ = [
@@ -1786,21 +1787,6 @@ def remedies(seeds: int, arms: Sequence[str], lrs: Sequence[float], epochs: int,
     return out
 
 
-def _iv_text(iv: Mapping | None, digits: int = 2) -> str:
-    """``mean [low, high] n=N`` (Italian: decimal comma, ``;`` between the bounds); "-" for no value."""
-    from .i18n import current_language, number
-
-    if not iv:
-        return "-"
-
-    def num(x: float) -> str:
-        text = number(x, digits)
-        return text[1:] if text.startswith("-") and float(text.replace(",", ".")) == 0 else text
-
-    sep = "; " if current_language() == "it" else ", "
-    return f"{num(iv['mean'])} [{num(iv['low'])}{sep}{num(iv['high'])}] n={iv['n']}"
-
-
 def forty_percent_table(book: Mapping, full: Mapping | None = None, *, lrs: Sequence[float] | None = None) -> str:
     """A printed table of :func:`forty_percent_summary` results: per learning rate and denominator, mean [95% t interval] n.
 
@@ -1819,9 +1805,9 @@ def forty_percent_table(book: Mapping, full: Mapping | None = None, *, lrs: Sequ
             near = min(full["rows"], key=lambda r: abs(math.log(r["lr"] / row["lr"])))
         for level in book["levels"]:
             name = t("dying.network") if level == "network" else level
-            cells = [number(row["lr"], 3), name, _iv_text(row.get(level))]
+            cells = [number(row["lr"], 3), name, interval_text(row.get(level), 2, with_n=True)]
             if full is not None:
-                cells.append(f"η = {number(near['lr'], 3)}: {_iv_text(near.get(level))}")
+                cells.append(f"η = {number(near['lr'], 3)}: {interval_text(near.get(level), 2, with_n=True)}")
             rows.append(cells)
     headers = [t("dying.lr"), t("dying.level"), t("dying.book_scale")] + ([t("dying.full_scale")] if full else [])
     return format_table(rows, headers)
@@ -1840,7 +1826,8 @@ def remedies_table(result: Mapping) -> str:
         rows.append([t(f"dying.fix.{arm}") if f"dying.fix.{arm}" in _keys() else arm,
                      "-" if e["lr_stable"] is None else number(e["lr_stable"], 3),
                      "-" if e["lr_tuned"] is None else number(e["lr_tuned"], 3),
-                     _iv_text(c.get("log10_largest_rate")), _iv_text(c.get("tuned_test_acc"), 3)])
+                     interval_text(c.get("log10_largest_rate"), 2, with_n=True),
+                     interval_text(c.get("tuned_test_acc"), 3, with_n=True)])
     headers = [t("dying.arm"), t("dying.largest_rate"), t("dying.tuned_rate"), t("dying.vs_relu_rate"), t("dying.vs_relu_acc")]
     return format_table(rows, headers)
 
@@ -1861,8 +1848,8 @@ def clipped_table(result: Mapping) -> str:
         if not e["n"]:
             rows.append([title, "-", "-", "-", "-", "-", f"{e['excluded']}"])
             continue
-        rows.append([title, *(_iv_text(_interval(e["dead_end"][k])) for k in ("act1", "act2", "network")),
-                     _iv_text(_interval(e["dead_peak"]["act2"])), _iv_text(_interval(e["test_acc"])), f"{e['excluded']}"])
+        ivs = [e["dead_end"]["act1"], e["dead_end"]["act2"], e["dead_end"]["network"], e["dead_peak"]["act2"], e["test_acc"]]
+        rows.append([title, *(interval_text(_interval(v), 2, with_n=True) for v in ivs), f"{e['excluded']}"])
     headers = [t("dying.key.fix"), t("dying.col.dead", layer="act1"), t("dying.col.dead", layer="act2"),
                t("dying.col.dead", layer=t("dying.network")), t("dying.peak_act2"), t("dying.test_acc"), t("dying.diverged")]
     return format_table(rows, headers)

@@ -65,6 +65,7 @@ from ._checks import (
 from .data import Split, digits
 from .i18n import localize_numbers, register, t
 from .replication import experiment
+from .stats import interval_text
 from .moments import relu_gaussian_moments
 from .plotting import OKABE_ITO, plot_mean_spread, series_style, subplots
 from .probes import ForwardHooks, record_activations, resolve_layers
@@ -1543,21 +1544,6 @@ def regularizers(seeds: int, n_train: int, epochs: int) -> dict:
     return regularizer_summary(runs, n_train=n_train)
 
 
-def _iv(iv: Mapping | None, digits: int = 3) -> str:
-    """``mean [low, high]`` (Italian: decimal comma and ``;``); "-" for none."""
-    from .i18n import current_language, number
-
-    if not iv:
-        return "-"
-
-    def num(x: float) -> str:
-        text = number(x, digits)
-        return text[1:] if text.startswith("-") and float(text.replace(",", ".")) == 0 else text
-
-    sep = "; " if current_language() == "it" else ", "
-    return f"{num(iv['mean'])} [{num(iv['low'])}{sep}{num(iv['high'])}]"
-
-
 def regularizer_table(result: Mapping) -> str:
     """A printed table of :func:`regularizer_summary`: per configuration, mean test accuracy and test NLL, and the
     paired differences from the baseline (test accuracy, gap, test NLL) with their 95% t intervals; n in the title."""
@@ -1570,7 +1556,7 @@ def regularizer_table(result: Mapping) -> str:
         c = result["vs_baseline"].get(label, {})
         rows.append([label, number(float(np.mean(v["zero"])), 2), number(float(np.mean(v["train_acc"])), 3),
                      number(float(np.mean(v["test_acc"])), 3), number(float(np.mean(v["test_nll"])), 3),
-                     _iv(c.get("test_acc")), _iv(c.get("gap")), _iv(c.get("test_nll"))])
+                     interval_text(c.get("test_acc")), interval_text(c.get("gap")), interval_text(c.get("test_nll"))])
     headers = [t("sparsity.config"), t("sparsity.zero_fraction"), t("sparsity.train_acc"), t("sparsity.test_acc"),
                t("sparsity.test_nll"), t("sparsity.d_vs", what=t("sparsity.test_acc"), base=base),
                t("sparsity.d_vs", what=t("sparsity.gap"), base=base), t("sparsity.d_vs", what=t("sparsity.test_nll"), base=base)]
@@ -1582,7 +1568,7 @@ def dropout_table(result: Mapping) -> str:
     ReLU, to tanh, and their difference (ReLU minus tanh), per measure, with 95% t intervals."""
     from .tables import format_table
 
-    rows = [[t(f"sparsity.measure.{k}"), _iv(v["relu"]), _iv(v["tanh"]), _iv(v["relu_minus_tanh"])]
+    rows = [[t(f"sparsity.measure.{k}"), *(interval_text(v[arm]) for arm in ("relu", "tanh", "relu_minus_tanh"))]
             for k, v in result["dropout"].items()]
     return format_table(rows, [t("sparsity.measure"), t("sparsity.dropout_on", a="ReLU"), t("sparsity.dropout_on", a="tanh"),
                                t("sparsity.dropout_diff")])
@@ -1659,7 +1645,7 @@ def sparsity_training_table(result: Mapping) -> str:
     for a in result["archs"]:
         name = "-".join(str(w) for w in a["widths"])
         for layer, v in [*a["layers"].items(), (t("sparsity.network"), a["network"])]:
-            rows.append([name, layer, _iv(v["start"], 2), _iv(v["end"], 2), _iv(v["change"], 3)])
+            rows.append([name, layer, interval_text(v["start"], 2), interval_text(v["end"], 2), interval_text(v["change"], 3)])
     return (t("sparsity.training_n", n=result["seeds"], epochs=result["epochs"]) + "\n"
             + format_table(rows, [t("sparsity.arch"), t("sparsity.layer"), t("sparsity.zeros_at_init"),
                                   t("sparsity.zeros_trained"), t("sparsity.change")]))

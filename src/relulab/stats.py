@@ -32,13 +32,14 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from ._checks import check_flag, check_int_in
 from .checks import t_quantile
-from .i18n import localize_numbers, number, register, t
+from .i18n import current_language, localize_numbers, number, register, t
 
-__all__ = ["Comparison", "Summary", "summarize", "compare", "bootstrap_interval", "METHODS"]
+__all__ = ["Comparison", "Summary", "summarize", "compare", "bootstrap_interval", "interval_text", "METHODS"]
 
 #: The interval methods :func:`compare` and :func:`summarize` accept.
 METHODS: tuple[str, ...] = ("t", "bootstrap")
@@ -167,6 +168,31 @@ class Summary:
             n=self.n,
             method=t(f"stats.method.{self.method}"),
         )
+
+
+def interval_text(iv: Mapping | None, digits: int = 3, *, with_n: bool = False) -> str:
+    """``mean [low, high]`` of an interval record (keys ``mean``, ``low``, ``high``, and ``n`` with ``with_n``).
+
+    In the current language: decimal comma and ``;`` between the bounds in Italian, no sign on a
+    value that rounds to zero; ``n=N`` appended when ``with_n``; ``"-"`` for a missing record
+    (``None`` or empty). The tables of chapters 3 and 4 print their intervals with it.
+
+    >>> interval_text({"mean": 0.1234, "low": -0.0001, "high": 0.25, "n": 5}, 2, with_n=True)
+    '0.12 [0.00, 0.25] n=5'
+    """
+    if iv is not None and not isinstance(iv, Mapping):
+        raise TypeError(f"iv must be a mapping with keys mean, low, high (and n), or None; got {type(iv).__name__}")
+    digits = check_int_in(digits, "digits", 0, 12)
+    with_n = check_flag(with_n, "with_n")
+    if not iv:
+        return "-"
+    keys = ("mean", "low", "high", "n") if with_n else ("mean", "low", "high")
+    missing = [k for k in keys if k not in iv]
+    if missing:
+        raise ValueError(f"iv must have the keys {list(keys)}, missing {missing}")
+    sep = "; " if current_language() == "it" else ", "
+    text = f"{_number(iv['mean'], digits)} [{_number(iv['low'], digits)}{sep}{_number(iv['high'], digits)}]"
+    return f"{text} n={iv['n']}" if with_n else text
 
 
 def summarize(values: Iterable[float], *, method: str = "t", n_boot: int = 10_000, seed: int = 0) -> Summary:
