@@ -232,6 +232,41 @@ class GanRun:
     samples: np.ndarray
 
 
+def _adversarial_step(
+    gen: nn.Module,
+    disc: nn.Module,
+    opt_g: torch.optim.Optimizer,
+    opt_d: torch.optim.Optimizer,
+    z: Callable[[int], torch.Tensor],
+    real: Callable[[int], torch.Tensor],
+    ones: torch.Tensor,
+    step_g: Callable[[], None],
+    step_d: Callable[[], None],
+) -> torch.Tensor:
+    """One training step of both players, batched over runs; returns the generator's batch, its gradient kept.
+
+    Non-saturating losses (Goodfellow et al., 2014): the discriminator minimizes
+    ``BCE(D(real), 1) + BCE(D(fake), 0)``, then the generator ``BCE(D(fake), 1)``,
+    each run's loss the mean over its batch. ``z(n)``/``real(n)`` draw a batch of
+    ``n = ones.shape[1]`` points per run; ``step_d``/``step_g`` apply the optimizers'
+    updates (the caller may scale them per run).
+    """
+    bce = nn.functional.binary_cross_entropy_with_logits
+    batch_size = ones.shape[1]
+    fake = gen(z(batch_size)).detach()
+    loss_d = bce(disc(real(batch_size)), ones, reduction="none").mean((1, 2)) + bce(disc(fake), 0 * ones, reduction="none").mean((1, 2))
+    opt_d.zero_grad()
+    loss_d.sum().backward()
+    step_d()
+    fake = gen(z(batch_size))
+    fake.retain_grad()
+    loss_g = bce(disc(fake), ones, reduction="none").mean((1, 2))
+    opt_g.zero_grad()
+    loss_g.sum().backward()
+    step_g()
+    return fake
+
+
 def train_gan(
     slopes: Sequence[float],
     *,
@@ -275,7 +310,6 @@ def train_gan(
     disc = BatchedMLP([2, hidden, hidden, 1], lambda: BatchedLeakyReLU([a for a, _ in runs]), [x for _, x in runs])
     opt_g = torch.optim.Adam(gen.parameters(), lr=lr, betas=(0.5, 0.999), foreach=True)
     opt_d = torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.999), foreach=True)
-    bce = nn.functional.binary_cross_entropy_with_logits
     k = len(seeds)
 
     def per_seed(draw: Callable[[np.random.Generator], np.ndarray], rngs: list[np.random.Generator]) -> torch.Tensor:
@@ -295,17 +329,7 @@ def train_gan(
     checkpoints, grads, dead = [], [], []
     ones = torch.ones(m, batch_size, 1, dtype=torch.float64)
     for step in range(1, steps + 1):
-        fake = gen(z(batch_size)).detach()
-        loss_d = bce(disc(real(batch_size)), ones, reduction="none").mean((1, 2)) + bce(disc(fake), 0 * ones, reduction="none").mean((1, 2))
-        opt_d.zero_grad()
-        loss_d.sum().backward()
-        opt_d.step()
-        fake = gen(z(batch_size))
-        fake.retain_grad()
-        loss_g = bce(disc(fake), ones, reduction="none").mean((1, 2))
-        opt_g.zero_grad()
-        loss_g.sum().backward()
-        opt_g.step()
+        fake = _adversarial_step(gen, disc, opt_g, opt_d, z, real, ones, opt_g.step, opt_d.step)
         if step % every == 0 or step == 1:
             checkpoints.append(step)
             # the gradient of the mean loss, times the batch size, is each point's own gradient
@@ -394,11 +418,9 @@ def train_gan_arms(
     dtype = torch.float32
     gen = BatchedMLP([z_dim, hidden, hidden, 2], nn.ReLU, [10_000 + x for _, x in runs], dtype=dtype)
     disc = BatchedMLP([2, hidden, hidden, 1], lambda: BatchedLeakyReLU([a.slope for a, _ in runs]), [x for _, x in runs], dtype=dtype)
-    params = list(gen.parameters()) + list(disc.parameters())
     opt_g = torch.optim.Adam(gen.parameters(), lr=1.0, betas=(0.5, 0.999), foreach=True)
     opt_d = torch.optim.Adam(disc.parameters(), lr=1.0, betas=(0.5, 0.999), foreach=True)
     rates = torch.tensor([a.lr for a, _ in runs], dtype=dtype)
-    bce = nn.functional.binary_cross_entropy_with_logits
 
     def step(opt: torch.optim.Optimizer, group: list[torch.Tensor]) -> None:
         before = [p.detach().clone() for p in group]
@@ -426,21 +448,11 @@ def train_gan_arms(
     grad_sum, grad_count = torch.zeros(m, dtype=torch.float64), 0
     tail = max(1, steps // 10)
     for s in range(1, steps + 1):
-        fake = gen(z(batch_size)).detach()
-        loss_d = bce(disc(real(batch_size)), ones, reduction="none").mean((1, 2)) + bce(disc(fake), 0 * ones, reduction="none").mean((1, 2))
-        opt_d.zero_grad()
-        loss_d.sum().backward()
-        step(opt_d, d_params)
-        fake = gen(z(batch_size))
-        fake.retain_grad()
-        loss_g = bce(disc(fake), ones, reduction="none").mean((1, 2))
-        opt_g.zero_grad()
-        loss_g.sum().backward()
-        step(opt_g, g_params)
+        fake = _adversarial_step(gen, disc, opt_g, opt_d, z, real, ones,
+                                 lambda: step(opt_g, g_params), lambda: step(opt_d, d_params))
         if s > steps - tail:
             grad_sum += (fake.grad * batch_size).norm(dim=2).mean(dim=1).double()
             grad_count += 1
-    del params
     eval_rngs = [np.random.default_rng(3 * 2**30 + x) for x in seeds]
     target_e = np.stack([mixture_of_gaussians(n_eval, centres, std=std, rng=r) for r in eval_rngs])
     target_s = np.stack([mixture_of_gaussians(n_eval, centres, std=std, rng=r) for r in eval_rngs])
@@ -487,7 +499,7 @@ def _grid_run_measures(res: dict) -> dict:
     book={"seeds": 5, "tune_seeds": 1, "lrs": [1e-3, 2e-3, 4e-3], "steps": 300, "hidden": 32, "batch_size": 64},
     full={"seeds": 12, "tune_seeds": 3, "lrs": [4e-4, 6.3e-4, 1e-3, 1.6e-3, 2.5e-3, 4e-3, 6.3e-3, 1e-2], "steps": 2500,
           "hidden": 32, "batch_size": 64},
-    depends=(train_gan_arms, mode_coverage, energy_distance, sliced_wasserstein, grid_centres, mixture_of_gaussians,
+    depends=(train_gan_arms, _adversarial_step, mode_coverage, energy_distance, sliced_wasserstein, grid_centres, mixture_of_gaussians,
              BatchedLeakyReLU, BatchedMLP, dead_units, _grid_run_measures),
 )
 def grid_comparison(seeds: int, tune_seeds: int, lrs: Sequence[float], steps: int, hidden: int, batch_size: int) -> dict:
