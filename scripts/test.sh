@@ -2,6 +2,11 @@
 # Set up the environment and run the whole test suite: unit tests of relulab, nbval over every
 # notebook (strict), notebook parity and execution checks, the ledger, the offline check and the
 # book build with warnings as errors. Usage: bash scripts/test.sh [extra pytest args]
+#
+# The tests run in parallel, one worker per core (pytest-xdist; RELULAB_TEST_WORKERS=N sets the
+# number, 0 runs them serially): each notebook, and each test module, is one group that runs on one
+# worker in order (tests/conftest.py, xdist_group). Notebook kernels are single-threaded (the pinned
+# environment), so workers do not compete for threads; timing cells are never compared.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -12,4 +17,5 @@ bash scripts/setup_browser.sh  # Debian's Chromium for tests/test_browser.py
 eval "$(.venv/bin/python src/relulab/numerics.py --export)"
 .venv/bin/python -m pytest -p no:cacheprovider \
   --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
+  -n "${RELULAB_TEST_WORKERS:-auto}" --dist loadgroup \
   tests book "$@"

@@ -10,11 +10,14 @@ still executed but their digits are not compared: their conclusions are asserted
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BOOK = ROOT / "book"
@@ -52,8 +55,36 @@ def pytest_configure(config):
     config._relulab_cells = {"strict": 0, "by-checks": 0}
 
 
+#: Test modules that share state through the file system or a module-level cache run in one
+#: xdist group (one worker, collection order): test_build.py builds the site into _build/html that
+#: test_student_notebook.py reads; test_browser.py reuses the site that test_publishing.py builds.
+SHARED_GROUPS = {
+    "test_build.py": "site-in-_build",
+    "test_student_notebook.py": "site-in-_build",
+    "test_publishing.py": "site-in-tmp",
+    "test_browser.py": "site-in-tmp",
+}
+
+
+def xdist_group(item) -> str:
+    """The group of a test for ``pytest -n N --dist loadgroup`` (scripts/test.sh).
+
+    The notebooks are independent of each other, so the unit is a file: every cell of one notebook
+    runs in order in one kernel on one worker (nbval needs that), every test of one module on one
+    worker (module fixtures are built once); modules that share a built site share a group.
+    """
+    path = Path(str(item.fspath))
+    if path.suffix == ".ipynb":
+        return f"{path.parent.name}/{path.name}"
+    return SHARED_GROUPS.get(path.name, path.name)
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(session, config, items):
-    """In portable mode, rounding-sensitive cells run without comparing their digits."""
+    """Group the tests for a parallel run (before xdist reads the groups, hence ``tryfirst``); in
+    portable mode, rounding-sensitive cells run without comparing their digits."""
+    for item in items:
+        item.add_marker(pytest.mark.xdist_group(xdist_group(item)))
     portable = getattr(config, "_relulab_mode", "reference") == "portable"
     for item in items:
         cell = getattr(item, "cell", None)
@@ -67,6 +98,30 @@ def pytest_collection_modifyitems(session, config, items):
             config._relulab_cells["by-checks"] += 1
         else:
             config._relulab_cells["strict"] += 1
+
+
+def pytest_sessionfinish(session):
+    """On an xdist worker, hand what the summary needs to the controller (``workeroutput``)."""
+    out = getattr(session.config, "workeroutput", None)
+    if out is not None:
+        out["relulab_cells"] = json.dumps(getattr(session.config, "_relulab_cells", {}))
+        out["relulab_perturbed"] = json.dumps(getattr(session.config, "_relulab_perturbed", {}))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node, error):
+    """On the xdist controller: merge the workers' reports. Every worker collects every test, so
+    each counts all the notebook cells (take one count, not the sum); the perturbed notebooks
+    ran on one worker or several (merge them)."""
+    out = getattr(node, "workeroutput", None) or {}
+    config = node.config
+    if "relulab_cells" in out:
+        cells = json.loads(out["relulab_cells"])
+        if sum(cells.values()):
+            config._relulab_cells = cells
+        config.__dict__.setdefault("_relulab_perturbed", {}).update(json.loads(out["relulab_perturbed"]))
+        if not config._relulab_perturbed:
+            del config._relulab_perturbed
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):

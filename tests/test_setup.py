@@ -279,3 +279,25 @@ def test_citation_file_and_changelog_carry_the_version():
     repo = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
     if repo:  # once public, the citation names the repository
         assert cff.get("repository-code") == repo
+
+
+def test_the_suite_runs_in_parallel_groups_that_keep_a_notebook_whole():
+    """scripts/test.sh runs pytest-xdist with --dist loadgroup; conftest.xdist_group puts every cell of
+    one notebook (one nbval kernel) and every test of one module in one group, and the modules that
+    share a built site in one group together."""
+    from types import SimpleNamespace
+
+    from conftest import xdist_group
+
+    script = (ROOT / "scripts" / "test.sh").read_text(encoding="utf-8")
+    assert "--dist loadgroup" in script and '-n "${RELULAB_TEST_WORKERS:-auto}"' in script
+    assert "pytest-xdist" in pins(ROOT / "requirements.txt")
+
+    def group(path: str) -> str:
+        return xdist_group(SimpleNamespace(fspath=ROOT / path))
+
+    assert group("book/en/04_dying_relu.ipynb") == "en/04_dying_relu.ipynb"
+    assert group("book/it/04_dying_relu.ipynb") == "it/04_dying_relu.ipynb"
+    assert group("tests/test_dying.py") == "test_dying.py"
+    assert group("tests/test_build.py") == group("tests/test_student_notebook.py")
+    assert group("tests/test_publishing.py") == group("tests/test_browser.py") != group("tests/test_build.py")
