@@ -40,6 +40,7 @@ BINDER = ROOT / "binder"
 BUILD_AND_TEST_TOOLS = frozenset(
     {
         "jupyter-book",
+        "pytest-xdist",
         "sphinx-exercise",
         "sphinx-mathjax-offline",
         "nbclient",
