@@ -49,6 +49,7 @@ HANGING = {
                                                                 where_output=[0.0, 0.0], relu_output=[0.0, 0.0]),
     "check_max_min": lambda: ex.check_max_min(forever, None),
     "check_relu6_function": lambda: ex.check_relu6_function(forever),
+    "check_clip_function": lambda: ex.check_clip_function(forever),
     "check_union_active": lambda: ex.check_union_active(forever),
     "check_distinct_fraction": lambda: ex.check_distinct_fraction(forever),
     "check_mode_coverage": lambda: ex.check_mode_coverage(forever),
@@ -406,6 +407,20 @@ def _answers(check, right: dict, part: str):
     return [lambda v=v: check(**dict(right, **{part: v})) for v in (math.nan, math.inf, "abc", [1, 2], 1 + 2j)]
 
 
+_DEPTH_RIGHT = dict(leaky_factor=1.04 ** 0.5, leaky_nv=2 / 1.04, sigmoid_log10=30 * math.log10(0.25))
+
+
+def _clip_global(grads, max_norm):
+    total = float(sum((g.double() ** 2).sum() for g in grads)) ** 0.5
+    return [g * min(1.0, max_norm / (total + 1e-6)) for g in grads]
+
+
+def _clip_in_place(grads, max_norm):
+    for g, c in zip(grads, _clip_global(grads, max_norm)):
+        g.copy_(c)
+    return grads
+
+
 CHECKERS: dict[str, Case] = {
     "check_my_relu": Case(
         right=lambda: ex.check_my_relu(T1.my_relu),
@@ -448,6 +463,28 @@ CHECKERS: dict[str, Case] = {
                (lambda: ex.check_kink_gradients(a=0.0, b=1.0, c=2.0, d=0.0), {"b"})],
         garbage=_answers(ex.check_kink_gradients, dict(a=0.0, b=0.0, c=2.0, d=0.0), "a")
         + [lambda: ex.check_kink_gradients(a=_grad_tensor(0.0), b=0.0, c=2.0, d=0.0)]),
+    "check_kink_quotients": Case(
+        right=lambda: ex.check_kink_quotients(central=0.55, right=0.9, largest_h=0.3),
+        wrong=[(lambda: ex.check_kink_quotients(central=0.5, right=0.9, largest_h=0.3), {"central"}),
+               (lambda: ex.check_kink_quotients(central=0.55, right=1.0, largest_h=0.15), {"right", "largest_h"})],
+        garbage=_answers(ex.check_kink_quotients, dict(central=0.55, right=0.9, largest_h=0.3), "right")
+        + [lambda: ex.check_kink_quotients(central=_grad_tensor(0.55), right=0.9, largest_h=0.3)]),
+    "check_depth_predictions": Case(
+        right=lambda: ex.check_depth_predictions(**_DEPTH_RIGHT),
+        wrong=[(lambda: ex.check_depth_predictions(**dict(_DEPTH_RIGHT, leaky_factor=1.0)), {"leaky_factor"}),
+               (lambda: ex.check_depth_predictions(**dict(_DEPTH_RIGHT, leaky_nv=2.0, sigmoid_log10=18.06)),
+                {"leaky_nv", "sigmoid_log10"})],
+        garbage=_answers(ex.check_depth_predictions, _DEPTH_RIGHT, "leaky_nv")
+        + [lambda: ex.check_depth_predictions(**dict(_DEPTH_RIGHT, leaky_factor=_grad_tensor(1.04 ** 0.5)))]),
+    "check_clip_function": Case(
+        right=lambda: ex.check_clip_function(_clip_global),
+        wrong=[(lambda: ex.check_clip_function(lambda grads, m: [_clip_global([g], m)[0] for g in grads]), {"per_tensor"}),
+               (lambda: ex.check_clip_function(lambda grads, m: [g.clamp(-m, m) for g in grads]), {"clamped"}),
+               (lambda: ex.check_clip_function(_clip_in_place), {"mutated"})],
+        garbage=[lambda: ex.check_clip_function(forever), lambda: ex.check_clip_function(_raises),
+                 lambda: ex.check_clip_function(lambda grads, m: "clipped"), lambda: ex.check_clip_function(None),
+                 lambda: ex.check_clip_function(lambda grads, m: [g * math.nan for g in grads]),
+                 lambda: ex.check_clip_function(lambda grads, m: [torch.cat([g.flatten() for g in grads])])]),
     "check_gradient_edge": Case(covered_by=("tests/test_exercises_more.py::test_reference_solutions_pass",
                                             "tests/test_exercises_more.py::test_typical_wrong_answers",
                                             "tests/test_exercises_more.py::test_bad_arguments_raise_clear_errors")),

@@ -1,4 +1,4 @@
-"""Checkers of ex-deriv-edge, ex-dying-bias, ex-variants-compared-2, ex-cost-1 and ex-cost-2.
+"""Checkers of ex-depth-edge, ex-dying-bias, ex-variants-compared-2, ex-cost-1 and ex-cost-2.
 
 Reference solutions (as in the chapters' solution cells) pass; typical wrong answers fail with the
 right problem kind and a message in the chosen language; bad arguments raise clear errors. No test
@@ -19,7 +19,7 @@ from relulab import exercises as ex
 from relulab import variants as V
 from relulab.data import digits
 from relulab.exercises import cost as ex_cost
-from relulab.exercises import derivative as ex_derivative
+from relulab.exercises import depth as ex_depth
 
 DEEP = [64] + [16] * 8 + [10]  # the deep narrow MLP of 06b_variants_compared
 SEEDS = [0, 1, 2, 3, 4]
@@ -103,7 +103,7 @@ def test_reference_solutions_pass(lang, batch, sweep, inputs, deep, tensors):
 
 
 def test_the_new_exercises_are_registered():
-    want = {"ex-deriv-edge": ("02_derivative", ex.check_gradient_edge),
+    want = {"ex-depth-edge": ("02a_depth", ex.check_gradient_edge),
             "ex-dying-bias": ("04_dying_relu", ex.check_bias_death),
             "ex-variants-compared-2": ("06b_variants_compared", ex.check_fixed_slope),
             "ex-cost-1": ("A1_cost", ex.check_clamp_timing),
@@ -121,11 +121,11 @@ def test_edge_switch_is_where_the_books_profile_changes_sign(batch):
                                          depth=30, width=32)
     rows = gradients.summarize(profile.members, profile.signal[:, 0] / profile.signal[:, -1], log=True)
     for scale, (_, mean, _, _) in zip(scales, rows):
-        assert ex_derivative._edge_log_ratio(*batch, scale) == pytest.approx(mean, abs=1e-9)
-    switch = ex_derivative._edge_switch(*batch)
-    assert ex_derivative._edge_log_ratio(*batch, switch - 0.02) < 0 < ex_derivative._edge_log_ratio(*batch, switch + 0.02)
+        assert ex_depth._edge_log_ratio(*batch, scale) == pytest.approx(mean, abs=1e-9)
+    switch = ex_depth._edge_switch(*batch)
+    assert ex_depth._edge_log_ratio(*batch, switch - 0.02) < 0 < ex_depth._edge_log_ratio(*batch, switch + 0.02)
     assert 1.1 < switch < 1.2  # the bracket the chapter's table shows
-    assert ex_derivative._edge_theory() == pytest.approx(1.0, abs=1e-6)  # n v = 1 for Xavier, tanh'(0) = 1
+    assert ex_depth._edge_theory() == pytest.approx(1.0, abs=1e-6)  # n v = 1 for Xavier, tanh'(0) = 1
 
 
 def test_leaky_traffic_counts_match_what_numpy_allocates():
@@ -193,7 +193,7 @@ def _wrong(batch, sweep, inputs, deep, tensors, runs):
     edge = dict(switch=1.15, theory=1.0, where="above")
     return [
         # (feedback, expected kinds, a phrase of the English message, a phrase of the Italian one)
-        # ex-deriv-edge
+        # ex-depth-edge
         (lambda: ex.check_gradient_edge(sweep, *batch, switch=1.0, theory=1.0, where="above"), {"switch"},
          "it still vanishes", "svanisce ancora"),
         (lambda: ex.check_gradient_edge(sweep, *batch, switch=1.4, theory=1.0, where="above"), {"switch"},
@@ -348,3 +348,119 @@ def test_bad_arguments_raise_clear_errors(batch, sweep, inputs, deep, tensors):
     relulab.use_language("it")
     with pytest.raises(ValueError, match="in percentuale"):
         ex.check_fixed_slope(res, comp, data, prediction=0.9)
+
+
+# --------------------------------------------------------------------------- ex-depth-predict and ex-depth-clip (02a_depth)
+
+DEPTH_RIGHT = dict(leaky_factor=1.04 ** 0.5, leaky_nv=2 / 1.04, sigmoid_log10=30 * math.log10(0.25))
+
+
+def clip_global(grads, max_norm):
+    """The solution cell of ex-depth-clip."""
+    total = torch.sqrt(sum((g.double() ** 2).sum() for g in grads))
+    scale = min(1.0, max_norm / (float(total) + 1e-6))
+    return [g * scale for g in grads]
+
+
+def test_depth_exercises_are_registered_in_their_chapter():
+    assert ex.EXERCISES["ex-depth-predict"].chapter == "02a_depth"
+    assert ex.EXERCISES["ex-depth-predict"].checkers == (ex.check_depth_predictions,)
+    assert ex.EXERCISES["ex-depth-clip"].checkers == (ex.check_clip_function,)
+
+
+def test_depth_predictions_truths_follow_from_the_backward_factor():
+    # E[φ'²] of Leaky ReLU by Monte Carlo against the closed form the checker uses
+    z = torch.randn(400_000, generator=torch.Generator().manual_seed(0), dtype=torch.float64)
+    mc = float((torch.where(z > 0, 1.0, ex_depth.PREDICT_SLOPE) ** 2).mean())
+    assert mc == pytest.approx(ex_depth._leaky_derivative_moment(ex_depth.PREDICT_SLOPE), abs=3e-3)
+    assert ex_depth._leaky_derivative_moment(0.0) == 0.5 == pytest.approx(gradients.derivative_moment("relu"), abs=1e-12)
+    # the sigmoid's backward factor is at most 1/16 in the mean square: 1/4 in the RMS
+    assert gradients.derivative_moment("sigmoid", 1e-3) <= 1 / 16
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_depth_predictions_right_wrong_and_missing(lang):
+    relulab.use_language(lang)
+    assert ex.check_depth_predictions(**DEPTH_RIGHT).passed
+    assert ex.check_depth_predictions(leaky_factor=1.021, leaky_nv=1.92, sigmoid_log10=-18.0).passed  # within tolerance
+    fb = ex.check_depth_predictions(**dict(DEPTH_RIGHT, leaky_factor=1.0, sigmoid_log10=18.06))
+    assert fb.kinds == ("leaky_factor", "sigmoid_log10"), fb.kinds
+    assert ("negative number" if lang == "en" else "numero negativo") in fb.message
+    # parts not yet answered give nothing away
+    fb = ex.check_depth_predictions(leaky_factor=1.0)
+    assert set(fb.kinds) == {"leaky_factor", "missing"}
+    assert "1.923" not in fb.message and "1,923" not in fb.message and "18.06" not in fb.message and "18,06" not in fb.message
+    for bad in (math.nan, math.inf, "1.02", [1.0, 1.0]):
+        assert ex.check_depth_predictions(**dict(DEPTH_RIGHT, leaky_nv=bad)).kinds == ("format",)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_clip_function_right_and_typical_mistakes(lang):
+    relulab.use_language(lang)
+    assert ex.check_clip_function(clip_global).passed
+    # the solution agrees with PyTorch's clip_grad_norm_ on the checker's cases
+    for _, grads, max_norm in ex_depth._clip_cases():
+        params = [torch.nn.Parameter(g.clone()) for g in grads]
+        for p in params:
+            p.grad = p.detach().clone()
+        torch.nn.utils.clip_grad_norm_(params, max_norm)
+        assert all(torch.allclose(a, p.grad, rtol=1e-5, atol=1e-12) for a, p in zip(clip_global(grads, max_norm), params))
+
+    def per_tensor(grads, m):
+        return [clip_global([g], m)[0] for g in grads]
+
+    def no_eps(grads, m):
+        total = torch.sqrt(sum((g ** 2).sum() for g in grads))
+        return [g / total * min(float(total), m) for g in grads]  # 0 / 0 for all-zero gradients
+
+    def always(grads, m):
+        total = float(sum((g ** 2).sum() for g in grads)) ** 0.5 + 1e-12
+        return [g * m / total for g in grads]
+
+    def in_place(grads, m):
+        for g, c in zip(grads, clip_global(grads, m)):
+            g.copy_(c)
+        return grads
+
+    cases = [
+        (per_tensor, "per_tensor", "on its own", "da solo"),
+        (lambda grads, m: [g.clamp(-m, m) for g in grads], "clamped", "direction", "direzione"),
+        (no_eps, "nan", "divides by zero", "divide per zero"),
+        (always, "always", "only shrinks", "riduce soltanto"),
+        (in_place, "mutated", "in place", "sul posto"),
+        (lambda grads, m: tuple(g.flatten() for g in grads), "shape", "flatten", "appiattirli"),
+        (lambda grads, m: [g * 0.5 for g in grads], "value", "min(1, max_norm", "min(1, max_norm"),
+    ]
+    for fn, kind, en, it in cases:
+        fb = ex.check_clip_function(fn)
+        assert fb.kinds == (kind,), (kind, fb.kinds, fb.message)
+        assert (en if lang == "en" else it) in fb.message, fb.message
+
+
+def test_clip_function_refuses_what_is_not_a_function():
+    for bad in (None, 3, "clip"):
+        with pytest.raises(TypeError, match="clip"):
+            ex.check_clip_function(bad)
+
+
+# --------------------------------------------------------------------------- ex-deriv-quotients (02_derivative)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_kink_quotients_right_wrong_and_missing(lang):
+    relulab.use_language(lang)
+    assert ex.EXERCISES["ex-deriv-quotients"].chapter == "02_derivative"
+    assert ex.check_kink_quotients(central=(1e-7 + 1e-6) / 2e-6, right=(1e-6 - 1e-7) / 1e-6, largest_h=0.3).passed
+    fb = ex.check_kink_quotients(central=0.5, right=1.0, largest_h=0.15)
+    assert fb.kinds == ("central", "right", "largest_h"), fb.kinds
+    assert ("straddles the kink" if lang == "en" else "scavalca il punto angoloso") in fb.message
+    fb = ex.check_kink_quotients(central=0.5)  # parts not yet answered give nothing away
+    assert set(fb.kinds) == {"central", "missing"} and "0.9" not in fb.message and "0,9" not in fb.message
+    assert ex.check_kink_quotients(central=math.nan, right=0.9, largest_h=0.3).kinds == ("format",)
+
+
+def test_kink_quotients_truth_is_the_crossing_formula():
+    from relulab.activations import relu_np
+    for x0, h in [(1e-7, 1e-6), (0.3, 0.6), (0.3, 0.2)]:
+        q = gradients.difference_quotients(relu_np, x0, [h])
+        assert q.central[0] == pytest.approx(min(1.0, (x0 + h) / (2 * h)), abs=1e-9)

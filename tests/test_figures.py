@@ -112,7 +112,7 @@ def test_generated_cells_carry_myst_nb_figure_options():
 
 
 @pytest.mark.parametrize("docname, label", [
-    ("04_dying_relu", "4"), ("02b_propagation", "2b"), ("10_more", "10"), ("A1_cost", "A1"),
+    ("04_dying_relu", "4"), ("02b_propagation", "2b"), ("02a_depth", "2a"), ("10_more", "10"), ("A1_cost", "A1"),
     ("chapters/05c_gans", "5c"), ("index", ""), ("glossary", ""), ("teachers", ""),
 ])
 def test_chapter_label(docname, label):

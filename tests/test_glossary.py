@@ -171,9 +171,9 @@ def test_chapters_use_the_glossary_terms_not_discouraged_synonyms(path):
 KEY_TERMS = {
     "01_definition": {"activation-function", "relu", "piecewise-linear", "kink", "positive-homogeneity",
                       "he-initialization", "gradient-descent"},
-    "02_derivative": {"subgradient", "subdifferential", "automatic-differentiation", "backpropagation", "saturation",
-                      "vanishing-gradient", "exploding-gradient", "xavier-initialization", "gradient-clipping",
-                      "batch-normalization"},
+    "02_derivative": {"subgradient", "subdifferential", "automatic-differentiation", "backpropagation"},
+    "02a_depth": {"saturation", "vanishing-gradient", "exploding-gradient", "xavier-initialization", "gradient-clipping",
+                  "batch-normalization"},
     "02b_propagation": {"correlation-map", "edge-of-chaos", "positive-homogeneity", "he-initialization",
                         "xavier-initialization", "pre-activation"},
     "03_sparsity": {"sparsity", "dead-unit", "dropout", "overfitting", "linear-region", "pre-activation"},

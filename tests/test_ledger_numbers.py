@@ -52,10 +52,10 @@ QUOTED = [
     ("C18", "03_sparsity", r"full scale: tanh's test NLL minus ReLU's (-?[0-9.]+) \[", _same,
      "tanh's test NLL minus ReLU's is {}", "la NLL di test della tanh meno quella della ReLU è {}"),
     # issue 18: the full-scale (recorded) tuned-rate comparisons of chapter 2
-    ("C07", "02_derivative",
+    ("C07", "02a_depth",
      r"tuned rates: tanh/xavier beats ReLU/He by ([0-9.]+) \[[0-9.]+, [0-9.]+\], 20 paired", _same,
      "ReLU minus tanh −{} (95 %", "ReLU meno tanh −{} (intervallo"),
-    ("C12", "02_derivative",
+    ("C12", "02a_depth",
      r"tuned rates: ReLU/He beats relu/xavier by ([0-9.]+) \[[0-9.]+, [0-9.]+\], 20 paired", _same,
      "but by {} after 30 epochs", "ma di {} dopo 30 epoche"),
 ]

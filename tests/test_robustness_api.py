@@ -183,6 +183,7 @@ class _ReLU6At(torch.autograd.Function):
 
 
 RELU6_AT = _ReLU6At.apply
+CLIP = lambda grads, max_norm: [g * min(1.0, max_norm / (float(sum((x ** 2).sum() for x in grads)) ** 0.5 + 1e-6)) for g in grads]  # noqa: E731
 
 ROWS: dict[str, R] = {
     # ---- relulab.activations (numpy versions take arrays with nan/inf: nan in, nan out)
@@ -328,6 +329,9 @@ ROWS: dict[str, R] = {
     "exercises.definition.check_sawtooth_units": R(exercises.check_sawtooth_units, dict(), {"depth": "count"}),
     "exercises.derivative.check_relu6_function": R(exercises.check_relu6_function, dict(relu6_at=RELU6_AT), {"relu6_at": "callable"}),
     "exercises.derivative.check_kink_gradients": R(exercises.check_kink_gradients, dict(), {}),
+    "exercises.derivative.check_kink_quotients": R(exercises.check_kink_quotients, dict(), {}),
+    "exercises.depth.check_depth_predictions": R(exercises.check_depth_predictions, dict(), {}),
+    "exercises.depth.check_clip_function": R(exercises.check_clip_function, dict(clip=CLIP), {"clip": "callable"}),
     "exercises.domains.check_distinct_fraction": R(exercises.check_distinct_fraction, dict(fn=heterogeneity.distinct_fraction), {"fn": "callable"}),
     "exercises.domains.check_reglu": R(exercises.check_reglu, dict(module=New(lambda: transformer.FeedForward(8, transformer.ffn_width("swiglu", 8), "swiglu"))), {"module": "object"}),
     "exercises.domains.check_mode_coverage": R(exercises.check_mode_coverage, dict(fn=gan.mode_coverage), {"fn": "callable"}),
@@ -648,7 +652,7 @@ UNPROBED: dict[str, str] = {
                  "collapse_table", "born_dead_check", "plot_collapse", "curve", "plot_vs_lr", "plot_dead_over_steps",
                  "plot_born_dead_maps")},
     **{f"exercises.{n}": "a checker of a trained experiment's result: see tests/test_checker_robustness.py"
-       for n in ("derivative.check_gradient_edge", "domains.check_quantize_prediction", "domains.check_dying_thresholds",
+       for n in ("depth.check_gradient_edge", "domains.check_quantize_prediction", "domains.check_dying_thresholds",
                  "domains.check_pruning", "domains.check_large_lr_prediction", "domains.check_dead_mode_correlation",
                  "domains.check_slope_prediction", "dying.check_fire_on_test", "dying.check_bias_death",
                  "variants.check_equal_param_widths", "variants.check_fixed_slope")},

@@ -44,7 +44,8 @@ VERDICTS: dict[str, dict[str, str]] = {
 #: written has no notebook (``None``).
 CHAPTERS: dict[str, tuple[str | None, dict[str, str]]] = {
     "definition": ("01_definition", {"en": "Definition", "it": "Definizione"}),
-    "derivative": ("02_derivative", {"en": "The derivative", "it": "La derivata"}),
+    "derivative": ("02_derivative", {"en": "The derivative at the kink", "it": "La derivata nel punto angoloso"}),
+    "depth": ("02a_depth", {"en": "Gradients through depth", "it": "I gradienti attraverso la profondità"}),
     "sparsity": ("03_sparsity", {"en": "Sparsity", "it": "Sparsità"}),
     "dying": ("04_dying_relu", {"en": "Dying ReLU", "it": "Dying ReLU"}),
     "domains": ("05_domains", {"en": "Where ReLU fits", "it": "Dove si usa la ReLU"}),

@@ -33,7 +33,7 @@ Layout: every name is imported from here (``exercises.check_...``); the code liv
   :data:`EXERCISES`, :func:`register_exercise`), the time limit and sandboxing of a
   student's calls, the general checkers above, answer-reading helpers, shared messages;
 - one module per chapter, with its checkers, their messages and their registration:
-  :mod:`.definition` (01), :mod:`.derivative` (02), :mod:`.propagation` (02b),
+  :mod:`.definition` (01), :mod:`.derivative` (02), :mod:`.depth` (02a), :mod:`.propagation` (02b),
   :mod:`.sparsity` (03), :mod:`.dying` (04), :mod:`.domains` (05, 05b, 05c),
   :mod:`.variants` (06, 06b), :mod:`.cost` (A1).
 
@@ -58,10 +58,11 @@ from __future__ import annotations
 STUDENT_TIME_LIMIT: float = 10.0
 
 # Chapter order, which is also the order of EXERCISES.
-from . import core, definition, derivative, propagation, sparsity, dying, domains, variants, cost  # noqa: E402,I001
+from . import core, definition, derivative, depth, propagation, sparsity, dying, domains, variants, cost  # noqa: E402,I001
 from .core import *  # noqa: E402,F401,F403
 from .definition import *  # noqa: E402,F401,F403
 from .derivative import *  # noqa: E402,F401,F403
+from .depth import *  # noqa: E402,F401,F403
 from .propagation import *  # noqa: E402,F401,F403
 from .sparsity import *  # noqa: E402,F401,F403
 from .dying import *  # noqa: E402,F401,F403
@@ -73,6 +74,7 @@ __all__ = [
     *core.__all__,
     *definition.__all__,
     *derivative.__all__,
+    *depth.__all__,
     *propagation.__all__,
     *sparsity.__all__,
     *dying.__all__,

@@ -1,8 +1,7 @@
-"""Checkers for the exercises of Chapter 2, ReLU's derivative (``02_derivative``)."""
+"""Checkers for the exercises of Chapter 2, ReLU's derivative at its kink (``02_derivative``)."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 
 import numpy as np
@@ -28,7 +27,7 @@ from .core import (
 __all__ = [
     "check_relu6_function",
     "check_kink_gradients",
-    "check_gradient_edge",
+    "check_kink_quotients",
 ]
 
 
@@ -113,211 +112,57 @@ def check_kink_gradients(*, a: float | None = None, b: float | None = None, c: f
     return check_answers(answers, truth, explain=explain)
 
 
-#: The setting of exercise ex-deriv-edge: tanh MLPs with Xavier weights times a scale, as in the chapter.
-EDGE_DEPTH, EDGE_WIDTH, EDGE_SEEDS = 30, 32, (0, 1, 2)
-#: Choices for the ``where`` part of :func:`check_gradient_edge`.
-EDGE_WHERE: tuple[str, ...] = ("below", "at", "above")
-
-
-def _edge_log_ratio(x: torch.Tensor, y: torch.Tensor, scale: float) -> float:
-    """Mean over :data:`EDGE_SEEDS` of log10(gradient RMS at the first hidden layer / at the last), at init.
-
-    The quantity of :func:`relulab.gradients.profile_rows`, from the same
-    :class:`~relulab.gradients.MLPEnsemble` that :func:`~relulab.gradients.gradient_profile` builds.
-    """
-    from .. import gradients
-
-    members = gradients.grid(["tanh"], ["xavier"], EDGE_SEEDS, scales=[scale])
-    with torch.enable_grad():
-        ens = gradients.MLPEnsemble([x.shape[1]] + [EDGE_WIDTH] * EDGE_DEPTH + [int(y.max()) + 1], members)
-        out = ens(x, record=True)
-        ens.member_losses(out, y).sum().backward()
-    first, last = (ens.post[i].grad.pow(2).flatten(1).mean(dim=1).sqrt() for i in (0, -1))
-    return float(torch.log10(first / last).mean())
-
-
-def _edge_switch(x: torch.Tensor, y: torch.Tensor, low: float = 0.5, high: float = 3.0) -> float:
-    """The scale where :func:`_edge_log_ratio` changes sign: bisection to 0.02, then linear interpolation."""
-    r_low, r_high = _edge_log_ratio(x, y, low), _edge_log_ratio(x, y, high)
-    if not r_low < 0 < r_high:
-        return math.nan
-    while high - low > 0.02:
-        mid = (low + high) / 2
-        r_mid = _edge_log_ratio(x, y, mid)
-        if r_mid < 0:
-            low, r_low = mid, r_mid
-        else:
-            high, r_high = mid, r_mid
-    return low + (high - low) * (-r_low) / (r_high - r_low)
-
-
-def _edge_theory() -> float:
-    """The scale s with s² · n·Var(w) · E[tanh'(z)²] = 1 as z → 0 (Xavier, hidden layers of equal width)."""
-    from ..gradients import derivative_moment
-
-    n_var = EDGE_WIDTH * 2.0 / (EDGE_WIDTH + EDGE_WIDTH)
-    return 1.0 / math.sqrt(n_var * derivative_moment("tanh", 1e-6))
+#: The setting of exercise ex-deriv-quotients: (point, step) of each difference quotient asked for.
+QUOTIENT_CENTRAL, QUOTIENT_RIGHT, QUOTIENT_POINT = (1e-7, 1e-6), (-1e-7, 1e-6), 0.3
 
 
 @_guarded
-def check_gradient_edge(profile: object, x: torch.Tensor, y: torch.Tensor, *, switch: float | None = None,
-                        theory: float | None = None, where: str | None = None) -> Feedback:
-    """Exercise ex-deriv-edge: where a 30-layer tanh network with Xavier weights × ``s`` stops vanishing.
+def check_kink_quotients(*, central: float | None = None, right: float | None = None,
+                         largest_h: float | None = None) -> Feedback:
+    """Exercise ex-deriv-quotients: your predictions of difference quotients of ReLU near its kink.
 
-    ``profile`` is your sweep (a :class:`relulab.gradients.GradientProfile`):
-    tanh with Xavier weights, 30 hidden layers, at least three seeds per scale
-    and scales on both sides of the switch. ``switch`` is the scale where the
-    gradient stops vanishing (the mean over seeds of log10 of the gradient at
-    the first hidden layer over the last changes sign); it passes within 0.05
-    of the value found live by bisection on ``(x, y)`` with seeds 0, 1, 2.
-    ``theory`` is the scale where the backward factor ``n v E[tanh'(z)²]`` is 1
-    for pre-activations near 0, within 0.05; ``where`` says whether the measured
-    switch is ``"below"``, ``"at"`` (within 0.05) or ``"above"`` that value.
-
-    Problem kinds: ``setup``, ``seeds``, ``depth``, ``range`` (the sweep),
-    ``switch``, ``theory``, ``where``, ``missing``.
+    ``central`` is the central difference ``(ReLU(x0 + h) - ReLU(x0 - h)) / (2h)`` at ``x0 = 1e-7``
+    with ``h = 1e-6`` (the step of ``gradcheck``); ``right`` the right quotient
+    ``(ReLU(x0 + h) - ReLU(x0)) / h`` at ``x0 = -1e-7`` with ``h = 1e-6``; ``largest_h`` the largest
+    step for which the central difference at ``x0 = 0.3`` equals ReLU's derivative there (in exact
+    arithmetic). The quotients are computed live in float64 with
+    :func:`relulab.gradients.difference_quotients`; answers pass within 0.001.
     """
-    from collections import Counter
+    from ..activations import relu_np
+    from ..gradients import difference_quotients
 
-    from .. import gradients
-    from .._checks import check_scalar_in, check_tensor
-
-    if not isinstance(profile, gradients.GradientProfile):
-        raise TypeError(t("exercises.more.edge.not_profile", got=type(profile).__name__))
-    check_tensor(x, "x")
-    check_tensor(y, "y")
-    if x.dim() != 2 or y.shape != (x.shape[0],):
-        raise ValueError(t("exercises.more.edge.data", x=tuple(x.shape), y=tuple(y.shape)))
-    if switch is not None:
-        switch = check_scalar_in(switch, "switch", 0.0, 1e3, low_open=True)
-    if theory is not None:
-        theory = check_scalar_in(theory, "theory", 0.0, 1e3, low_open=True)
-    if where is not None and where not in EDGE_WHERE:
-        raise ValueError(t("exercises.more.edge.where_choice", got=repr(where)))
-
-    problems: list[Problem] = []
-    # the student's sweep: setting, seeds per scale, depth, and scales on both sides of the switch
-    members = profile.members
-    other = sorted({(m.activation, m.init) for m in members} - {("tanh", "xavier")})
-    if other:
-        problems.append(Problem("setup", t("exercises.more.edge.setup", got=", ".join(f"{a}/{i}" for a, i in other))))
-    per_scale = Counter(m.scale for m in members)
-    few = sorted(s for s, n in per_scale.items() if n < len(EDGE_SEEDS))
-    if few:
-        problems.append(Problem("seeds", t("exercises.more.edge.seeds", scale=_show(few[0]), n=per_scale[few[0]],
-                                           want=len(EDGE_SEEDS))))
-    if profile.signal.shape[1] != EDGE_DEPTH:
-        problems.append(Problem("depth", t("exercises.more.edge.depth", got=profile.signal.shape[1], want=EDGE_DEPTH)))
-    if not problems:
-        log_ratio = np.log10(profile.signal[:, 0] / profile.signal[:, -1])
-        means = {s: float(np.mean([r for m, r in zip(members, log_ratio) if m.scale == s])) for s in per_scale}
-        if all(v < 0 for v in means.values()) or all(v >= 0 for v in means.values()):
-            side = "vanish" if all(v < 0 for v in means.values()) else "grow"
-            problems.append(Problem("range", t(f"exercises.more.edge.range_{side}", low=_show(min(means)),
-                                               high=_show(max(means)))))
-
-    # the parts, against the switch measured live
-    truth = _edge_switch(x, y)
-    s_theory = _edge_theory()
-    if math.isnan(truth):
-        raise ValueError(t("exercises.more.edge.no_switch"))
-    if switch is None:
-        problems.append(Problem("missing", t("exercises.answers.missing", part="switch")))
-    elif abs(switch - truth) > 0.05:
-        r = _edge_log_ratio(x, y, switch)
-        key = "exercises.more.edge.switch_low" if r < 0 else "exercises.more.edge.switch_high"
-        problems.append(Problem("switch", t(key, s=_show(switch), r=f"{r:.2f}")))
-    if theory is None:
-        problems.append(Problem("missing", t("exercises.answers.missing", part="theory")))
-    elif abs(theory - s_theory) > 0.05:
-        key = "exercises.more.edge.theory_he" if abs(theory - math.sqrt(2.0)) < 0.05 else "exercises.more.edge.theory"
-        problems.append(Problem("theory", t(key, got=_show(theory))))
-    want_where = "at" if abs(truth - s_theory) <= 0.05 else ("above" if truth > s_theory else "below")
-    if where is None:
-        problems.append(Problem("missing", t("exercises.answers.missing", part="where")))
-    elif where != want_where:
-        text = t("exercises.more.edge.where", got=where, want=want_where, switch=f"{truth:.2f}",
-                 theory=_show(round(s_theory, 2)))
-        if want_where == "above":
-            text = f"{text} {t('exercises.more.edge.why_above')}"
-        problems.append(Problem("where", text))
-    return _feedback(t("exercises.your_answers"), problems, [t("exercises.more.checks.edge", n=len(members))])
+    x0, h = QUOTIENT_CENTRAL
+    c = float(difference_quotients(relu_np, x0, [h]).central[0])
+    x0, h = QUOTIENT_RIGHT
+    r = float(difference_quotients(relu_np, x0, [h]).right[0])
+    truth = {"central": c, "right": r, "largest_h": abs(QUOTIENT_POINT)}
+    answers = {k: v for k, v in (("central", central), ("right", right), ("largest_h", largest_h)) if v is not None}
+    explain = {part: t(f"exercises.quotients.why_{part}") for part in truth}
+    return check_answers(answers, truth, explain=explain, rtol=0.0, atol=1e-3)
 
 
 # --------------------------------------------------------------------------- registry
 
 register_exercise("ex-deriv-relu6", "02_derivative", check_relu6_function)
 register_exercise("ex-deriv-predict", "02_derivative", check_kink_gradients)
-register_exercise("ex-deriv-edge", "02_derivative", check_gradient_edge)
+register_exercise("ex-deriv-quotients", "02_derivative", check_kink_quotients)
 
 
 # --------------------------------------------------------------------------- messages
 
 register(
     {
-        "exercises.more.edge.not_profile": {
-            "en": "profile must be the GradientProfile returned by gradients.gradient_profile, got {got}",
-            "it": "profile deve essere il GradientProfile restituito da gradients.gradient_profile, ricevuto {got}",
+        "exercises.quotients.why_central": {
+            "en": "The step crosses the kink: ReLU(x0 − h) = 0 and ReLU(x0 + h) = x0 + h, so the quotient is (x0 + h)/(2h), neither 0 nor 1.",
+            "it": "Il passo scavalca il punto angoloso: ReLU(x0 − h) = 0 e ReLU(x0 + h) = x0 + h, quindi il rapporto è (x0 + h)/(2h), né 0 né 1.",
         },
-        "exercises.more.edge.data": {
-            "en": "x must be (batch, features) and y (batch,), got shapes {x} and {y}",
-            "it": "x deve essere (batch, feature) e y (batch,), ricevute le forme {x} e {y}",
+        "exercises.quotients.why_right": {
+            "en": "ReLU(x0) = 0 at a negative x0, and x0 + h is positive: the quotient is (x0 + h)/h, a slope between the two sides.",
+            "it": "ReLU(x0) = 0 in un x0 negativo, e x0 + h è positivo: il rapporto è (x0 + h)/h, una pendenza fra i due lati.",
         },
-        "exercises.more.edge.where_choice": {
-            "en": "where must be 'below', 'at' or 'above', got {got}",
-            "it": "where deve essere 'below', 'at' o 'above', ricevuto {got}",
-        },
-        "exercises.more.edge.no_switch": {
-            "en": "on this batch the gradient does not change from vanishing to growing between s = 0.5 and s = 3: pass the chapter's batch_x, batch_y",
-            "it": "su questo batch il gradiente non passa da svanire a crescere fra s = 0,5 e s = 3: passate batch_x, batch_y del capitolo",
-        },
-        "exercises.more.checks.edge": {
-            "en": "a sweep of {n} networks, and the switch measured live by bisection with seeds 0, 1, 2",
-            "it": "una scansione di {n} reti, e il cambio misurato ora per bisezione con i seed 0, 1, 2",
-        },
-        "exercises.more.edge.setup": {
-            "en": "your sweep contains {got} networks; the exercise is about tanh with Xavier weights (gradients.grid([\"tanh\"], [\"xavier\"], ...)).",
-            "it": "la vostra scansione contiene reti {got}; l'esercizio riguarda la tanh con pesi di Xavier (gradients.grid([\"tanh\"], [\"xavier\"], ...)).",
-        },
-        "exercises.more.edge.seeds": {
-            "en": "the scale s = {scale} has {n} seed(s); use at least {want} per value, or one unlucky seed decides the answer.",
-            "it": "la scala s = {scale} ha {n} seed; usatene almeno {want} per valore, altrimenti un seed sfortunato decide la risposta.",
-        },
-        "exercises.more.edge.depth": {
-            "en": "your networks have {got} hidden layers, the exercise asks for {want} (depth={want}).",
-            "it": "le vostre reti hanno {got} strati nascosti, l'esercizio ne chiede {want} (depth={want}).",
-        },
-        "exercises.more.edge.range_vanish": {
-            "en": "in your sweep (s from {low} to {high}) the gradient vanishes at every scale: add larger scales, or you cannot see where it switches.",
-            "it": "nella vostra scansione (s da {low} a {high}) il gradiente svanisce per ogni scala: aggiungete scale più grandi, altrimenti non si vede dove cambia.",
-        },
-        "exercises.more.edge.range_grow": {
-            "en": "in your sweep (s from {low} to {high}) the gradient never vanishes: add smaller scales, or you cannot see where it switches.",
-            "it": "nella vostra scansione (s da {low} a {high}) il gradiente non svanisce mai: aggiungete scale più piccole, altrimenti non si vede dove cambia.",
-        },
-        "exercises.more.edge.switch_low": {
-            "en": "switch: at s = {s} the gradient at the first hidden layer is 10^{r} times the one at the last (mean over seeds 0, 1, 2): it still vanishes, so the switch lies at a larger s.",
-            "it": "switch: con s = {s} il gradiente al primo strato nascosto è 10^{r} volte quello all'ultimo (media sui seed 0, 1, 2): svanisce ancora, quindi il cambio è a un s più grande.",
-        },
-        "exercises.more.edge.switch_high": {
-            "en": "switch: at s = {s} the gradient at the first hidden layer is already 10^{r} times the one at the last (mean over seeds 0, 1, 2): it no longer vanishes, so the switch lies at a smaller s.",
-            "it": "switch: con s = {s} il gradiente al primo strato nascosto è già 10^{r} volte quello all'ultimo (media sui seed 0, 1, 2): non svanisce più, quindi il cambio è a un s più piccolo.",
-        },
-        "exercises.more.edge.theory": {
-            "en": "theory: you answered {got}. With Xavier weights and equal widths n·v = s², and near 0 tanh′ ≈ 1: the factor s² · 1 is 1 at s = 1.",
-            "it": "theory: avete risposto {got}. Con pesi di Xavier e ampiezze uguali n·v = s², e vicino a 0 tanh′ ≈ 1: il fattore s² · 1 vale 1 per s = 1.",
-        },
-        "exercises.more.edge.theory_he": {
-            "en": "theory: you answered {got}, He's factor √2 for ReLU, whose E[φ′²] is 1/2. Near 0, tanh′ ≈ 1, so E[tanh′²] ≈ 1 and s² · 1 = 1 gives s = 1.",
-            "it": "theory: avete risposto {got}, il fattore √2 di He per la ReLU, che ha E[φ′²] = 1/2. Vicino a 0 tanh′ ≈ 1, quindi E[tanh′²] ≈ 1 e s² · 1 = 1 dà s = 1.",
-        },
-        "exercises.more.edge.where": {
-            "en": "where: you said '{got}', but the measured switch is s ≈ {switch} and the theory gives {theory} ('{want}').",
-            "it": "where: avete risposto '{got}', ma il cambio misurato è s ≈ {switch} e la teoria dà {theory} ('{want}').",
-        },
-        "exercises.more.edge.why_above": {
-            "en": "Close to s = 1 the activations shrink only slowly, so over 30 layers tanh′ stays below 1 and the factor s² · E[tanh′²] needs s a little above 1.",
-            "it": "Vicino a s = 1 le attivazioni si riducono solo lentamente, quindi in 30 strati tanh′ resta sotto 1 e il fattore s² · E[tanh′²] richiede s un po' sopra 1.",
+        "exercises.quotients.why_largest_h": {
+            "en": "The central difference sees only the line of slope 1 while x0 − h ≥ 0; beyond that it straddles the kink.",
+            "it": "La differenza centrale vede solo la retta di pendenza 1 finché x0 − h ≥ 0; oltre, scavalca il punto angoloso.",
         },
         "exercises.checks.relu6": {
             "en": "values against clamp(0, 6), input unchanged, gradient away from the kinks and at 0 and 6 for three pairs of parameters",
