@@ -483,6 +483,10 @@ ROWS: dict[str, R] = {
     "replication.discover": R(replication.discover, dict(), {}),
     "replication.get": R(replication.get, dict(name="no-such-experiment"), {"name": [None, 3, ["x"], "no-such-experiment"]}, valid=False),
     "replication.record_path": R(replication.record_path, dict(name="x"), {"name": [None, 3, "", "a/b"], "root": [3, b"x"]}),
+    "replication.agreement": R(replication.agreement, dict(book={"mean": 1.0, "low": 0.5, "high": 1.5}, full={"mean": 0.2, "low": -0.1, "high": 0.5}),
+                               {"book": [None, 3, "abc", {"mean": 0.1}, {"mean": NAN, "low": 0.0, "high": 1.0}, {"mean": 5.0, "low": 0.0, "high": 1.0}],
+                                "full": [None, 3, "abc", {"mean": 0.1}, {"mean": 0.5, "low": -INF, "high": 1.0}],
+                                "null": [*_NOT_A_NUMBER[:-1], NAN, INF]}),
     # ---- relulab.seeding
     "seeding.seed_everything": R(seeding.seed_everything, dict(), {"seed": "seed", "threads": [*_NOT_AN_INT[:-1], 0, -1]}, allow={"threads": (None,)}, valid=False),
     "seeding.rng": R(seeding.rng, dict(seed=0), {"seed": "seed"}),
@@ -676,6 +680,7 @@ EXEMPT: dict[str, str] = {
     "replication.StaleReplication": EXCEPTION,
     "replication.Experiment": RECORD,
     "replication.Recorded": RECORD,
+    "replication.Agreement": RECORD,
     "activations.Activation": RECORD,
     "bench.Kernel": RECORD,
     "bench.Measurement": RECORD,
