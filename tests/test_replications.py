@@ -157,6 +157,8 @@ def test_agreement_takes_comparisons_ratios_and_speaks_italian():
     finally:
         i18n.use_language("en")
     assert "concordano" in text and "0,25 [0,10; 0,40]" in text
+    with_n = replication.agreement({**_iv(0.25, 0.1, 0.4), "n": 5}, comp).text()
+    assert "0.2 [0.1, 0.4] n = 5" in with_n and "n = 4" in with_n
 
 
 def test_agreement_refuses_what_is_not_an_interval():
@@ -176,3 +178,17 @@ def test_the_agreement_docstring_examples_hold():
     import doctest
 
     assert doctest.testmod(replication).failed == 0
+
+
+def test_agreements_pairs_the_effects_of_both_scales():
+    book = {"x": (_iv(2.0, 1.0, 3.0), 0.0), "only-book": (_iv(0.0, -1.0, 1.0), 0.0), "r": (_iv(1.5, 1.2, 1.8), 1.0)}
+    full = {"r": (_iv(0.9, 0.8, 0.95), 1.0), "x": (_iv(1.0, 0.5, 1.5), 0.0)}
+    out = replication.agreements(book, full)
+    assert list(out) == ["x", "r"]
+    assert out["x"].status == "agree" and out["r"].status == "disagree"
+    with pytest.raises(ValueError, match="different nulls"):
+        replication.agreements(book, {"x": (_iv(1.0, 0.5, 1.5), 1.0)})
+    with pytest.raises(ValueError, match="share no effect"):
+        replication.agreements(book, {"y": (_iv(1.0, 0.5, 1.5), 0.0)})
+    with pytest.raises(TypeError, match="full"):
+        replication.agreements(book, {"x": 3.0})

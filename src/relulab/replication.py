@@ -287,6 +287,12 @@ def _interval(value: Any, name: str) -> tuple[float, float, float]:
     return mean, low, high
 
 
+def _count(value: Any) -> int | None:
+    """The number of seeds behind an interval (attribute or key ``n``), or None."""
+    n = value.get("n") if isinstance(value, Mapping) else getattr(value, "n", None)
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
+
+
 def _side(low: float, high: float, null: float) -> str:
     return "above" if low > null else "below" if high < null else "includes"
 
@@ -302,6 +308,7 @@ class Agreement:
     full_side: str
     overlap: bool
     status: str
+    n: tuple[int | None, int | None] = (None, None)
 
     @property
     def agree(self) -> bool:
@@ -316,11 +323,12 @@ class Agreement:
             raise ValueError(f"digits must be an int in [0, 12], got {digits!r}")
         null = f"{self.null:g}".replace(".", ",") if _lang_it() else f"{self.null:g}"
 
-        def iv(m: tuple[float, float, float]) -> str:
+        def iv(m: tuple[float, float, float], n: int | None) -> str:
             sep = "; " if _lang_it() else ", "
-            return f"{number(m[0], digits)} [{number(m[1], digits)}{sep}{number(m[2], digits)}]"
+            text = f"{number(m[0], digits)} [{number(m[1], digits)}{sep}{number(m[2], digits)}]"
+            return text if n is None else f"{text} n = {n}"
 
-        fields = dict(what=f"{what}: " if what else "", book=iv(self.book), full=iv(self.full),
+        fields = dict(what=f"{what}: " if what else "", book=iv(self.book, self.n[0]), full=iv(self.full, self.n[1]),
                       book_side=t(f"replication.side_{self.book_side}", null=null),
                       full_side=t(f"replication.side_{self.full_side}", null=null))
         if self.status == "agree":
@@ -338,7 +346,8 @@ def agreement(book: Any, full: Any, *, null: float = 0.0) -> Agreement:
     ``book`` and ``full`` are the same effect measured at the two scales, each a mean with
     its 95% interval: a :class:`relulab.stats.Comparison` or :class:`~relulab.stats.Summary`,
     a :class:`relulab.checks.Paired`, or a mapping with keys ``mean``, ``low`` and ``high``.
-    ``null`` is the value of "no effect" (0 for a difference, 1 for a ratio).
+    ``null`` is the value of "no effect" (0 for a difference, 1 for a ratio). The number of seeds
+    (attribute or key ``n``, when given) is printed by :meth:`Agreement.text`.
 
     Each interval lies **above** the null, **below** it, or **includes** it. Then:
 
@@ -375,7 +384,33 @@ def agreement(book: Any, full: Any, *, null: float = 0.0) -> Agreement:
         status = "compatible"
     else:
         status = "disagree"
-    return Agreement(b, f, float(null), sb, sf, overlap, status)
+    return Agreement(b, f, float(null), sb, sf, overlap, status, (_count(book), _count(full)))
+
+
+def agreements(book: Mapping[str, tuple[Any, float]], full: Mapping[str, tuple[Any, float]]) -> dict[str, Agreement]:
+    """:func:`agreement` for every effect measured at both scales.
+
+    ``book`` and ``full`` map an effect's label to ``(interval, null)`` (what the ``*_effects``
+    functions of the experiments return); the result maps each label present in both, in the
+    order of ``book``, to its :class:`Agreement`. The null of the book scale is used; both scales
+    must give the same one.
+    """
+    for name, effects in (("book", book), ("full", full)):
+        if not isinstance(effects, Mapping) or not effects:
+            raise TypeError(f"{name} must be a non-empty mapping label -> (interval, null), got {effects!r}")
+        for label, value in effects.items():
+            if not isinstance(label, str) or not isinstance(value, tuple) or len(value) != 2:
+                raise TypeError(f"{name}[{label!r}] must be a pair (interval, null), got {value!r}")
+    out = {}
+    for label, (iv, null) in book.items():
+        if label not in full:
+            continue
+        if full[label][1] != null:
+            raise ValueError(f"book and full give {label!r} different nulls: {null!r} and {full[label][1]!r}")
+        out[label] = agreement(iv, full[label][0], null=null)
+    if not out:
+        raise ValueError(f"book and full share no effect: {sorted(book)} against {sorted(full)}")
+    return out
 
 
 register(
@@ -385,6 +420,10 @@ register(
         "replication.side_includes": {"en": "includes {null}", "it": "include {null}"},
         "replication.both_above": {"en": "both above {null}", "it": "entrambi sopra {null}"},
         "replication.both_below": {"en": "both below {null}", "it": "entrambi sotto {null}"},
+        "replication.header": {
+            "en": "Book scale (live): {book}. Full scale (recorded {date} by {command}, {wall} s): {full}.",
+            "it": "Scala del libro (dal vivo): {book}. Scala piena (registrata il {date} da {command}, {wall} s): {full}.",
+        },
         "replication.both_includes": {"en": "both include {null}: no effect shown", "it": "entrambi includono {null}: nessun effetto dimostrato"},
         "replication.agree": {
             "en": "{what}book scale and full scale agree ({both}): book {book}, full {full}",
