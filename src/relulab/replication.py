@@ -421,8 +421,8 @@ register(
         "replication.both_above": {"en": "both above {null}", "it": "entrambi sopra {null}"},
         "replication.both_below": {"en": "both below {null}", "it": "entrambi sotto {null}"},
         "replication.header": {
-            "en": "Book scale (live): {book}. Full scale (recorded {date} by {command}, {wall} s): {full}.",
-            "it": "Scala del libro (dal vivo): {book}. Scala piena (registrata il {date} da {command}, {wall} s): {full}.",
+            "en": "Book scale (live): {book}. Full scale (recorded {date} by `{command}`, {wall} s): {full}.",
+            "it": "Scala del libro (dal vivo): {book}. Scala piena (registrata il {date} da `{command}`, {wall} s): {full}.",
         },
         "replication.both_includes": {"en": "both include {null}: no effect shown", "it": "entrambi includono {null}: nessun effetto dimostrato"},
         "replication.agree": {
