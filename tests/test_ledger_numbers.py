@@ -58,6 +58,16 @@ QUOTED = [
     ("C12", "02a_depth",
      r"tuned rates: ReLU/He beats relu/xavier by ([0-9.]+) \[[0-9.]+, [0-9.]+\], 20 paired", _same,
      "but by {} after 30 epochs", "ma di {} dopo 30 epoche"),
+    # issue 18: the full-scale (recorded) experiments of chapters 1 and 6
+    ("C03", "01_definition", r"at least 1\.5 times in (\d+)/(\d+) runs \(at least half required\)", _same,
+     "at least 1.5 times in {} of {} runs", "almeno 1,5 volte in {} esecuzioni su {}"),
+    ("C29", "06_variants",
+     r"SGD \+ momentum, a = 0\.1: % of killed units active again: [^\n]*full ([0-9.]+) \[([0-9.]+), ([0-9.]+)\]", _same,
+     "a = 0.1 brings back {} % (95 % interval {} to {})", "a = 0,1 ne riporta il {} % (intervallo al 95 % da {} a {})"),
+    ("C31", "06_variants", r"decay on every parameter pulls them to ReLU \(mean ratio ([0-9.]+), interval below 0\.2; ([0-9]+) % below",
+     _same, "mean slope to {} of its value without decay and {} % of the slopes", "pendenza media a {} del suo valore senza decay e il {} % delle"),
+    ("C33", "06_variants", r"variance within 0\.9 to 1\.1 at layer 32 \(variance ([0-9.]+), ([0-9.]+) to ([0-9.]+), n = 20\)", _same,
+     "has variance {} at layer 32 (95 % interval {} to {})", "ha varianza {} allo strato 32 (intervallo al 95 % da {} a {})"),
 ]
 
 

@@ -118,3 +118,77 @@ def test_every_record_is_registered_complete_and_full_scale(path):
         n = seeds if isinstance(seeds, int) else len(seeds)
         assert n >= 10, f"{path.name}: a full-scale replication uses at least 10 seeds, got {n}"
     replication.load(data["name"])
+
+
+def _iv(mean, low, high):
+    return {"mean": mean, "low": low, "high": high}
+
+
+@pytest.mark.parametrize(
+    ("book", "full", "status", "agree"),
+    [
+        (_iv(2.0, 1.0, 3.0), _iv(0.5, 0.2, 0.8), "agree", True),  # same side, no overlap: the sign is the verdict
+        (_iv(-2.0, -3.0, -1.0), _iv(-2.5, -2.8, -2.2), "agree", True),
+        (_iv(0.5, -1.0, 2.0), _iv(-0.1, -0.3, 0.1), "agree", True),  # neither shows an effect
+        (_iv(1.0, -1.0, 3.0), _iv(0.5, 0.2, 0.8), "compatible", True),  # the full scale resolves what the book cannot
+        (_iv(2.0, 1.0, 3.0), _iv(0.0, -0.5, 0.5), "disagree", False),  # book claims an effect the full scale excludes
+        (_iv(2.0, 1.0, 3.0), _iv(-0.5, -0.8, -0.2), "disagree", False),  # opposite signs
+    ],
+)
+def test_agreement_states_whether_the_scales_agree(book, full, status, agree):
+    a = replication.agreement(book, full)
+    assert a.status == status and a.agree is agree
+    assert replication.agreement(full, book).status == status  # symmetric
+    text = a.text("effect")
+    assert text.startswith("effect: ") and ("DISAGREE" in text) == (not agree)
+
+
+def test_agreement_takes_comparisons_ratios_and_speaks_italian():
+    from relulab import i18n, stats
+    from relulab.checks import paired
+
+    comp = stats.compare([1.0, 2.0, 3.5, 2.5], [0.0, 0.5, 1.0, 0.4])
+    assert replication.agreement(comp, paired([1.0, 1.2, 0.9, 1.1])).status == "agree"
+    assert replication.agreement(_iv(1.5, 1.2, 1.8), _iv(0.9, 0.8, 1.05), null=1.0).status == "disagree"
+    assert replication.agreement(_iv(1.5, 1.2, 1.8), _iv(1.1, 0.95, 1.25), null=1.0).status == "compatible"
+    i18n.use_language("it")
+    try:
+        text = replication.agreement(_iv(0.25, 0.1, 0.4), _iv(0.3, 0.2, 0.4)).text(digits=2)
+    finally:
+        i18n.use_language("en")
+    assert "concordano" in text and "0,25 [0,10; 0,40]" in text
+    with_n = replication.agreement({**_iv(0.25, 0.1, 0.4), "n": 5}, comp).text()
+    assert "0.2 [0.1, 0.4] n = 5" in with_n and "n = 4" in with_n
+
+
+def test_agreement_refuses_what_is_not_an_interval():
+    with pytest.raises(TypeError, match="book"):
+        replication.agreement(3.0, _iv(0, -1, 1))
+    with pytest.raises(ValueError, match="full must have the keys"):
+        replication.agreement(_iv(0, -1, 1), {"mean": 0.0})
+    with pytest.raises(ValueError, match="low <= mean <= high"):
+        replication.agreement(_iv(0, -1, 1), _iv(5, -1, 1))
+    with pytest.raises(ValueError, match="full.low"):
+        replication.agreement(_iv(0, -1, 1), _iv(0, math.nan, 1))
+    with pytest.raises(ValueError, match="null"):
+        replication.agreement(_iv(0, -1, 1), _iv(0, -1, 1), null=math.inf)
+
+
+def test_the_agreement_docstring_examples_hold():
+    import doctest
+
+    assert doctest.testmod(replication).failed == 0
+
+
+def test_agreements_pairs_the_effects_of_both_scales():
+    book = {"x": (_iv(2.0, 1.0, 3.0), 0.0), "only-book": (_iv(0.0, -1.0, 1.0), 0.0), "r": (_iv(1.5, 1.2, 1.8), 1.0)}
+    full = {"r": (_iv(0.9, 0.8, 0.95), 1.0), "x": (_iv(1.0, 0.5, 1.5), 0.0)}
+    out = replication.agreements(book, full)
+    assert list(out) == ["x", "r"]
+    assert out["x"].status == "agree" and out["r"].status == "disagree"
+    with pytest.raises(ValueError, match="different nulls"):
+        replication.agreements(book, {"x": (_iv(1.0, 0.5, 1.5), 1.0)})
+    with pytest.raises(ValueError, match="share no effect"):
+        replication.agreements(book, {"y": (_iv(1.0, 0.5, 1.5), 0.0)})
+    with pytest.raises(TypeError, match="full"):
+        replication.agreements(book, {"x": 3.0})

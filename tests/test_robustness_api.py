@@ -487,6 +487,12 @@ ROWS: dict[str, R] = {
     "replication.discover": R(replication.discover, dict(), {}),
     "replication.get": R(replication.get, dict(name="no-such-experiment"), {"name": [None, 3, ["x"], "no-such-experiment"]}, valid=False),
     "replication.record_path": R(replication.record_path, dict(name="x"), {"name": [None, 3, "", "a/b"], "root": [3, b"x"]}),
+    "replication.agreements": R(replication.agreements, dict(book={"e": ({"mean": 1.0, "low": 0.5, "high": 1.5}, 0.0)}, full={"e": ({"mean": 0.2, "low": -0.1, "high": 0.5}, 0.0)}),
+                                {"book": [None, 3, "abc", {}, {"e": 3}, {"x": ({"mean": 1.0, "low": 0.5, "high": 1.5}, 0.0)}], "full": [None, 3, "abc", {}, {"e": (1, 2, 3)}, {"e": ({"mean": 1.0, "low": 0.5, "high": 1.5}, 1.0)}]}),
+    "replication.agreement": R(replication.agreement, dict(book={"mean": 1.0, "low": 0.5, "high": 1.5}, full={"mean": 0.2, "low": -0.1, "high": 0.5}),
+                               {"book": [None, 3, "abc", {"mean": 0.1}, {"mean": NAN, "low": 0.0, "high": 1.0}, {"mean": 5.0, "low": 0.0, "high": 1.0}],
+                                "full": [None, 3, "abc", {"mean": 0.1}, {"mean": 0.5, "low": -INF, "high": 1.0}],
+                                "null": [*_NOT_A_NUMBER[:-1], NAN, INF]}),
     # ---- relulab.seeding
     "seeding.seed_everything": R(seeding.seed_everything, dict(), {"seed": "seed", "threads": [*_NOT_AN_INT[:-1], 0, -1]}, allow={"threads": (None,)}, valid=False),
     "seeding.rng": R(seeding.rng, dict(seed=0), {"seed": "seed"}),
@@ -643,7 +649,10 @@ UNPROBED: dict[str, str] = {
     **{f"sparsity.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('regularizers', 'sparsity_training', 'regularizer_summary', 'regularizer_table', 'dropout_table', 'sparsity_training_table')},
     **{f"variants.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
-       for n in ('tuned_variants', 'tuned_comparisons', 'tuned_rows')},
+       for n in ('tuned_variants', 'tuned_comparisons', 'tuned_rows', 'recovery_scales', 'recovery_effects', 'prelu_scales',
+                 'prelu_effects', 'selu_scales', 'selu_effects')},
+    **{f"expressivity.{n}": "runs chapter 1's verdict-bearing fit of sin x (seconds to minutes) or reads its result dict; exercised at small sizes by tests/test_scales_ch1_ch6.py and, at both scales, by the chapter and scripts/replicate.py"
+       for n in ('sin_fit_scales', 'sin_fit_effects')},
     **{f"bench.{n}": "needs measurements of a timing run" for n in ("rows", "plot_ratios", "plot_sweep", "plot_recorded")},
     **{f"domains.{n}": "trains a batch of networks on a next-symbol task, or reads its results"
        for n in ("train_batched", "protocol", "summary_rows", "grid")},
@@ -680,6 +689,7 @@ EXEMPT: dict[str, str] = {
     "replication.StaleReplication": EXCEPTION,
     "replication.Experiment": RECORD,
     "replication.Recorded": RECORD,
+    "replication.Agreement": RECORD,
     "activations.Activation": RECORD,
     "bench.Kernel": RECORD,
     "bench.Measurement": RECORD,

@@ -315,3 +315,116 @@ _register(
                           "it": "strato semplice: {n} unità, stessa funzione: {same}"},
     }
 )
+
+
+# --------------------------------------------------------------------------- issue 18: the fit of sin x at two scales
+
+from .replication import experiment  # noqa: E402
+
+#: Widths of chapter 1's fit of sin x (one hidden layer of ReLUs).
+SIN_WIDTHS: tuple[int, ...] = (2, 4, 8, 16, 32, 64)
+
+
+@experiment(
+    "ch1-sin-fit",
+    book={"seeds": 5, "steps": 1500, "n_points": 128, "factors": [1.0], "tune_seeds": 0},
+    full={"seeds": 20, "steps": 5000, "n_points": 256, "factors": [0.25, 0.5, 1.0, 2.0], "tune_seeds": 2},
+    depends=(fit_shallow_widths, breakpoints_shallow, interpolation_error, from_breakpoints),
+)
+def sin_fit_scales(
+    seeds: int = 5,
+    steps: int = 1500,
+    *,
+    n_points: int = 128,
+    factors: Sequence[float] = (1.0,),
+    tune_seeds: int = 0,
+    lr: float = 0.02,
+    widths: Sequence[int] = SIN_WIDTHS,
+) -> dict:
+    """Fit sin x on [-π, π] with one hidden layer of ReLUs of every width, each width at its own tuned rate.
+
+    :func:`fit_shallow_widths` on ``n_points`` equally spaced points, full-batch Adam for ``steps``
+    steps. The rate of each width is ``lr * f`` for the factor ``f`` in ``factors`` whose tuning
+    seeds (``1000 ..``) reach the lowest mean maximum error on the *validation* points, the midpoints
+    between the training points (ties: the factor closest to 1); with one factor nothing is tuned.
+    For the evaluation seeds ``0 .. seeds - 1`` at that rate: the maximum error on the training
+    points, the number of linear pieces on [-π, π] (:func:`breakpoints_shallow`), and the maximum
+    error of the interpolant with as many equally spaced kinks (:func:`interpolation_error`).
+    Returns a JSON-serialisable dict.
+    """
+    seeds = check_int_in(seeds, "seeds", 2, 1000)
+    tune_seeds = check_int_in(tune_seeds, "tune_seeds", 0, 1000)
+    steps = check_int_in(steps, "steps", 1, 200_000)
+    n_points = check_int_in(n_points, "n_points", 4, 1_000_000)
+    lr = check_scalar_in(lr, "lr", 0.0, 10.0, low_open=True)
+    widths = check_int_list(widths, "widths", 1, 4096)
+    if not isinstance(factors, (list, tuple)) or not factors:
+        raise ValueError(f"factors must be a non-empty list of positive multiples of lr, got {factors!r}")
+    factors = [check_scalar_in(f, f"factors[{i}]", 0.0, 1000.0, low_open=True) for i, f in enumerate(factors)]
+    if len(factors) > 1 and tune_seeds < 1:
+        raise ValueError(f"tune_seeds must be at least 1 to choose among {len(factors)} rates, got {tune_seeds}")
+    span = (-np.pi, np.pi)
+    evals, tune = list(range(seeds)), list(range(1000, 1000 + (tune_seeds if len(factors) > 1 else 0)))
+    grid = np.linspace(span[0], span[1], n_points)
+    mid = (grid[1:] + grid[:-1]) / 2
+    runs = {f: fit_shallow_widths(np.sin, widths, seeds=evals + tune, steps=steps, lr=lr * f, n_points=n_points)
+            for f in factors}
+    arms = []
+    for w in widths:
+        val = {f: float(np.mean(np.abs(runs[f][w].predict(mid)[len(evals):] - np.sin(mid)).max(axis=1))) if tune else 0.0
+               for f in factors}
+        best = min(factors, key=lambda f: (val[f], abs(np.log(f))))
+        fit = runs[best][w]
+        pieces = [len(breakpoints_shallow(fit.w1[i], fit.b1[i], fit.w2[i], span)) + 1 for i in range(len(evals))]
+        arms.append({"width": w, "lr": lr * best, "val_error": [val[f] for f in factors] if tune else [],
+                     "max_error": [float(v) for v in fit.max_error[: len(evals)]], "pieces": pieces,
+                     "interp": interpolation_error(np.sin, w, span)})
+    return {"seeds": evals, "tune_seeds": tune, "steps": steps, "n_points": n_points, "factors": factors, "arms": arms}
+
+
+def sin_fit_effects(result: dict) -> dict[str, tuple[dict, float]]:
+    """The effects behind chapter 1's verdict on trained ReLU fits (C03), from a ``sin_fit_scales`` result.
+
+    ``{label: (interval, null)}``, each interval a dict ``mean, low, high, n`` over seeds: for each
+    width, the trained network's maximum error divided by the interpolant's (null 1: above means
+    worse than the interpolant); log10 of the error ratio from 2 to 8 and from 8 to 64 units
+    (null 0: above means the error falls with width); the share of units that add no kink on
+    [-π, π], averaged over the widths (null 0).
+    """
+    from . import stats
+    from .i18n import t
+
+    if not isinstance(result, dict) or "arms" not in result:
+        raise ValueError("result must be the dict returned by sin_fit_scales (with an 'arms' list)")
+    arms = {a["width"]: a for a in result["arms"]}
+    err = {w: np.array(a["max_error"]) for w, a in arms.items()}
+
+    def iv(values):
+        sm = stats.summarize([float(v) for v in values])
+        return {"mean": sm.mean, "low": sm.low, "high": sm.high, "n": sm.n}
+
+    out = {t("expr.eff_ratio", w=w): (iv(err[w] / a["interp"]), 1.0) for w, a in arms.items()}
+    for a, b in ((2, 8), (8, 64)):
+        if a in err and b in err:
+            out[t("expr.eff_fall", a=a, b=b)] = (iv(np.log10(err[a] / err[b])), 0.0)
+    unused = np.mean([[1 - (p - 1) / w for p in arms[w]["pieces"]] for w in arms], axis=0)
+    out[t("expr.eff_unused")] = (iv(unused), 0.0)
+    return out
+
+
+_register(
+    {
+        "expr.eff_ratio": {"en": "{w} units: max error / interpolant's", "it": "{w} unità: errore max / quello dell'interpolante"},
+        "expr.eff_fall": {"en": "log10(max error with {a} units / with {b})", "it": "log10(errore max con {a} unità / con {b})"},
+        "expr.eff_unused": {"en": "share of units that add no kink in [−π, π]", "it": "quota di unità che non aggiungono punti angolosi in [−π, π]"},
+    }
+)
+__all__ += ["sin_fit_scales", "sin_fit_effects"]
+
+_register(
+    {
+        "expr.scales": {"en": "Book scale (live): the fits above. Full scale (recorded {date}, {wall} s): {seeds} seeds, {steps} steps, {points} points, rates tuned per width:",
+                        "it": "Scala del libro (dal vivo): le approssimazioni qui sopra. Scala piena (registrata il {date}, {wall} s): {seeds} seed, {steps} passi, {points} punti, learning rate scelti per ampiezza:"},
+        "expr.tuned_lr": {"en": "{w} units: {lr}", "it": "{w} unità: {lr}"},
+    }
+)

@@ -33,6 +33,7 @@ import hashlib
 import importlib
 import inspect
 import json
+import math
 import os
 import platform
 import pkgutil
@@ -44,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from ._paths import book_root, missing
+from .i18n import current_language, number, register, t
 
 #: Folder (relative to the book's root) of the recorded full-scale results.
 RECORD_DIR = Path("data") / "replications"
@@ -252,3 +254,191 @@ def load(name: str, *, root: Path | None = None, allow_stale: bool = False) -> R
             f"re-run: python scripts/replicate.py {name}"
         )
     return rec
+
+
+# --------------------------------------------------------------------------- do the two scales agree?
+
+#: Where an interval lies with respect to the null value: wholly above it, wholly below it, or around it.
+SIDES = ("above", "below", "includes")
+
+AGREEMENT_STATUSES = ("agree", "compatible", "disagree")
+
+
+def _interval(value: Any, name: str) -> tuple[float, float, float]:
+    """``(mean, low, high)`` of a result with a 95% interval: an object with those attributes or a mapping."""
+    if isinstance(value, Mapping):
+        missing_keys = [k for k in ("mean", "low", "high") if k not in value]
+        if missing_keys:
+            raise ValueError(f"{name} must have the keys mean, low and high, missing {missing_keys}")
+        parts = (value["mean"], value["low"], value["high"])
+    elif all(hasattr(value, k) for k in ("mean", "low", "high")):
+        parts = (value.mean, value.low, value.high)
+    else:
+        raise TypeError(f"{name} must be a comparison or summary with mean, low and high (or a mapping with those keys), "
+                        f"got {type(value).__name__}")
+    out = []
+    for part, k in zip(parts, ("mean", "low", "high")):
+        if isinstance(part, bool) or not isinstance(part, (int, float)) or not math.isfinite(part):
+            raise ValueError(f"{name}.{k} must be a finite real number, got {part!r}")
+        out.append(float(part))
+    mean, low, high = out
+    if not low <= mean <= high:
+        raise ValueError(f"{name} must satisfy low <= mean <= high, got mean {mean}, interval [{low}, {high}]")
+    return mean, low, high
+
+
+def _count(value: Any) -> int | None:
+    """The number of seeds behind an interval (attribute or key ``n``), or None."""
+    n = value.get("n") if isinstance(value, Mapping) else getattr(value, "n", None)
+    return n if isinstance(n, int) and not isinstance(n, bool) and n > 0 else None
+
+
+def _side(low: float, high: float, null: float) -> str:
+    return "above" if low > null else "below" if high < null else "includes"
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Whether the book-scale and the full-scale interval of one effect tell the same story (see :func:`agreement`)."""
+
+    book: tuple[float, float, float]
+    full: tuple[float, float, float]
+    null: float
+    book_side: str
+    full_side: str
+    overlap: bool
+    status: str
+    n: tuple[int | None, int | None] = (None, None)
+
+    @property
+    def agree(self) -> bool:
+        """True unless the two scales contradict each other (``status`` ``"agree"`` or ``"compatible"``)."""
+        return self.status != "disagree"
+
+    def text(self, what: str = "", digits: int = 1) -> str:
+        """One line in the current language, e.g. ``ELU − ReLU: book scale and full scale agree (both above 0) …``."""
+        if not isinstance(what, str):
+            raise TypeError(f"what must be a string, got {type(what).__name__}")
+        if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 12:
+            raise ValueError(f"digits must be an int in [0, 12], got {digits!r}")
+        null = f"{self.null:g}".replace(".", ",") if _lang_it() else f"{self.null:g}"
+
+        def iv(m: tuple[float, float, float], n: int | None) -> str:
+            sep = "; " if _lang_it() else ", "
+            text = f"{number(m[0], digits)} [{number(m[1], digits)}{sep}{number(m[2], digits)}]"
+            return text if n is None else f"{text} n = {n}"
+
+        fields = dict(what=f"{what}: " if what else "", book=iv(self.book, self.n[0]), full=iv(self.full, self.n[1]),
+                      book_side=t(f"replication.side_{self.book_side}", null=null),
+                      full_side=t(f"replication.side_{self.full_side}", null=null))
+        if self.status == "agree":
+            return t("replication.agree", both=t(f"replication.both_{self.book_side}", null=null), **fields)
+        return t(f"replication.{self.status}", **fields)
+
+
+def _lang_it() -> bool:
+    return current_language() == "it"
+
+
+def agreement(book: Any, full: Any, *, null: float = 0.0) -> Agreement:
+    """Do the live book-scale result and the recorded full-scale result of one effect agree?
+
+    ``book`` and ``full`` are the same effect measured at the two scales, each a mean with
+    its 95% interval: a :class:`relulab.stats.Comparison` or :class:`~relulab.stats.Summary`,
+    a :class:`relulab.checks.Paired`, or a mapping with keys ``mean``, ``low`` and ``high``.
+    ``null`` is the value of "no effect" (0 for a difference, 1 for a ratio). The number of seeds
+    (attribute or key ``n``, when given) is printed by :meth:`Agreement.text`.
+
+    Each interval lies **above** the null, **below** it, or **includes** it. Then:
+
+    - ``"agree"``: both intervals on the same side: both above, both below (the same sign of
+      the effect, resolved at both scales), or both include the null (neither scale shows an
+      effect);
+    - ``"compatible"``: one interval excludes the null and the other includes it, but the two
+      intervals overlap: the scales do not contradict each other, one of them resolves what the
+      other (usually the smaller) cannot;
+    - ``"disagree"``: the intervals lie on opposite sides of the null (opposite signs, both
+      resolved), or one excludes the null and the two do not overlap (the book scale claims an
+      effect that the full scale places elsewhere, or the reverse).
+
+    :attr:`Agreement.agree` is true for ``"agree"`` and ``"compatible"``: same side of the null,
+    or overlapping intervals. Two intervals on the same side agree even when they do not overlap
+    (the sign of the effect is the verdict; :attr:`Agreement.overlap` says whether the sizes are
+    compatible too).
+
+    >>> agreement({"mean": 2.0, "low": 1.0, "high": 3.0}, {"mean": 0.5, "low": 0.2, "high": 0.8}).status
+    'agree'
+    >>> agreement({"mean": 1.0, "low": -1.0, "high": 3.0}, {"mean": 0.5, "low": 0.2, "high": 0.8}).status
+    'compatible'
+    >>> agreement({"mean": 2.0, "low": 1.0, "high": 3.0}, {"mean": -0.5, "low": -0.8, "high": -0.2}).status
+    'disagree'
+    """
+    if isinstance(null, bool) or not isinstance(null, (int, float)) or not math.isfinite(null):
+        raise ValueError(f"null must be a finite real number (0 for a difference, 1 for a ratio), got {null!r}")
+    b, f = _interval(book, "book"), _interval(full, "full")
+    sb, sf = _side(b[1], b[2], null), _side(f[1], f[2], null)
+    overlap = max(b[1], f[1]) <= min(b[2], f[2])
+    if sb == sf:
+        status = "agree"
+    elif "includes" in (sb, sf) and overlap:
+        status = "compatible"
+    else:
+        status = "disagree"
+    return Agreement(b, f, float(null), sb, sf, overlap, status, (_count(book), _count(full)))
+
+
+def agreements(book: Mapping[str, tuple[Any, float]], full: Mapping[str, tuple[Any, float]]) -> dict[str, Agreement]:
+    """:func:`agreement` for every effect measured at both scales.
+
+    ``book`` and ``full`` map an effect's label to ``(interval, null)`` (what the ``*_effects``
+    functions of the experiments return); the result maps each label present in both, in the
+    order of ``book``, to its :class:`Agreement`. The null of the book scale is used; both scales
+    must give the same one.
+    """
+    for name, effects in (("book", book), ("full", full)):
+        if not isinstance(effects, Mapping) or not effects:
+            raise TypeError(f"{name} must be a non-empty mapping label -> (interval, null), got {effects!r}")
+        for label, value in effects.items():
+            if not isinstance(label, str) or not isinstance(value, tuple) or len(value) != 2:
+                raise TypeError(f"{name}[{label!r}] must be a pair (interval, null), got {value!r}")
+    out = {}
+    for label, (iv, null) in book.items():
+        if label not in full:
+            continue
+        if full[label][1] != null:
+            raise ValueError(f"book and full give {label!r} different nulls: {null!r} and {full[label][1]!r}")
+        out[label] = agreement(iv, full[label][0], null=null)
+    if not out:
+        raise ValueError(f"book and full share no effect: {sorted(book)} against {sorted(full)}")
+    return out
+
+
+register(
+    {
+        "replication.side_above": {"en": "above {null}", "it": "sopra {null}"},
+        "replication.side_below": {"en": "below {null}", "it": "sotto {null}"},
+        "replication.side_includes": {"en": "includes {null}", "it": "include {null}"},
+        "replication.both_above": {"en": "both above {null}", "it": "entrambi sopra {null}"},
+        "replication.both_below": {"en": "both below {null}", "it": "entrambi sotto {null}"},
+        "replication.header": {
+            "en": "Book scale (live): {book}. Full scale (recorded {date} by `{command}`, {wall} s): {full}.",
+            "it": "Scala del libro (dal vivo): {book}. Scala piena (registrata il {date} da `{command}`, {wall} s): {full}.",
+        },
+        "replication.both_includes": {"en": "both include {null}: no effect shown", "it": "entrambi includono {null}: nessun effetto dimostrato"},
+        "replication.agree": {
+            "en": "{what}book scale and full scale agree ({both}): book {book}, full {full}",
+            "it": "{what}scala del libro e scala piena concordano ({both}): libro {book}, piena {full}",
+        },
+        "replication.compatible": {
+            "en": "{what}book scale and full scale agree within their intervals (they overlap; book {book_side}, "
+                  "full {full_side}): book {book}, full {full}",
+            "it": "{what}scala del libro e scala piena concordano entro i loro intervalli (si sovrappongono; libro "
+                  "{book_side}, piena {full_side}): libro {book}, piena {full}",
+        },
+        "replication.disagree": {
+            "en": "{what}book scale and full scale DISAGREE (book {book_side}, full {full_side}): book {book}, full {full}",
+            "it": "{what}scala del libro e scala piena NON concordano (libro {book_side}, piena {full_side}): "
+                  "libro {book}, piena {full}",
+        },
+    }
+)

@@ -767,6 +767,16 @@ class PReLUSlopes:
     seeds: list[int]
     weight_decay: float
 
+    @classmethod
+    def from_result(cls, result: dict) -> PReLUSlopes:
+        """The record of a :func:`prelu_scales` result (for the chapter's table and figure)."""
+        if not isinstance(result, dict) or "arms" not in result:
+            raise ValueError("result must be the dict returned by prelu_scales (with an 'arms' list)")
+        arms = result["arms"]
+        return cls([a["config"] for a in arms], {a["config"]: np.array(a["slopes"]) for a in arms},
+                   {a["config"]: np.array([np.nan if v is None else v for v in a["test_acc"]]) for a in arms},
+                   list(result["seeds"]), float(result["weight_decay"]))
+
 
 def prelu_slopes(
     *,
@@ -776,6 +786,7 @@ def prelu_slopes(
     epochs: int = 10,
     lr: float = 0.05,
     data: Split | None = None,
+    configs: Sequence[str] = ("none", "all", "weights"),
 ) -> PReLUSlopes:
     """Train channel-wise PReLU MLPs on the digits three ways and return the slopes they learn.
 
@@ -783,13 +794,15 @@ def prelu_slopes(
     parameter, slopes included (what ``torch.optim.SGD(model.parameters(),
     weight_decay=...)`` does); ``"weights"``: the same decay, slopes exempt
     (He et al. 2015 advise against decaying them). SGD with momentum 0.9;
-    slopes start at 0.25.
+    slopes start at 0.25. ``configs`` picks which of the three to train.
     """
     if data is not None and not isinstance(data, Split):
         raise TypeError(f"data must be None or a relulab.data.Split, got {type(data).__name__}")
     data = data or digits(seed=0)
     seeds = check_seeds(seeds)
-    configs = ["none", "all", "weights"]
+    configs = list(check_sequence(configs, "configs"))
+    if not configs or any(c not in ("none", "all", "weights") for c in configs) or len(set(configs)) != len(configs):
+        raise ValueError(f"configs must be distinct values among 'none', 'all' and 'weights', got {configs!r}")
     slopes, accs = {}, {}
     for cfg in configs:
         model = SeedBatchMLP(widths, "prelu", seeds, init="he")
@@ -815,6 +828,18 @@ class Recovery:
     test_acc: dict[tuple[str, float], np.ndarray]
     killed: int
     seeds: list[int]
+
+    @classmethod
+    def from_result(cls, result: dict) -> Recovery:
+        """The record of a :func:`recovery_scales` result (for the chapter's table and figure)."""
+        if not isinstance(result, dict) or "arms" not in result:
+            raise ValueError("result must be the dict returned by recovery_scales (with an 'arms' list)")
+        arms = result["arms"]
+        slopes = list(dict.fromkeys(a["slope"] for a in arms))
+        optimizers = list(dict.fromkeys(a["optimizer"] for a in arms))
+        return cls(slopes, optimizers, {(a["optimizer"], a["slope"]): np.array(a["revived"]) for a in arms},
+                   {(a["optimizer"], a["slope"]): np.array([np.nan if v is None else v for v in a["test_acc"]]) for a in arms},
+                   int(result["killed"]), list(result["seeds"]))
 
 
 def _kill(model: SeedBatchMLP, x: torch.Tensor, units: torch.Tensor, margin: float) -> None:
@@ -1178,6 +1203,10 @@ def plot_comparison(comps: Sequence[Comparison], titles: Sequence[str], axes=Non
 #: Variants of ``ch6b-variants``: ReLU and the variants whose verdicts (C29, C34) rest on the deep network.
 TUNED_KEYS: tuple[str, ...] = ("relu", "leaky_relu", "elu", "selu", "prelu", "maxout")
 
+#: Every variant chapter 6b compares (the whole family but CELU and GELU-tanh, duplicates of ELU and GELU): the full scale of ``ch6b-variants``.
+COMPARED_KEYS: tuple[str, ...] = ("relu", "leaky_relu", "prelu", "rrelu", "elu", "selu", "gelu", "silu", "mish", "softplus",
+                                  "relu6", "hardswish", "squared_relu", "maxout", "crelu")
+
 
 def _split_for_tuning(val_fraction: float) -> tuple[Split, torch.Tensor, torch.Tensor]:
     """``digits(seed=0)``: its training set split into fitting and validation parts (seeded), and the test set."""
@@ -1193,7 +1222,7 @@ def _split_for_tuning(val_fraction: float) -> tuple[Split, torch.Tensor, torch.T
     "ch6b-variants",
     book={"seeds": 5, "epochs": 6, "tune_seeds": 2, "keys": ["relu", "leaky_relu", "elu", "selu", "prelu"],
           "rates": [0.01, 0.01585, 0.02512]},
-    full={"seeds": 20, "epochs": 12, "tune_seeds": 2, "keys": list(TUNED_KEYS),
+    full={"seeds": 20, "epochs": 12, "tune_seeds": 2, "keys": list(COMPARED_KEYS),
           "rates": [0.002512, 0.003981, 0.006310, 0.01, 0.01585, 0.02512, 0.03981]},
     depends=(_split_for_tuning, train_seeds, _Trainer, SeedBatchMLP, _accuracy),
 )
@@ -1304,15 +1333,259 @@ def tuned_rows(result: dict, *, digits: int = 1) -> list[list[str]]:
     return rows
 
 
+# --------------------------------------------------------------------------- issue 18: chapter 6 at two scales
+
+
+def _tune_rate(val_score: Callable[[float], float], base: float, factors: Sequence[float]) -> tuple[float, list[float]]:
+    """The rate ``base * f`` (``f`` in ``factors``) with the highest ``val_score``; ties go to the factor closest to 1.
+
+    With one factor no score is computed (nothing to choose): the rate is ``base * factors[0]``.
+    Returns the rate and the scores (empty with one factor).
+    """
+    rates = [base * f for f in factors]
+    if len(rates) == 1:
+        return rates[0], []
+    scores = [float(val_score(r)) for r in rates]
+    best = max(range(len(rates)), key=lambda i: (scores[i], -abs(math.log(factors[i]))))
+    return rates[best], scores
+
+
+def _scale_args(seeds: int, tune_seeds: int, factors: Sequence[float]) -> tuple[list[int], list[int], list[float]]:
+    seeds = check_int_in(seeds, "seeds", 2, 1000)
+    tune_seeds = check_int_in(tune_seeds, "tune_seeds", 0, 1000)
+    factors = [check_scalar_in(f, f"factors[{i}]", 0.0, 1000.0, low_open=True) for i, f in enumerate(check_sequence(factors, "factors"))]
+    if not factors:
+        raise ValueError("factors must hold at least one multiple of the base learning rate")
+    if len(factors) > 1 and tune_seeds < 1:
+        raise ValueError(f"tune_seeds must be at least 1 to choose among {len(factors)} rates, got {tune_seeds}")
+    return list(range(seeds)), list(range(1000, 1000 + tune_seeds)), factors
+
+
+def _iv(values: Sequence[float]) -> dict:
+    from . import stats
+
+    sm = stats.summarize([float(v) for v in values])
+    return {"mean": sm.mean, "low": sm.low, "high": sm.high, "n": sm.n}
+
+
+def _paired_iv(a: Sequence[float], b: Sequence[float]) -> dict:
+    from . import stats
+
+    c = stats.compare([float(v) for v in a], [float(v) for v in b])
+    return {"mean": c.mean, "low": c.low, "high": c.high, "n": c.n}
+
+
+#: Base learning rates of :func:`leaky_recovery` (the book-scale rates); the full scale tunes a factor of them.
+RECOVERY_LRS = {"momentum": 0.05, "adam": 3e-3}
+
+
+@experiment(
+    "ch6-leaky-recovery",
+    book={"seeds": 5, "epochs": 6, "factors": [1.0], "tune_seeds": 0},
+    full={"seeds": 20, "epochs": 12, "factors": [0.25, 0.5, 1.0, 2.0, 4.0], "tune_seeds": 2},
+    depends=(leaky_recovery, _kill, _active_share, _tune_rate, _scale_args, _split_for_tuning, train_seeds, _Trainer, SeedBatchMLP),
+)
+def recovery_scales(
+    seeds: int = 5,
+    epochs: int = 6,
+    *,
+    factors: Sequence[float] = (1.0,),
+    tune_seeds: int = 0,
+    slopes: Sequence[float] = (0.0, 0.01, 0.1),
+    optimizers: Sequence[str] = ("momentum", "adam"),
+) -> dict:
+    """:func:`leaky_recovery`, one arm (optimizer, slope) at a time, each at its own rate tuned on validation data.
+
+    For each arm the rate is ``RECOVERY_LRS[optimizer] * f`` for the factor ``f`` in ``factors`` whose
+    tuning seeds (``1000 ..``), trained on the fitting part of the digits' training set, reach the
+    highest mean validation accuracy (:func:`_split_for_tuning`, 20 % held out); with one factor no
+    tuning runs. The evaluation seeds ``0 .. seeds - 1`` then train on the whole training set at that
+    rate. Returns, per arm, the share of killed units active again after every epoch (per seed) and
+    the test accuracy (JSON-serialisable).
+    """
+    evals, tune, factors = _scale_args(seeds, tune_seeds, factors)
+    epochs = check_int_in(epochs, "epochs", 1, 1000)
+    split = _split_for_tuning(0.2)[0] if tune else None
+    arms, killed = [], 0
+    for opt in check_sequence(optimizers, "optimizers"):
+        if opt not in RECOVERY_LRS:
+            raise ValueError(f"optimizers must be among {tuple(RECOVERY_LRS)}, got {opt!r}")
+        for a in slopes:
+            def val_score(lr: float) -> float:
+                rec = leaky_recovery([a], [opt], epochs=epochs, lrs={opt: lr}, seeds=tune, data=split)
+                return float(np.mean(np.nan_to_num(rec.test_acc[(opt, float(a))], nan=0.0)))
+
+            lr, scores = _tune_rate(val_score, RECOVERY_LRS[opt], factors)
+            rec = leaky_recovery([a], [opt], epochs=epochs, lrs={opt: lr}, seeds=evals)
+            key = (opt, rec.slopes[0])
+            killed = rec.killed
+            arms.append({"optimizer": opt, "slope": rec.slopes[0], "lr": lr, "val_acc": scores,
+                         "revived": rec.revived[key].tolist(),
+                         "test_acc": [float(v) if math.isfinite(v) else None for v in rec.test_acc[key]]})
+    return {"seeds": evals, "tune_seeds": tune, "epochs": epochs, "factors": factors, "killed": killed, "arms": arms}
+
+
+def recovery_effects(result: dict) -> dict[str, tuple[dict, float]]:
+    """The effects behind chapter 6's verdict on Leaky ReLU and dead units, from a ``recovery_scales`` result.
+
+    ``{label: (interval, null)}``, the interval a dict ``mean, low, high, n`` (per cent or points):
+    the share of killed units active again after training for each arm, the paired difference
+    between the two slopes under Adam, and the test accuracy of each leak minus ReLU's.
+    """
+    if not isinstance(result, dict) or "arms" not in result:
+        raise ValueError("result must be the dict returned by recovery_scales (with an 'arms' list)")
+    arms = {(a["optimizer"], a["slope"]): a for a in result["arms"]}
+    back = {k: [100 * r[-1] for r in a["revived"]] for k, a in arms.items()}
+    acc = {k: [100 * (v if v is not None else math.nan) for v in a["test_acc"]] for k, a in arms.items()}
+    out = {}
+    for (opt, a) in arms:
+        out[t("variants.eff_back", opt=t(f"variants.opt_{opt}"), a=_slope_text(a))] = (_iv(back[(opt, a)]), 0.0)
+    if ("adam", 0.01) in arms and ("adam", 0.1) in arms:
+        out[t("variants.eff_back_diff", opt=t("variants.opt_adam"))] = (_paired_iv(back[("adam", 0.01)], back[("adam", 0.1)]), 0.0)
+    for (opt, a) in arms:
+        if a != 0 and (opt, 0.0) in arms:
+            out[t("variants.eff_acc_gap", opt=t(f"variants.opt_{opt}"), a=_slope_text(a))] = (_paired_iv(acc[(opt, a)], acc[(opt, 0.0)]), 0.0)
+    return out
+
+
+def _slope_text(a: float) -> str:
+    return localize_numbers(f"{a:g}")
+
+
+@experiment(
+    "ch6-prelu-slopes",
+    book={"seeds": 5, "epochs": 10, "factors": [1.0], "tune_seeds": 0},
+    full={"seeds": 20, "epochs": 20, "factors": [0.25, 0.5, 1.0, 2.0], "tune_seeds": 2},
+    depends=(prelu_slopes, _tune_rate, _scale_args, _split_for_tuning, train_seeds, _Trainer, SeedBatchMLP),
+)
+def prelu_scales(seeds: int = 5, epochs: int = 10, *, factors: Sequence[float] = (1.0,), tune_seeds: int = 0,
+                 lr: float = 0.05, weight_decay: float = 1e-2) -> dict:
+    """:func:`prelu_slopes`, one setting of weight decay at a time, each at its own rate tuned on validation data.
+
+    Rates ``lr * f`` for ``f`` in ``factors``, chosen as in :func:`recovery_scales`; the evaluation
+    seeds train on the whole training set. Returns per setting the learned slopes (per seed:
+    hidden layers × channels) and the test accuracy (JSON-serialisable).
+    """
+    evals, tune, factors = _scale_args(seeds, tune_seeds, factors)
+    epochs = check_int_in(epochs, "epochs", 1, 1000)
+    lr = check_scalar_in(lr, "lr", 0.0, 10.0, low_open=True)
+    split = _split_for_tuning(0.2)[0] if tune else None
+    arms = []
+    for cfg in ("none", "all", "weights"):
+        def val_score(rate: float) -> float:
+            ps = prelu_slopes(seeds=tune, epochs=epochs, lr=rate, weight_decay=weight_decay, data=split, configs=[cfg])
+            return float(np.mean(np.nan_to_num(ps.test_acc[cfg], nan=0.0)))
+
+        rate, scores = _tune_rate(val_score, lr, factors)
+        ps = prelu_slopes(seeds=evals, epochs=epochs, lr=rate, weight_decay=weight_decay, configs=[cfg])
+        arms.append({"config": cfg, "lr": rate, "val_acc": scores, "slopes": ps.slopes[cfg].tolist(),
+                     "test_acc": [float(v) if math.isfinite(v) else None for v in ps.test_acc[cfg]]})
+    return {"seeds": evals, "tune_seeds": tune, "epochs": epochs, "factors": factors, "weight_decay": weight_decay, "arms": arms}
+
+
+def prelu_effects(result: dict) -> dict[str, tuple[dict, float]]:
+    """The effects behind chapter 6's verdict on PReLU (C31), from a ``prelu_scales`` result: ``{label: (interval, null)}``.
+
+    The share of channels whose slope moved more than 0.01 from 0.25 without decay (null 0.75, "over
+    three in four"), the mean slope with decay on every parameter and with the slopes exempt as a
+    ratio to that without decay (null 1), and the test accuracy of each setting minus no decay (points).
+    """
+    if not isinstance(result, dict) or "arms" not in result:
+        raise ValueError("result must be the dict returned by prelu_scales (with an 'arms' list)")
+    arms = {a["config"]: a for a in result["arms"]}
+    slopes = {c: np.array(a["slopes"]).reshape(len(a["slopes"]), -1) for c, a in arms.items()}
+    acc = {c: [100 * (v if v is not None else math.nan) for v in a["test_acc"]] for c, a in arms.items()}
+    out = {t("variants.eff_moved"): (_iv(np.mean(np.abs(slopes["none"] - 0.25) > 0.01, axis=1)), 0.75)}
+    for cfg in ("all", "weights"):
+        out[t("variants.eff_slope_ratio", cfg=t(f"variants.wd_{cfg}"))] = (_iv(slopes[cfg].mean(1) / slopes["none"].mean(1)), 1.0)
+    for cfg in ("all", "weights"):
+        out[t("variants.eff_prelu_acc", cfg=t(f"variants.wd_{cfg}"))] = (_paired_iv(acc[cfg], acc["none"]), 0.0)
+    return out
+
+
+#: The settings of chapter 6's SELU experiment: (activation, initialization, dropout).
+SELU_SETTINGS: tuple[tuple[str, str, str | None], ...] = (
+    ("selu", "lecun", None), ("selu", "lecun", "alpha"), ("selu", "lecun", "standard"),
+    ("selu", "he", None), ("selu", "default", None), ("relu", "he", None),
+)
+
+
+@experiment(
+    "ch6-selu-init",
+    book={"seeds": 5, "n_inputs": 256},
+    full={"seeds": 20, "n_inputs": 1257},
+    depends=(deep_forward_stats, _alpha_dropout, SeedBatchMLP, second_moment),
+)
+def selu_scales(seeds: int = 5, n_inputs: int = 256, depth: int = 32, width: int = 128) -> dict:
+    """:func:`deep_forward_stats` for every setting of :data:`SELU_SETTINGS`: mean and variance after each layer, per seed.
+
+    No training, hence no learning rate: the full scale has more seeds and every training image.
+    """
+    evals = list(range(check_int_in(seeds, "seeds", 2, 1000)))
+    arms = []
+    for act, init, drop in SELU_SETTINGS:
+        st = deep_forward_stats(act, init=init, dropout=drop, depth=depth, width=width, seeds=evals, n_inputs=n_inputs)
+        arms.append({"activation": act, "init": init, "dropout": drop, "mean": st.mean.tolist(), "var": st.var.tolist()})
+    return {"seeds": evals, "n_inputs": n_inputs, "depth": depth, "width": width, "arms": arms}
+
+
+def selu_effects(result: dict) -> dict[str, tuple[dict, float]]:
+    """The effects behind chapter 6's verdict on SELU at initialization (C33), from a ``selu_scales`` result.
+
+    ``{label: (interval, null)}`` at the last layer: SELU/LeCun's mean (null 0) and variance (null 1),
+    with alpha dropout likewise, with ordinary dropout the variance (null 1), with He weights
+    log10 of the variance (null 1: above means above 10), with PyTorch's default initialization
+    log10 of the variance (null -4: below means below 1e-4).
+    """
+    if not isinstance(result, dict) or "arms" not in result:
+        raise ValueError("result must be the dict returned by selu_scales (with an 'arms' list)")
+    arms = {(a["activation"], a["init"], a["dropout"]): a for a in result["arms"]}
+
+    def last(setting, what):
+        return [row[-1] for row in arms[setting][what]]
+
+    name = lambda s: f"{A.get(s[0]).name}, {t(f'variants.init_{s[1]}')}" + (f", {t(f'variants.dropout_{s[2]}')}" if s[2] else "")  # noqa: E731
+    out = {}
+    for s in (("selu", "lecun", None), ("selu", "lecun", "alpha")):
+        out[t("variants.eff_mean_last", setting=name(s))] = (_iv(last(s, "mean")), 0.0)
+        out[t("variants.eff_var_last", setting=name(s))] = (_iv(last(s, "var")), 1.0)
+    s = ("selu", "lecun", "standard")
+    out[t("variants.eff_var_last", setting=name(s))] = (_iv(last(s, "var")), 1.0)
+    for s, null in ((("selu", "he", None), 1.0), (("selu", "default", None), -4.0)):
+        out[t("variants.eff_logvar_last", setting=name(s))] = (_iv(np.log10(last(s, "var"))), null)
+    return out
+
+
 register(
     {
-        "variants.scales_agree": {"en": "{setting}, {name} against ReLU: book and full scale agree ({outcome})",
-                                  "it": "{setting}, {name} contro ReLU: scala del libro e scala piena concordano ({outcome})"},
-        "variants.scales_differ": {"en": "{setting}, {name} against ReLU: book and full scale DISAGREE ({book} / {full})",
-                                   "it": "{setting}, {name} contro ReLU: scala del libro e scala piena NON concordano ({book} / {full})"},
-        "variants.outcome_a": {"en": "variant better", "it": "variante migliore"},
-        "variants.outcome_b": {"en": "variant worse", "it": "variante peggiore"},
-        "variants.outcome_unresolved": {"en": "no difference shown", "it": "nessuna differenza dimostrata"},
-        "variants.outcome_equivalent": {"en": "equivalent", "it": "equivalenti"},
+        "variants.opt_momentum": {"en": "SGD + momentum", "it": "SGD con momentum"},
+        "variants.opt_adam": {"en": "Adam", "it": "Adam"},
+        "variants.eff_back": {"en": "{opt}, a = {a}: % of killed units active again", "it": "{opt}, a = {a}: % di unità uccise di nuovo attive"},
+        "variants.eff_back_diff": {"en": "{opt}: a = 0.01 minus a = 0.1, % active again", "it": "{opt}: a = 0,01 meno a = 0,1, % di nuovo attive"},
+        "variants.eff_acc_gap": {"en": "{opt}, a = {a} minus ReLU, test accuracy (points)",
+                                 "it": "{opt}, a = {a} meno ReLU, accuratezza di test (punti)"},
+        "variants.eff_moved": {"en": "no decay: share of slopes moved more than 0.01 from 0.25",
+                               "it": "nessun decay: quota di pendenze spostate di oltre 0,01 da 0,25"},
+        "variants.eff_slope_ratio": {"en": "{cfg}: mean slope / mean slope without decay",
+                                     "it": "{cfg}: pendenza media / pendenza media senza decay"},
+        "variants.eff_prelu_acc": {"en": "{cfg} minus no decay, test accuracy (points)",
+                                   "it": "{cfg} meno nessun decay, accuratezza di test (punti)"},
+        "variants.eff_mean_last": {"en": "{setting}: mean at the last layer", "it": "{setting}: media all'ultimo strato"},
+        "variants.eff_var_last": {"en": "{setting}: variance at the last layer", "it": "{setting}: varianza all'ultimo strato"},
+        "variants.eff_logvar_last": {"en": "{setting}: log10 of the variance at the last layer",
+                                     "it": "{setting}: log10 della varianza all'ultimo strato"},
+    }
+)
+
+register(
+    {
+        "variants.scale_book": {"en": "{seeds} seeds, {epochs} epochs, the rates above",
+                                "it": "{seeds} seed, {epochs} epoche, i learning rate di sopra"},
+        "variants.scale_full": {"en": "{seeds} seeds, {epochs} epochs, each arm at its own rate, chosen on validation data among {k} multiples "
+                                      "(×{lo} to ×{hi}) of the rate above",
+                                "it": "{seeds} seed, {epochs} epoche, ogni braccio con il suo learning rate, scelto sui dati di validazione "
+                                      "fra {k} multipli (da ×{lo} a ×{hi}) di quello di sopra"},
+        "variants.scale_selu": {"en": "{seeds} seeds, {n} training images", "it": "{seeds} seed, {n} immagini di addestramento"},
+        "variants.tuned_arm": {"en": "  {arm}: tuned rate {lr}", "it": "  {arm}: learning rate scelto {lr}"},
     }
 )
