@@ -63,7 +63,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_int_in, check_scalar_in, check_seeds, check_sequence
+from ._checks import check_finite_array, check_int_in, check_scalar_in, check_seeds, check_sequence
 from .heterogeneity import covariance_spectrum, effective_rank
 from .i18n import register
 from .probes import ActivationRecorder
@@ -171,9 +171,9 @@ def kmeans_codebook(x: np.ndarray, k: int, *, seed: int = 0, iters: int = 25) ->
     Plain NumPy, so the codebook is the same on every machine. An empty
     cluster keeps its centroid.
     """
-    x = np.asarray(x, dtype=np.float64)
-    if x.ndim != 2 or x.shape[0] == 0 or not np.all(np.isfinite(x)):
-        raise ValueError(f"x must be a finite 2-D array of patches (rows), got shape {x.shape}")
+    x = check_finite_array(x, "x").astype(np.float64)
+    if x.ndim != 2 or x.shape[0] == 0 or x.shape[1] == 0:
+        raise ValueError(f"x must be a 2-D array of patches (one per row), got shape {x.shape}")
     k = check_int_in(k, "k", 1, x.shape[0])
     iters = check_int_in(iters, "iters", 0, 10_000)
     rng = np.random.default_rng(check_int_in(seed, "seed", 0, 2**32 - 1))
@@ -310,8 +310,10 @@ def train_models(
     first 10% of the steps. The models are stacked and trained with one
     vmapped forward pass; Adam is element-wise, so each model follows its own
     trajectory. Returns, per run: ``domain``, ``seed``, ``lr``, ``val_loss``
-    (nats per token on :func:`relulab.transformer.validation_batch`), ``final_train``
-    (mean training loss of the last 10% of steps) and the :func:`ffn_measures`.
+    (nats per token on :func:`relulab.transformer.validation_batch`), ``curve``
+    (the mean training loss of each tenth of the steps: flat at the end when
+    training has reached a plateau), ``final_train`` (its last value) and the
+    :func:`ffn_measures`.
     """
     from torch.func import functional_call, stack_module_state
 
@@ -362,7 +364,7 @@ def train_models(
                 p.sub_(r * (a / (1 - 0.9**t)) / denom)
         losses[step] = per_model.detach()
     out = []
-    tail = max(1, steps // 10)
+    tenths = np.array_split(losses.numpy(), min(10, steps))
     for i, (d, seed, rate) in enumerate(checked):
         model = models[i]
         with torch.no_grad():
@@ -373,10 +375,11 @@ def train_models(
         with torch.no_grad():
             logits = model(x)
             val = float(nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1)))
-        final = float(losses[-tail:, i].mean())
+        curve = [float(part[:, i].mean()) for part in tenths]
+        curve = [c if math.isfinite(c) else None for c in curve]
         out.append({"domain": domains[d].name, "seed": seed, "lr": rate,
-                    "val_loss": val if math.isfinite(val) else None,
-                    "final_train": final if math.isfinite(final) else None, **ffn_measures(model, x)})
+                    "val_loss": val if math.isfinite(val) else None, "curve": curve,
+                    "final_train": curve[-1], **ffn_measures(model, x)})
     return out
 
 
@@ -390,7 +393,7 @@ def _network(run: dict, key: str) -> float:
     book={"domains": ["text", "digits"], "seeds": 5, "tune_seeds": 1, "lrs": [1e-2, 3e-2, 1e-1], "steps": 120,
           "batch_size": 8, "d_model": 16, "n_layer": 2, "context": 16, "vocab": 32, "tokens": 28_000},
     full={"domains": ["text", "digits", "photos"], "seeds": 10, "tune_seeds": 2, "lrs": [3e-3, 1e-2, 3e-2],
-          "steps": 1000, "batch_size": 8, "d_model": 32, "n_layer": 2, "context": 16, "vocab": 64, "tokens": 28_000},
+          "steps": 800, "batch_size": 8, "d_model": 32, "n_layer": 2, "context": 16, "vocab": 64, "tokens": 28_000},
     depends=(train_models, ffn_measures, make_domain, text_stream, digit_patches, photo_patches, kmeans_codebook,
              _nearest, _patch_grid, ngram_baselines, _network, TinyLM, lm_batches, validation_batch),
 )
@@ -410,7 +413,7 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     ``criterion`` (domain -> mean tuning loss per rate), ``tuned`` (domain ->
     rate), ``shared`` (rate) and ``runs``: domain -> {"tuned": measures,
     "shared": measures}, each measure a list over seeds (``val_loss``,
-    ``final_train``; the network-level ``dead``, ``rare``, ``active``,
+    ``final_train``, ``curve``; the network-level ``dead``, ``rare``, ``active``,
     ``eff_rank``, ``lam_max``; and ``layers``: the per-layer lists).
     """
     names = check_sequence(domains, "domains")
@@ -439,7 +442,7 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
 
     def measures(n: str, v: float) -> dict:
         rows = [by[(n, v, s)] for s in evals]
-        out: dict = {k: [r[k] for r in rows] for k in ("val_loss", "final_train")}
+        out: dict = {k: [r[k] for r in rows] for k in ("val_loss", "final_train", "curve")}
         for k in ("dead", "rare", "active", "eff_rank", "lam_max"):
             out[k] = [_network(r, k) for r in rows]
         out["layers"] = {k: [r[k] for r in rows] for k in ("dead", "rare", "active", "eff_rank", "lam_max")}
