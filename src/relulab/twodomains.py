@@ -106,6 +106,21 @@ register(
         "twodomains.active": {"en": "active per token", "it": "attive per token"},
         "twodomains.eff_rank": {"en": "eff. rank of FFN input", "it": "rango eff. dell'ingresso FFN"},
         "twodomains.lam_max": {"en": "λmax share", "it": "quota di λmax"},
+        "twodomains.scale": {"en": "scale", "it": "scala"},
+        "twodomains.scale.book": {"en": "book (live)", "it": "libro (dal vivo)"},
+        "twodomains.scale.full": {"en": "full (recorded)", "it": "completa (registrata)"},
+        "twodomains.setting": {"en": "rate", "it": "learning rate"},
+        "twodomains.setting.tuned": {"en": "tuned", "it": "tarato"},
+        "twodomains.setting.shared": {"en": "shared", "it": "comune"},
+        "twodomains.measure": {"en": "measure", "it": "misura"},
+        "twodomains.image": {"en": "images", "it": "immagini"},
+        "twodomains.difference": {"en": "text − images [95% CI]", "it": "testo − immagini [IC 95%]"},
+        "twodomains.outcome": {"en": "outcome", "it": "esito"},
+        "twodomains.outcome.higher": {"en": "text higher", "it": "testo più alto"},
+        "twodomains.outcome.lower": {"en": "text lower", "it": "testo più basso"},
+        "twodomains.outcome.none": {"en": "not shown", "it": "non dimostrata"},
+        "twodomains.seed_axis": {"en": "share of FFN units", "it": "quota di unità della FFN"},
+        "twodomains.rank_axis": {"en": "effective rank of the FFN input", "it": "rango effettivo dell'ingresso della FFN"},
     }
 )
 
