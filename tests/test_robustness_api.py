@@ -62,6 +62,7 @@ from relulab import (  # noqa: F401 - every module, for the table
     text,
     training,
     transformer,
+    twodomains,
     variants,
     ways,
 )
@@ -165,6 +166,9 @@ Y_BAD = [None, "abc", torch.tensor([[0], [1], [0], [1], [1], [0]]), torch.zeros(
 RANGE_BAD = [None, "ab", (1.0,), (1.0, 0.0), (0.0, NAN), (-INF, 1.0), ("a", 1.0)]
 WAYS_BAD = [None, "abc", [], [3], [ways.NUMPY_WAYS[0], ways.TORCH_WAYS[0]]]
 TINY_LM = New(lambda: transformer.TinyLM(5, d_model=8, context=4))
+TOY_DOMAIN = twodomains.TokenDomain("toy", IDS, IDS, 5)
+#: Bad (domain index, seed, lr) plans for twodomains.train_models.
+RUNS_BAD = [None, "abc", [], [(0, 0)], [(5, 0, 0.01)], [(0, -1, 0.01)], [(0, 0, NAN)], [(0, 0, 2.0)], [("a", 0, 0.01)]]
 SEED_MLP = New(lambda: variants.SeedBatchMLP([4, 3, 2], seeds=(0, 1)))
 _CLAMP_X = torch.randn(1000, generator=_G)
 CLAMP_CALL = dict(fn=lambda: torch.clamp(_CLAMP_X, min=0), reference=lambda: _CLAMP_X.clone(), f=[1.0, 1.1, 1.2], r=[1.0, 1.0, 1.0])
@@ -594,6 +598,16 @@ ROWS: dict[str, R] = {
     "transformer.compare_ffn": R(transformer.compare_ffn, dict(train_ids=IDS, val_ids=IDS, vocab=5, seeds=[0], steps=2, batch_size=2, d_model=8, context=4),
                                  {"train_ids": "farray", "val_ids": "farray", "vocab": "size", "kinds": [None, "relu", [], ["no-such-kind"]], "seeds": "seeds"}, valid=False),
     "transformer.summary_headers": R(transformer.summary_headers, dict(), {"n_layer": [*_NOT_AN_INT, -1]}),
+    "twodomains.text_stream": R(twodomains.text_stream, dict(vocab=8), {"vocab": "size"}),
+    "twodomains.digit_patches": R(twodomains.digit_patches, dict(patch=4), {"patch": [*_NOT_AN_INT, 0, -1, 3, 10**12]}),
+    "twodomains.photo_patches": R(twodomains.photo_patches, dict(patch=64), {"patch": "size"}),
+    "twodomains.kmeans_codebook": R(twodomains.kmeans_codebook, dict(x=np.eye(3), k=1), {"x": [*BAD["farray"], np.ones(3)], "k": "size", "seed": "seed", "iters": [*_NOT_AN_INT, -1, 10**12]}),
+    "twodomains.make_domain": R(twodomains.make_domain, dict(name="text", vocab=8, tokens=500), {"name": "str", "vocab": "size", "tokens": "size", "val_share": "prob"}),
+    "twodomains.ngram_baselines": R(twodomains.ngram_baselines, dict(domain=TOY_DOMAIN, context=4), {"domain": "object", "context": "size"}),
+    "twodomains.ffn_measures": R(twodomains.ffn_measures, dict(model=TINY_LM, idx=torch.tensor([[0, 1, 2, 3]])), {"model": "model", "idx": "tensor"}),
+    "twodomains.train_models": R(twodomains.train_models, dict(domains=[TOY_DOMAIN], runs=[(0, 0, 0.01)], steps=2, batch_size=2, d_model=8, context=4),
+                                 {"domains": "object", "runs": RUNS_BAD, "kind": "str", "steps": "count", "batch_size": "size", "d_model": "size",
+                                  "n_head": "size", "n_layer": "size", "context": "size"}),
     # ---- relulab.variants
     "variants.second_moment": R(variants.second_moment, dict(key="relu"), {"key": "str"}),
     "variants.family_rows": R(variants.family_rows, dict(keys=["relu"]), {"keys": [3, "relu", [], ["no-such-key"]]}),
@@ -676,6 +690,7 @@ UNPROBED: dict[str, str] = {
        for n in ("small_data_runs", "compare_runs", "switching_values", "switching_rows", "sign_shares", "sign_share_table",
                  "sign_share_rows", "plot_init_depth", "plot_training", "plot_gap_vs_sparsity", "plot_sgd_paths")},
     "transformer.summary_rows": "reads the runs of trained language models",
+    "twodomains.two_domains": "runs a verdict-bearing experiment (seconds to minutes of training); exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py",
     **{f"variants.{n}": "reads the result of a training comparison"
        for n in ("comparison_rows", "plot_layer_stats", "plot_prelu_slopes", "plot_recovery", "plot_comparison")},
 }
@@ -687,6 +702,7 @@ EXEMPT: dict[str, str] = {
     "gan.GridArm": RECORD,
     "plotting.DecimalCommaFormatter": "a matplotlib tick formatter class: matplotlib calls it with tick values",
     "replication.StaleReplication": EXCEPTION,
+    "twodomains.TokenDomain": RECORD,
     "replication.Experiment": RECORD,
     "replication.Recorded": RECORD,
     "replication.Agreement": RECORD,
