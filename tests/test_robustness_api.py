@@ -661,7 +661,9 @@ UNPROBED: dict[str, str] = {
     **{f"gradients.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('activation_training', 'activation_comparisons', 'activation_rows')},
     **{f"sparsity.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
-       for n in ('regularizers', 'sparsity_training', 'regularizer_summary', 'regularizer_table', 'dropout_table', 'sparsity_training_table')},
+       for n in ('regularizers', 'sparsity_training', 'regularizer_summary', 'regularizer_table', 'dropout_table', 'sparsity_training_table',
+                 'tune_regularizer_rates', 'tuned_runs', 'regularizer_comparison', 'tuning_table', 'tuned_shared_table',
+                 'regularizer_agreement', 'regularizer_agreement_table')},
     **{f"variants.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('tuned_variants', 'tuned_comparisons', 'tuned_rows', 'recovery_scales', 'recovery_effects', 'prelu_scales',
                  'prelu_effects', 'selu_scales', 'selu_effects')},

@@ -63,6 +63,8 @@ from ._checks import (
     check_tensor,
 )
 from .data import Split, digits
+from .dying import validation_split
+from .gradients import rate_grid
 from .i18n import localize_numbers, register, t
 from .replication import experiment
 from .stats import interval_text
@@ -79,6 +81,14 @@ __all__ = [
     "test_nll",
     "regularizer_summary",
     "regularizers",
+    "REGULARIZER_RATES",
+    "tune_regularizer_rates",
+    "tuned_runs",
+    "regularizer_comparison",
+    "tuning_table",
+    "tuned_shared_table",
+    "regularizer_agreement",
+    "regularizer_agreement_table",
     "zero_fraction",
     "population_sparsity",
     "lifetime_sparsity",
@@ -1522,26 +1532,151 @@ def regularizer_summary(runs: Mapping[str, Sequence[ProbedRun]], *, n_train: int
     return out
 
 
+#: The learning rates every arm of ``ch3-regularizers`` is tuned over at full scale (Adam): 1e-3 to 1e-1, three
+#: per decade (seven rates, the shared rate ``REGULARIZER_TRAINING["lr"]`` among them).
+REGULARIZER_RATES: tuple[float, ...] = tuple(rate_grid(1e-3, 1e-1, 3))
+
+
+def tune_regularizer_rates(
+    configs: Mapping[str, Mapping[str, object]],
+    *,
+    seeds: Sequence[int],
+    n_train: int,
+    rates: Sequence[float],
+    val_fraction: float = 0.2,
+    **common: object,
+) -> dict:
+    """Each configuration's learning rate, chosen on validation data: the rate of ``rates`` with the lowest
+    mean validation NLL over the tuning ``seeds``.
+
+    For a tuning seed ``s``, ``digits(seed=s, n_train=n_train)``'s training images are split by
+    :func:`relulab.dying.validation_split` (``val_fraction`` of them, seed ``s``) into a fitting part and a
+    validation part; every configuration (keyword arguments of :func:`train_probed`, over ``common``)
+    trains on the fitting part at every rate, and its cross-entropy on the validation part (without any
+    penalty) is recorded. The test images are not used. A diverged run counts as an infinite loss.
+    Returns ``{"rates", "seeds", "n_fit", "n_val", "val_nll": {label: [mean per rate, None if a run
+    diverged]}, "tuned": {label: rate}, "interior": {label: the tuned rate is not an end of the grid}}``.
+    """
+    seeds = check_seeds(list(seeds))
+    if not configs:
+        raise ValueError("configs must name at least one configuration")
+    rates = sorted({check_scalar_in(r, f"rates[{i}]", 0.0, 100.0, low_open=True) for i, r in enumerate(rates)})
+    if not rates:
+        raise ValueError("rates must hold at least one learning rate")
+    if "lr" in common:
+        raise ValueError("common must not set lr: the rates are the ones tuned over")
+    fits = {s: validation_split(digits(seed=s, n_train=n_train), fraction=val_fraction, seed=s) for s in seeds}
+    val_nll, tuned, interior = {}, {}, {}
+    for label, kw in configs.items():
+        means = []
+        for lr in rates:
+            losses = []
+            for s in seeds:
+                try:
+                    run = train_probed(fits[s], seed=s, **{"every_epoch": False, **common, **dict(kw), "lr": lr})
+                    loss = test_nll(run.model, fits[s])  # the split's "test" part is the validation set
+                except RuntimeError:  # diverged
+                    loss = math.inf
+                losses.append(loss if math.isfinite(loss) else math.inf)
+            means.append(float(np.mean(losses)))
+        if not any(math.isfinite(m) for m in means):
+            raise RuntimeError(f"configuration {label!r} diverged at every rate of {rates}")
+        best = int(np.argmin(means))
+        val_nll[label] = [m if math.isfinite(m) else None for m in means]
+        tuned[label] = rates[best]
+        interior[label] = 0 < best < len(rates) - 1
+    first = fits[seeds[0]]
+    return {"rates": rates, "seeds": seeds, "n_fit": int(first.x_train.shape[0]), "n_val": int(first.x_test.shape[0]),
+            "val_nll": val_nll, "tuned": tuned, "interior": interior}
+
+
+def tuned_runs(
+    configs: Mapping[str, Mapping[str, object]],
+    tuned: Mapping[str, float],
+    *,
+    seeds: Sequence[int],
+    n_train: int,
+    shared: Mapping[str, Sequence[ProbedRun]] | None = None,
+    **common: object,
+) -> dict[str, list[ProbedRun]]:
+    """:func:`small_data_runs` with every configuration at its own rate ``tuned[label]``.
+
+    Where ``shared`` holds a configuration's runs on the same ``seeds`` at ``common["lr"]`` and its tuned rate
+    is that rate, those runs are reused (seed ``s`` gives the same run again: training is deterministic).
+    """
+    if set(tuned) != set(configs):
+        raise ValueError(f"tuned must give a rate for each configuration {list(configs)}, got {list(tuned)}")
+    seeds = check_seeds(list(seeds))
+    out = {}
+    for label, kw in configs.items():
+        lr = check_scalar_in(tuned[label], f"tuned[{label!r}]", 0.0, 100.0, low_open=True)
+        if shared is not None and label in shared and lr == common.get("lr") and [r.seed for r in shared[label]] == seeds:
+            out[label] = list(shared[label])
+        else:
+            out[label] = small_data_runs({label: {**dict(kw), "lr": lr}}, seeds=seeds, n_train=n_train, **common)[label]
+    return out
+
+
+def regularizer_comparison(
+    shared: Mapping[str, Sequence[ProbedRun]],
+    tuned: Mapping[str, Sequence[ProbedRun]],
+    tuning: Mapping,
+    *,
+    n_train: int,
+    shared_lr: float,
+) -> dict:
+    """The result of ``ch3-regularizers``: :func:`regularizer_summary` of the runs at the shared rate and at the
+    tuned rates, the tuning (:func:`tune_regularizer_rates`), and per configuration the paired change that
+    tuning brings (tuned minus shared: test accuracy, gap, test NLL, 95% t intervals)."""
+    if set(shared) != set(tuned):
+        raise ValueError(f"shared and tuned must hold the same configurations, got {list(shared)} and {list(tuned)}")
+    out = {"shared_lr": check_scalar_in(shared_lr, "shared_lr", 0.0, 100.0, low_open=True), "tuning": dict(tuning),
+           "shared": regularizer_summary(shared, n_train=n_train), "tuned": regularizer_summary(tuned, n_train=n_train)}
+    better = {"test_acc": True, "gap": False, "test_nll": False}
+    out["tuned_minus_shared"] = {
+        label: {k: _paired(out["tuned"]["values"][label][k], out["shared"]["values"][label][k], higher_is_better=b)
+                for k, b in better.items()}
+        for label in shared
+    }
+    return out
+
+
+_BOOK_RATES = rate_grid(2e-3, 1e-1, 3)  # six rates: the book's time budget leaves out 1e-3, far below every optimum
+
+
 @experiment(
     "ch3-regularizers",
-    book={"seeds": 5, "n_train": 200, "epochs": 10},
-    full={"seeds": 20, "n_train": 400, "epochs": 40},
-    depends=(regularizer_summary, _paired, test_nll, small_data_runs, train_probed, init_network, ActivationL1),
+    book={"seeds": 5, "n_train": 200, "epochs": 10, "tune_seeds": 1, "rates": _BOOK_RATES},
+    full={"seeds": 20, "n_train": 1258, "epochs": 10, "tune_seeds": 2, "rates": list(REGULARIZER_RATES)},
+    depends=(regularizer_comparison, tuned_runs, tune_regularizer_rates, validation_split, regularizer_summary, _paired,
+             test_nll, small_data_runs, train_probed, init_network, ActivationL1),
 )
-def regularizers(seeds: int, n_train: int, epochs: int) -> dict:
-    """Sparsity (L1 penalties, bias shift), dropout and tanh on a small training set, paired by seed.
+def regularizers(seeds: int, n_train: int, epochs: int, tune_seeds: int = 1, rates: Sequence[float] = REGULARIZER_RATES,
+                 val_fraction: float = 0.2) -> dict:
+    """Sparsity (L1 penalties, bias shift), dropout and tanh on a small training set, paired by seed, at one shared
+    learning rate and each at its own rate tuned on validation data.
 
-    Every configuration of :data:`REGULARIZER_CONFIGS` is trained with :data:`REGULARIZER_TRAINING`
-    (Adam) for ``epochs`` epochs on ``n_train`` images drawn by the seed; seed ``s`` fixes the images, the
-    initial weights and the batch order of every configuration. Returns :func:`regularizer_summary`.
+    Every configuration of :data:`REGULARIZER_CONFIGS` is trained with :data:`REGULARIZER_TRAINING` (Adam,
+    ``lr`` the shared rate) for ``epochs`` epochs on ``n_train`` images drawn by the seed; seed ``s`` fixes the
+    images, the initial weights and the batch order of every configuration. **Tuning**
+    (:func:`tune_regularizer_rates`) uses its own seeds ``1000 .. 1000 + tune_seeds - 1`` and a validation part
+    (``val_fraction``) of their training images; **evaluation** trains seeds ``0 .. seeds - 1`` on all ``n_train``
+    images at the shared rate and at each configuration's tuned rate. Returns :func:`regularizer_comparison`.
     """
     seeds = check_int_in(seeds, "seeds", 2, 1000)
     n_train = check_int_in(n_train, "n_train", 20, 1258)
     epochs = check_int_in(epochs, "epochs", 1, 10_000)
+    tune_seeds = check_int_in(tune_seeds, "tune_seeds", 1, 1000)
     configs = {label: {**kw, **({"activation": nn.Tanh} if kw.get("activation") == "tanh" else {})}
                for label, kw in REGULARIZER_CONFIGS.items()}
-    runs = small_data_runs(configs, seeds=list(range(seeds)), n_train=n_train, epochs=epochs, **REGULARIZER_TRAINING)
-    return regularizer_summary(runs, n_train=n_train)
+    common = {k: v for k, v in REGULARIZER_TRAINING.items() if k != "lr"}
+    evals = list(range(seeds))
+    tuning = tune_regularizer_rates(configs, seeds=range(1000, 1000 + tune_seeds), n_train=n_train, rates=rates,
+                                    val_fraction=val_fraction, epochs=epochs, **common)
+    shared_lr = REGULARIZER_TRAINING["lr"]
+    shared = small_data_runs(configs, seeds=evals, n_train=n_train, epochs=epochs, lr=shared_lr, **common)
+    tuned = tuned_runs(configs, tuning["tuned"], seeds=evals, n_train=n_train, shared=shared, epochs=epochs, lr=shared_lr, **common)
+    return regularizer_comparison(shared, tuned, tuning, n_train=n_train, shared_lr=shared_lr)
 
 
 def regularizer_table(result: Mapping) -> str:
@@ -1572,6 +1707,105 @@ def dropout_table(result: Mapping) -> str:
             for k, v in result["dropout"].items()]
     return format_table(rows, [t("sparsity.measure"), t("sparsity.dropout_on", a="ReLU"), t("sparsity.dropout_on", a="tanh"),
                                t("sparsity.dropout_diff")])
+
+
+def _rate_text(r: float) -> str:
+    from .i18n import current_language
+
+    return f"{r:.3g}".replace(".", "," if current_language() == "it" else ".")
+
+
+def tuning_table(result: Mapping) -> str:
+    """A printed table of the tuning of a ``ch3-regularizers`` result: per configuration, the mean validation NLL
+    at every rate of the grid (— where a run diverged) and the rate chosen (marked ``*``)."""
+    from .i18n import number
+    from .tables import format_table
+
+    tu = result["tuning"]
+    rows = []
+    for label, nll in tu["val_nll"].items():
+        cells = ["—" if v is None else number(v, 3) + ("*" if r == tu["tuned"][label] else "")
+                 for r, v in zip(tu["rates"], nll)]
+        rows.append([label, *cells, _rate_text(tu["tuned"][label])])
+    title = t("sparsity.tuning_n", k=len(tu["seeds"]), fit=tu["n_fit"], val=tu["n_val"])
+    return title + "\n" + format_table(rows, [t("sparsity.config"), *(_rate_text(r) for r in tu["rates"]), t("sparsity.tuned_lr")])
+
+
+def tuned_shared_table(result: Mapping) -> str:
+    """A printed table of a ``ch3-regularizers`` result: per configuration, the shared and the tuned rate, mean
+    test accuracy at each, and what tuning changes (tuned minus shared, paired 95% t intervals)."""
+    from .i18n import number
+    from .tables import format_table
+
+    rows = []
+    for label, d in result["tuned_minus_shared"].items():
+        acc = [number(float(np.mean(result[s]["values"][label]["test_acc"])), 3) for s in ("shared", "tuned")]
+        rows.append([label, _rate_text(result["shared_lr"]), _rate_text(result["tuning"]["tuned"][label]), *acc,
+                     *(interval_text(d[k]) for k in ("test_acc", "gap", "test_nll"))])
+    headers = [t("sparsity.config"), t("sparsity.shared_lr"), t("sparsity.tuned_lr"), t("sparsity.acc_at", s=t("sparsity.shared")),
+               t("sparsity.acc_at", s=t("sparsity.tuned")),
+               *(t("sparsity.tuning_gain", what=t(f"sparsity.measure.{k}")) for k in ("test_acc", "gap", "test_nll"))]
+    n = len(result["shared"]["seeds"])
+    return t("sparsity.paired_n", n=n, n_train=result["shared"]["n_train"]) + "\n" + format_table(rows, headers)
+
+
+def _outcome(iv: Mapping) -> str:
+    return "lower" if iv["high"] < 0 else "higher" if iv["low"] > 0 else "unresolved"
+
+
+def regularizer_agreement(book: Mapping, full: Mapping) -> list[dict]:
+    """Book against full scale for two ``ch3-regularizers`` results: for each setting (``"shared"``, ``"tuned"``),
+    each configuration against the baseline and the dropout interaction (ReLU minus tanh), and each of gap and
+    test NLL, both intervals and their outcomes (``"lower"``: interval below 0, ``"higher"``: above 0,
+    ``"unresolved"``: includes 0); ``agree`` is ``"same"`` (equal outcomes), ``"strength"`` (one scale resolves
+    a change the other does not) or ``"opposite"``."""
+    for name, res in (("book", book), ("full", full)):
+        if not isinstance(res, Mapping) or not {"shared", "tuned"} <= set(res):
+            raise ValueError(f"{name} must be a ch3-regularizers result (with 'shared' and 'tuned'), got {type(res).__name__}")
+    rows = []
+    for setting in ("shared", "tuned"):
+        b, f = book[setting], full[setting]
+        pairs = [(label, b["vs_baseline"][label], f["vs_baseline"][label]) for label in b["vs_baseline"] if label in f["vs_baseline"]]
+        if "dropout" in b and "dropout" in f:
+            pairs.append((t("sparsity.dropout_diff_row"), {k: v["relu_minus_tanh"] for k, v in b["dropout"].items()},
+                          {k: v["relu_minus_tanh"] for k, v in f["dropout"].items()}))
+        for label, bi, fi in pairs:
+            for measure in ("gap", "test_nll"):
+                ob, of = _outcome(bi[measure]), _outcome(fi[measure])
+                agree = "same" if ob == of else "opposite" if "unresolved" not in (ob, of) else "strength"
+                rows.append({"setting": setting, "config": label, "measure": measure, "book": bi[measure], "full": fi[measure],
+                             "book_outcome": ob, "full_outcome": of, "agree": agree})
+    return rows
+
+
+def regularizer_agreement_table(rows: Sequence[Mapping]) -> str:
+    """A printed table of :func:`regularizer_agreement`'s rows (one line per setting, configuration and measure)."""
+    from .tables import format_table
+
+    body = [[t(f"sparsity.{r['setting']}"), r["config"], t(f"sparsity.measure.{r['measure']}"), interval_text(r["book"]),
+             interval_text(r["full"]), t(f"sparsity.agree.{r['agree']}")] for r in rows]
+    return format_table(body, [t("sparsity.setting"), t("sparsity.config"), t("sparsity.measure"), t("sparsity.scale.book"),
+                               t("sparsity.scale.full"), t("sparsity.agree")])
+
+
+register(
+    {
+        "sparsity.tuning_n": {"en": "mean validation NLL over {k} tuning seed(s) ({fit} fitting, {val} validation images); * = chosen",
+                              "it": "NLL di validazione media su {k} seed di taratura ({fit} immagini per l'adattamento, {val} di validazione); * = scelto"},
+        "sparsity.tuned_lr": {"en": "tuned rate", "it": "learning rate tarato"},
+        "sparsity.shared_lr": {"en": "shared rate", "it": "learning rate comune"},
+        "sparsity.shared": {"en": "shared", "it": "comune"},
+        "sparsity.tuned": {"en": "tuned", "it": "tarato"},
+        "sparsity.acc_at": {"en": "test acc. ({s})", "it": "acc. di test ({s})"},
+        "sparsity.tuning_gain": {"en": "Δ {what}, tuned − shared", "it": "Δ {what}, tarato − comune"},
+        "sparsity.setting": {"en": "rate", "it": "learning rate"},
+        "sparsity.dropout_diff_row": {"en": "dropout: ReLU minus tanh", "it": "dropout: ReLU meno tanh"},
+        "sparsity.agree": {"en": "book vs full", "it": "libro e scala piena"},
+        "sparsity.agree.same": {"en": "agree", "it": "concordano"},
+        "sparsity.agree.strength": {"en": "differ in strength", "it": "diversi per forza"},
+        "sparsity.agree.opposite": {"en": "OPPOSITE", "it": "OPPOSTI"},
+    }
+)
 
 
 register(
