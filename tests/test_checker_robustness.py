@@ -284,6 +284,8 @@ class Case:
     wrong: list = _field(default_factory=list)  # [(() -> Feedback, {kinds, at least one of which it must get})]
     garbage: list = _field(default_factory=list)  # [() -> Feedback or a clear TypeError/ValueError]
     covered_by: tuple = ()  # tests that run the right and wrong answers (a trained experiment)
+    readable: list = _field(default_factory=list)  # [() -> Feedback]: a right answer of an unusual type (a tensor
+    # that requires grad), read as its value: it must pass
 
 
 def _raises(*args, **kwargs):
@@ -329,10 +331,10 @@ def _thresholds(**answers):
     return ex.check_dying_thresholds(sweep, photo, prose, **kw)
 
 
-def _reglu(**answers):
+def _reglu(zeros_as=float, **answers):
     module = T5.reglu()
     x = torch.randn(1000, 32, generator=torch.Generator().manual_seed(5))
-    kw = dict(zeros=float((module.hidden(x) == 0).float().mean()), sparse="reglu")
+    kw = dict(zeros=zeros_as(float((module.hidden(x) == 0).float().mean())), sparse="reglu")
     kw.update(answers)
     return ex.check_reglu(module, **kw)
 
@@ -402,8 +404,7 @@ def _leaky_map(c, a):
 
 
 def _answers(check, right: dict, part: str):
-    """Garbage for one part of a checker of predicted numbers: nan, inf, a string, a list, a complex number,
-    and a tensor that requires grad (read as its value, so it may pass: it must not crash)."""
+    """Garbage for one part of a checker of predicted numbers: nan, inf, a string, a list, a complex number."""
     return [lambda v=v: check(**dict(right, **{part: v})) for v in (math.nan, math.inf, "abc", [1, 2], 1 + 2j)]
 
 
@@ -461,21 +462,21 @@ CHECKERS: dict[str, Case] = {
         right=lambda: ex.check_kink_gradients(a=0.0, b=0.0, c=2.0, d=0.0),
         wrong=[(lambda: ex.check_kink_gradients(a=1.0, b=0.0, c=1.0, d=0.0), {"a", "c"}),
                (lambda: ex.check_kink_gradients(a=0.0, b=1.0, c=2.0, d=0.0), {"b"})],
-        garbage=_answers(ex.check_kink_gradients, dict(a=0.0, b=0.0, c=2.0, d=0.0), "a")
-        + [lambda: ex.check_kink_gradients(a=_grad_tensor(0.0), b=0.0, c=2.0, d=0.0)]),
+        garbage=_answers(ex.check_kink_gradients, dict(a=0.0, b=0.0, c=2.0, d=0.0), "a"),
+        readable=[lambda: ex.check_kink_gradients(a=_grad_tensor(0.0), b=0.0, c=2.0, d=0.0)]),
     "check_kink_quotients": Case(
         right=lambda: ex.check_kink_quotients(central=0.55, right=0.9, largest_h=0.3),
         wrong=[(lambda: ex.check_kink_quotients(central=0.5, right=0.9, largest_h=0.3), {"central"}),
                (lambda: ex.check_kink_quotients(central=0.55, right=1.0, largest_h=0.15), {"right", "largest_h"})],
-        garbage=_answers(ex.check_kink_quotients, dict(central=0.55, right=0.9, largest_h=0.3), "right")
-        + [lambda: ex.check_kink_quotients(central=_grad_tensor(0.55), right=0.9, largest_h=0.3)]),
+        garbage=_answers(ex.check_kink_quotients, dict(central=0.55, right=0.9, largest_h=0.3), "right"),
+        readable=[lambda: ex.check_kink_quotients(central=_grad_tensor(0.55), right=0.9, largest_h=0.3)]),
     "check_depth_predictions": Case(
         right=lambda: ex.check_depth_predictions(**_DEPTH_RIGHT),
         wrong=[(lambda: ex.check_depth_predictions(**dict(_DEPTH_RIGHT, leaky_factor=1.0)), {"leaky_factor"}),
                (lambda: ex.check_depth_predictions(**dict(_DEPTH_RIGHT, leaky_nv=2.0, sigmoid_log10=18.06)),
                 {"leaky_nv", "sigmoid_log10"})],
-        garbage=_answers(ex.check_depth_predictions, _DEPTH_RIGHT, "leaky_nv")
-        + [lambda: ex.check_depth_predictions(**dict(_DEPTH_RIGHT, leaky_factor=_grad_tensor(1.04 ** 0.5)))]),
+        garbage=_answers(ex.check_depth_predictions, _DEPTH_RIGHT, "leaky_nv"),
+        readable=[lambda: ex.check_depth_predictions(**dict(_DEPTH_RIGHT, leaky_factor=_grad_tensor(1.04 ** 0.5)))]),
     "check_clip_function": Case(
         right=lambda: ex.check_clip_function(_clip_global),
         wrong=[(lambda: ex.check_clip_function(lambda grads, m: [_clip_global([g], m)[0] for g in grads]), {"per_tensor"}),
@@ -514,7 +515,8 @@ CHECKERS: dict[str, Case] = {
         wrong=[(lambda: _sparsity(population=T1.OFF.mean(0)), {"population", "axis"}),
                (lambda: _sparsity(population=1 - T1.OFF.mean(1), dead=T1.OFF.any(0)), {"active", "any"})],
         garbage=[lambda: _sparsity(population="abc"), lambda: _sparsity(lifetime=[math.nan] * 3),
-                 lambda: _sparsity(dead=[[1, 2], [3]]), lambda: _sparsity(population=_grad_tensor(T1.OFF.mean(1)))]),
+                 lambda: _sparsity(dead=[[1, 2], [3]])],
+        readable=[lambda: _sparsity(population=_grad_tensor(T1.OFF.mean(1)))]),
     "check_bias_shift_prediction": Case(
         right=lambda: ex.check_bias_shift_prediction(_XT(), first_layer=0.58, deeper="more"),
         wrong=[(lambda: ex.check_bias_shift_prediction(_XT(), first_layer=0.5, deeper="more"), {"first_layer"}),
@@ -558,8 +560,9 @@ CHECKERS: dict[str, Case] = {
     "check_reglu": Case(
         right=_reglu,
         wrong=[(lambda: _reglu(zeros=0.1), {"zeros"}), (lambda: _reglu(sparse="swiglu"), {"sparse"})],
-        garbage=[lambda: _reglu(zeros=math.nan), lambda: _reglu(zeros="half"), lambda: _reglu(zeros=_grad_tensor(0.5)),
-                 lambda: ex.check_reglu("module"), lambda: ex.check_reglu(None)]),
+        garbage=[lambda: _reglu(zeros=math.nan), lambda: _reglu(zeros="half"), lambda: _reglu(zeros=math.inf),
+                 lambda: ex.check_reglu("module"), lambda: ex.check_reglu(None)],
+        readable=[lambda: _reglu(zeros_as=_grad_tensor)]),
     "check_pruning": Case(
         right=_pruning,
         wrong=[(lambda: _pruning(dead=[0, 5]), {"dead"}), (lambda: _pruning(dead_changes=True, live_changes=False), {"dead_changes", "live_changes"})],
@@ -684,7 +687,152 @@ def test_garbage_is_refused_clearly(name):
         except (TypeError, ValueError) as exc:
             assert len(str(exc)) > 15 and "object has no attribute" not in str(exc), (name, repr(exc))
         else:
-            assert not fb.passed or fb.kinds == (), (name, fb.message)  # passing garbage: a tensor read as its value
-            if not fb.passed:
-                assert fb.kinds and fb.message.strip(), (name, fb)
+            assert not fb.passed, (name, "garbage passed", fb.message)
+            assert fb.kinds and fb.message.strip(), (name, fb)
         assert time.perf_counter() - start < 20, name
+
+
+_READABLE = [n for n in _TABLE if CHECKERS[n].readable]
+
+
+@pytest.mark.parametrize("name", _READABLE)
+def test_right_answers_of_an_unusual_type_are_read_as_their_value(name):
+    for call in CHECKERS[name].readable:
+        fb = call()
+        assert fb.passed, (name, fb.message)
+
+
+# =========================================================================== every answer spoiled, in every checker
+#
+# The right call of each checker in CHECKERS, with one answer spoiled at a time: every number made nan, every
+# number made complex (with a zero imaginary part: right in value, wrong in type), a list or array cut to its
+# first entry (a shape that numpy would broadcast), and each function the student wrote made to return nan, a
+# complex copy or a column (n, 1) of its result (which broadcasts against (n,) to (n, n)). None may pass; an
+# error must be a TypeError/ValueError with a message.
+
+import inspect as _inspect  # noqa: E402
+import numbers as _numbers  # noqa: E402
+
+
+def _is_real(v):
+    return isinstance(v, _numbers.Real) and not isinstance(v, (bool, np.bool_))
+
+
+def _spoil_answer(v):
+    """(what, spoiled value) for an answer ``v``: nan, complex and cut versions of its numbers."""
+    out = []
+    if _is_real(v):
+        out += [("nan", math.nan), ("complex", complex(v, 0.0))]
+    elif isinstance(v, np.ndarray) and v.dtype.kind in "fiu" and v.size:
+        out += [("nan", np.full(v.shape, np.nan)), ("complex", v.astype(complex))]
+        if v.shape[0] > 1:
+            out.append(("cut", v[:1]))
+    elif isinstance(v, torch.Tensor) and v.dtype != torch.bool and v.numel():
+        out += [("nan", torch.full(v.shape, math.nan, dtype=torch.float64)), ("complex", v.to(torch.complex128))]
+    elif isinstance(v, (list, tuple)) and v and all(_is_real(u) for u in v):
+        out += [("nan", type(v)(math.nan for _ in v)), ("complex", type(v)(complex(u, 0.0) for u in v))]
+        if len(v) > 1:
+            out.append(("cut", type(v)(v[:1])))
+    elif isinstance(v, dict) and v and all(_is_real(u) for u in v.values()):
+        out += [("nan", {k: math.nan for k in v}), ("complex", {k: complex(u, 0.0) for k, u in v.items()})]
+    return out
+
+
+def _spoil_result(out, how):
+    """The result ``out`` of a student's function spoiled ``how`` (None where that does not apply)."""
+    if isinstance(out, np.ndarray) and out.dtype.kind in "fiu":
+        return {"nan": np.full(out.shape, np.nan), "complex": out.astype(complex),
+                "column": out.reshape(-1, 1) if out.size > 1 else None}[how]
+    if isinstance(out, torch.Tensor) and out.dtype.is_floating_point:
+        return {"nan": torch.full_like(out, math.nan), "complex": out.to(torch.complex128),
+                "column": out.reshape(-1, 1) if out.numel() > 1 else None}[how]
+    if _is_real(out):
+        return {"nan": math.nan, "complex": complex(out, 0.0), "column": None}[how]
+    return None
+
+
+class _Skip(Exception):
+    pass
+
+
+def _right_call(name, monkeypatch):
+    """The arguments of the right call of checker ``name``, bound to its signature."""
+    checker = getattr(ex, name)
+    seen = []
+
+    def spy(*args, **kwargs):
+        seen.append((args, kwargs))
+        return checker(*args, **kwargs)
+
+    with monkeypatch.context() as m:
+        m.setattr(ex, name, spy)
+        assert CHECKERS[name].right().passed
+    assert seen, f"{name}: the right call does not go through relulab.exercises.{name}"
+    sig = _inspect.signature(checker)
+    return checker, sig, sig.bind(*seen[-1][0], **seen[-1][1]).arguments
+
+
+def _call_with(checker, sig, arguments):
+    pos, kw = [], {}
+    for n, q in sig.parameters.items():
+        if n not in arguments:
+            continue
+        if q.kind is q.VAR_POSITIONAL:
+            pos += list(arguments[n])
+        elif q.kind is q.KEYWORD_ONLY:
+            kw[n] = arguments[n]
+        else:
+            pos.append(arguments[n])
+    return checker(*pos, **kw)
+
+
+def _refused(name, what, call):
+    try:
+        fb = call()
+    except (TypeError, ValueError) as exc:
+        assert len(str(exc)) > 15, (name, what, repr(exc))
+        return 1
+    assert not fb.passed, (name, what, "passed")
+    assert fb.kinds and fb.message.strip(), (name, what, fb)
+    return 1
+
+
+def _is_answer(sig, param, value):
+    """Answers are the parameters a checker leaves None by default, and the student's functions and counts."""
+    p = sig.parameters[param]
+    return p.default is None or param in ("counts", "weight_var") or (callable(value) and param in ("fn", "relu6_at", "my_max", "my_min"))
+
+
+@pytest.mark.parametrize("name", _TABLE)
+def test_spoiled_answers_never_pass(name, monkeypatch):
+    checker, sig, arguments = _right_call(name, monkeypatch)
+    n = 0
+    for param, value in arguments.items():
+        if not _is_answer(sig, param, value):
+            continue
+        if callable(value) and not isinstance(value, torch.nn.Module):
+            if name == "check_clamp_timing":
+                continue  # fn must write into a given tensor: its spoiled results are the checker's own cases
+            for how in ("nan", "complex", "column"):
+                def spoiled(*args, _f=value, _how=how, **kwargs):
+                    bad = _spoil_result(_f(*args, **kwargs), _how)
+                    if bad is None:
+                        raise _Skip(_how)
+                    return bad
+
+                fb_or_skip = None
+                try:
+                    fb_or_skip = _call_with(checker, sig, dict(arguments, **{param: spoiled}))
+                except (TypeError, ValueError) as exc:
+                    assert len(str(exc)) > 15, (name, param, how, repr(exc))
+                    n += 1
+                    continue
+                if "_Skip" in fb_or_skip.message:
+                    continue
+                assert not fb_or_skip.passed, (name, f"{param} returning a {how} result", "passed")
+                n += 1
+        else:
+            for how, bad in _spoil_answer(value):
+                n += _refused(name, f"{param} {how}", lambda b=bad, p=param: _call_with(checker, sig, dict(arguments, **{p: b})))
+    spoilable = [p for p, v in arguments.items() if _is_answer(sig, p, v) and (callable(v) or _spoil_answer(v))]
+    assert n >= len(spoilable), f"{name}: {n} spoiled answers for {spoilable}"

@@ -333,7 +333,7 @@ def rule_breaks(entries: list[Entry]) -> list[list[str]]:
     from .i18n import t
 
     rows = []
-    for e in entries:
+    for e in _entries(entries, "entries"):
         if e.follows_rule is False:
             why = RULE_BREAKS.get((e.code, e.x))
             reason = t(f"conventions.why.{why}") if why else t("conventions.why.unknown")
@@ -343,7 +343,7 @@ def rule_breaks(entries: list[Entry]) -> list[list[str]]:
 
 def unexplained_breaks(entries: list[Entry]) -> list[str]:
     """Differences between the rows that break the rule and :data:`RULE_BREAKS` (empty if they agree)."""
-    found = {(e.code, e.x) for e in entries if e.follows_rule is False}
+    found = {(e.code, e.x) for e in _entries(entries, "entries") if e.follows_rule is False}
     problems = [f"{k}: breaks the rule, no reason documented" for k in sorted(found - set(RULE_BREAKS))]
     problems += [f"{k}: documented as breaking the rule, but follows it" for k in sorted(set(RULE_BREAKS) - found)]
     return problems

@@ -236,10 +236,13 @@ register(
 # --------------------------------------------------------------------------- detection
 
 
-def _batches(data: object) -> Iterable[torch.Tensor]:
-    """Input tensors from a tensor (one batch) or an iterable of batches (tensors, or tuples whose first item is the input)."""
+def _batches(data: object, model: nn.Module) -> Iterable[torch.Tensor]:
+    """Input tensors from a tensor (one batch) or an iterable of batches (tensors, or tuples whose first item is the input).
+
+    Each batch is checked before ``model`` sees it: a finite real tensor with at least one example
+    and, when the model starts with a ``Linear`` layer, as many features as that layer takes."""
     if isinstance(data, torch.Tensor):
-        yield data
+        yield check_inputs_fit(model, data, "data")
         return
     if isinstance(data, (str, bytes)) or not isinstance(data, Iterable):
         raise TypeError(
@@ -249,8 +252,8 @@ def _batches(data: object) -> Iterable[torch.Tensor]:
         if isinstance(batch, (tuple, list)) and batch:
             batch = batch[0]
         if not isinstance(batch, torch.Tensor):
-            raise TypeError(f"batch {i} must be a tensor or a (inputs, ...) tuple, got {type(batch).__name__}")
-        yield batch
+            raise TypeError(f"data: batch {i} must be a tensor or a (inputs, ...) tuple, got {type(batch).__name__}")
+        yield check_inputs_fit(model, batch, f"data (batch {i})")
 
 
 @torch.no_grad()
@@ -280,8 +283,8 @@ def dead_units(
         where the unit's output is ``<= 0`` for every example (and every
         position). For ReLU this means exactly zero: the unit is dead.
     """
-    if not isinstance(model, nn.Module):
-        raise TypeError(f"model must be a torch.nn.Module, got {type(model).__name__}")
+    check_module(model)
+    check_flag(eval_mode, "eval_mode")
     was_training = model.training
     if eval_mode:
         model.eval()
@@ -289,9 +292,7 @@ def dead_units(
     seen = 0
     try:
         with ActivationRecorder(model, layers, keep="last") as rec:
-            for batch in _batches(data):
-                if batch.ndim == 0 or batch.shape[0] == 0:
-                    raise ValueError("every batch must hold at least one example")
+            for batch in _batches(data, model):
                 model(batch)
                 seen += int(batch.shape[0])
                 for name, out in rec.outputs.items():

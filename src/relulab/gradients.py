@@ -1189,8 +1189,10 @@ ACTIVATION_ARMS: tuple[tuple[str, str], ...] = (("sigmoid", "xavier"), ("tanh", 
 def validation_split(x: torch.Tensor, y: torch.Tensor, *, fraction: float = 0.2, seed: int = 0):
     """Split a training set into ``(x_fit, y_fit, x_val, y_val)``: the last ``fraction`` of a seeded permutation is validation."""
     fraction = check_scalar_in(fraction, "fraction", 0.0, 1.0, low_open=True, high_open=True)
-    check_tensor(x, "x")
+    check_finite_tensor(x, "x")
     check_tensor(y, "y")
+    if x.dim() == 0 or y.dim() == 0:
+        raise ValueError(f"x and y must have one row per example, got shapes {tuple(x.shape)} and {tuple(y.shape)}")
     if x.shape[0] != y.shape[0] or x.shape[0] < 2:
         raise ValueError(f"x and y must have the same number of rows, at least 2, got {x.shape[0]} and {y.shape[0]}")
     order = torch.randperm(x.shape[0], generator=torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1)))
@@ -1203,6 +1205,7 @@ def digits_split_for_tuning(val_fraction: float = 0.2):
     """``digits(seed=0)`` with its training set split for tuning: ``(x_fit, y_fit, x_val, y_val, x_test, y_test)``."""
     from .data import digits
 
+    check_scalar_in(val_fraction, "val_fraction", 0.0, 1.0, low_open=True, high_open=True)
     d = digits(seed=0)
     return (*validation_split(d.x_train, d.y_train, fraction=val_fraction, seed=0), d.x_test, d.y_test)
 

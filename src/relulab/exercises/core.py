@@ -528,7 +528,11 @@ class _Probe:
 
 
 def _same(got: np.ndarray, want: np.ndarray, rtol: float, atol: float) -> np.ndarray:
-    """Elementwise agreement: nan matches nan, -0.0 matches 0.0, infinities must match exactly."""
+    """Elementwise agreement: nan matches nan, -0.0 matches 0.0, infinities must match exactly.
+
+    Complex values never agree (casting them to float would drop the imaginary part silently)."""
+    if np.iscomplexobj(got) or np.iscomplexobj(want):
+        return np.zeros(np.shape(want), dtype=bool)
     try:
         g, w = got.astype(np.float64), want.astype(np.float64)
     except (TypeError, ValueError):  # e.g. an array of strings or objects

@@ -106,6 +106,15 @@ def _clamp_callables(fn: Callable, reference: Callable) -> list[Problem]:
     return problems
 
 
+def _protocol_value_ok(key: str, value: object) -> bool:
+    """Whether ``value`` can be the ``key`` argument of :func:`relulab.bench.paired_ratios` (no nan, no complex, no bool)."""
+    if isinstance(value, (bool, np.bool_)):
+        return False
+    if key == "min_time":
+        return isinstance(value, (int, float, np.integer, np.floating)) and math.isfinite(value) and value > 0
+    return isinstance(value, (int, np.integer)) and value >= 0
+
+
 @_guarded
 def check_clamp_timing(fn: Callable, reference: Callable, f: object, r: object, *,
                        protocol: Mapping[str, object] | None = None, median: float | None = None,
@@ -142,6 +151,9 @@ def check_clamp_timing(fn: Callable, reference: Callable, f: object, r: object, 
     if unknown:
         raise ValueError(t("exercises.more.clamp.protocol_keys", got=", ".join(map(str, unknown)), want=", ".join(defaults)))
     proto = {**defaults, **(protocol or {})}
+    for key, value in proto.items():
+        if not _protocol_value_ok(key, value):
+            raise ValueError(t("exercises.more.clamp.protocol_value", name=key, got=repr(value)[:40]))
     problems: list[Problem] = []
     if torch.get_num_threads() != 1:
         problems.append(Problem("threads", t("exercises.more.clamp.threads", n=torch.get_num_threads())))
@@ -305,6 +317,10 @@ register(
         "exercises.more.clamp.protocol_type": {
             "en": "protocol must be the dict of keyword arguments given to bench.paired_ratios (e.g. KW), got {got}",
             "it": "protocol deve essere il dizionario degli argomenti passati a bench.paired_ratios (per esempio KW), ricevuto {got}",
+        },
+        "exercises.more.clamp.protocol_value": {
+            "en": "protocol['{name}'] must be a whole number >= 0 (repeats, warmup) or a positive number of seconds (min_time), got {got}",
+            "it": "protocol['{name}'] deve essere un numero intero >= 0 (repeats, warmup) o un numero positivo di secondi (min_time), ricevuto {got}",
         },
         "exercises.more.clamp.protocol_keys": {
             "en": "protocol has keys bench.paired_ratios does not take: {got}; it takes {want}",

@@ -15,10 +15,12 @@ from .core import (
     Feedback,
     Problem,
     _banned_used,
+    _brief,
     _call,
     _check_callable,
     _feedback,
     _guarded,
+    _numbers,
     _show,
     check_relu,
     register_exercise,
@@ -96,9 +98,13 @@ def check_relu_predictions(
             continue
         _check_callable(pred, key)
         try:
-            got = np.asarray(_call(pred, grid.copy(), what=key), dtype=np.float64)
+            raw = _call(pred, grid.copy(), what=key)
         except Exception as exc:
             problems.append(Problem("raised", t("exercises.predict.raised", part=key, exc=type(exc).__name__, msg=str(exc)[:160])))
+            continue
+        got = _numbers(raw)  # real numbers only: a complex or boolean result is not a prediction of real values
+        if got is None:
+            problems.append(Problem("type", t("exercises.predict.type", part=key, got=_brief(raw))))
             continue
         if got.shape != grid.shape:
             got = np.broadcast_to(got, grid.shape) if got.size == 1 else got
@@ -290,6 +296,10 @@ register(
         "exercises.predict.raised": {
             "en": "your function {part} raised {exc}: {msg}",
             "it": "la vostra funzione {part} ha sollevato {exc}: {msg}",
+        },
+        "exercises.predict.type": {
+            "en": "your function {part} returned {got}; it should return real numbers (a float array like x).",
+            "it": "la vostra funzione {part} ha restituito {got}; deve restituire numeri reali (un array di float come x).",
         },
         "exercises.predict.shape": {
             "en": "your function {part} returned shape {shape}; it should return one value per element of x.",

@@ -52,8 +52,9 @@ def check_relu6_function(relu6_at: Callable) -> Feedback:
         return _feedback(name, [Problem("raised", t("exercises.relu6.raised", exc=type(exc).__name__, msg=str(exc)[:160]))], [])
     if not torch.equal(x, before):
         problems.append(Problem("mutated", t("exercises.relu6.mutated")))
-    if not isinstance(out, torch.Tensor) or out.shape != x.shape:
-        problems.append(Problem("type", t("exercises.relu6.type", got=type(out).__name__)))
+    if not isinstance(out, torch.Tensor) or out.shape != x.shape or not out.is_floating_point():
+        got = f"{type(out).__name__} {out.dtype} {tuple(out.shape)}" if isinstance(out, torch.Tensor) else type(out).__name__
+        problems.append(Problem("type", t("exercises.relu6.type", got=got)))
         return _feedback(name, problems, [])
     bad = np.flatnonzero(~_same(out.detach().numpy(), x.clamp(0, 6).numpy(), 1e-9, 1e-12))
     if bad.size:
@@ -177,8 +178,8 @@ register(
             "it": "ha modificato il suo ingresso x; forward deve restituire un tensore nuovo (per esempio `x.clamp(0, 6)`, non `x.clamp_(0, 6)`).",
         },
         "exercises.relu6.type": {
-            "en": "it returned a {got}, not a tensor of the input's shape.",
-            "it": "ha restituito un {got}, non un tensore della forma dell'ingresso.",
+            "en": "it returned a {got}, not a floating-point tensor of the input's shape.",
+            "it": "ha restituito un {got}, non un tensore in virgola mobile della forma dell'ingresso.",
         },
         "exercises.relu6.no_grad": {
             "en": "autograd could not differentiate it ({exc}: {msg}); does forward return a tensor built from x, and backward one gradient per input of forward (None for the two parameters)?",
