@@ -28,6 +28,11 @@ OFFLINE_STARTUP = Path(__file__).resolve().parent / "offline" / "00_block_networ
 sys.path.insert(0, str(ROOT / "scripts"))
 
 ROUNDING_TAG = "rounding-sensitive"
+#: Cells whose digits differ between x86-64 CPU models even under the pinned environment (seen: 04's
+#: Adam sweep near its divergence threshold, 0.87 on an Intel Xeon, 0.88 on an AMD EPYC, the same
+#: conclusion). They run in every mode, and their check cells still assert the conclusion (an
+#: exception fails the cell), but their printed digits are not compared, in reference mode either.
+CPU_MODEL_TAG = "cpu-model-sensitive"
 
 
 def _numerics():
@@ -93,7 +98,8 @@ def pytest_collection_modifyitems(session, config, items):
         options = item.options
         if not options.get("check", True):
             continue
-        if portable and ROUNDING_TAG in (cell.metadata.get("tags") or []):
+        tags = cell.metadata.get("tags") or []
+        if CPU_MODEL_TAG in tags or (portable and ROUNDING_TAG in tags):
             options["check"] = False
             config._relulab_cells["by-checks"] += 1
         else:
