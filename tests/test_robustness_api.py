@@ -697,7 +697,7 @@ UNPROBED: dict[str, str] = {
                  'regularizer_agreement', 'regularizer_agreement_table')},
     **{f"variants.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('tuned_variants', 'tuned_comparisons', 'tuned_rows', 'recovery_scales', 'recovery_effects', 'prelu_scales',
-                 'prelu_effects', 'selu_scales', 'selu_effects')},
+                 'prelu_effects', 'selu_scales', 'selu_effects', 'selu_layer_stats')},
     **{f"expressivity.{n}": "runs chapter 1's verdict-bearing fit of sin x (seconds to minutes) or reads its result dict; exercised at small sizes by tests/test_scales_ch1_ch6.py and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('sin_fit_scales', 'sin_fit_effects')},
     **{f"bench.{n}": "needs measurements of a timing run" for n in ("rows", "plot_ratios", "plot_sweep", "plot_recorded")},
