@@ -697,7 +697,7 @@ UNPROBED: dict[str, str] = {
                  'regularizer_agreement', 'regularizer_agreement_table')},
     **{f"variants.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('tuned_variants', 'tuned_comparisons', 'tuned_rows', 'recovery_scales', 'recovery_effects', 'prelu_scales',
-                 'prelu_effects', 'selu_scales', 'selu_effects', 'selu_layer_stats')},
+                 'prelu_effects', 'selu_scales', 'selu_effects', 'selu_layer_stats', 'describe_scale')},
     **{f"expressivity.{n}": "runs chapter 1's verdict-bearing fit of sin x (seconds to minutes) or reads its result dict; exercised at small sizes by tests/test_scales_ch1_ch6.py and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('sin_fit_scales', 'sin_fit_effects')},
     **{f"bench.{n}": "needs measurements of a timing run" for n in ("rows", "plot_ratios", "plot_sweep", "plot_recorded")},
@@ -717,6 +717,7 @@ UNPROBED: dict[str, str] = {
     "exercises.core.register_exercise": "changes the global registry of exercises (tests/test_exercises.py checks its refusals)",
     "replication.record": "runs an experiment at full scale (minutes to hours)",
     "replication.load": "reads a full-scale record of an experiment",
+    "replication.compare_scales": "reads a full-scale record and runs its effects function (tests/test_replications.py checks its refusals)",
     "images.cnn_digits": "trains convolutional networks on the digits",
     "plotting.plot_mean_spread": "draws the runs of an experiment on given axes",
     **{f"sparsity.{n}": "trains probed networks, or reads their runs"
@@ -738,6 +739,7 @@ EXEMPT: dict[str, str] = {
     "twodomains.TokenDomain": RECORD,
     "replication.Experiment": RECORD,
     "replication.Recorded": RECORD,
+    "replication.ScaleComparison": RECORD,
     "replication.Agreement": RECORD,
     "activations.Activation": RECORD,
     "bench.Kernel": RECORD,

@@ -76,6 +76,10 @@ def test_prelu_and_selu_scales_report_their_effects():
         V.selu_layer_stats({"seeds": [0], "arms": [{"activation": "selu"}]})
     with pytest.raises(ValueError, match="selu_scales"):
         V.selu_layer_stats({"arms": []})
+    assert V.describe_scale(sel) == f"2 seeds, {sel['n_inputs']} training images" or V.describe_scale(sel).startswith("2 seed")
+    assert V.describe_scale(res).startswith("2 seed")
+    with pytest.raises(ValueError, match="factors"):
+        V.describe_scale({"seeds": [0]})
     with pytest.raises(ValueError, match="same shape"):
         V.selu_layer_stats({"seeds": [0, 1], "arms": [dict(sel["arms"][0], var=[[1.0]])]})
     with pytest.raises(ValueError, match="configs"):

@@ -413,6 +413,85 @@ def agreements(book: Mapping[str, tuple[Any, float]], full: Mapping[str, tuple[A
     return out
 
 
+def _default_describe(result: Mapping[str, Any]) -> str:
+    """A result's scale in words: its seeds, and its epochs or steps when it has them."""
+    seeds = result.get("seeds") if isinstance(result, Mapping) else None
+    if isinstance(seeds, bool) or not isinstance(seeds, (list, tuple, int)):
+        raise ValueError(f"a result without a list of 'seeds' needs describe=..., a function result -> words; got keys {sorted(result)}")
+    n = len(seeds) if isinstance(seeds, (list, tuple)) else seeds
+    words = t("replication.n_seeds", n=n)
+    for key in ("epochs", "steps"):
+        if isinstance(result, Mapping) and isinstance(result.get(key), int):
+            words += ", " + t(f"replication.n_{key}", n=result[key])
+    return words
+
+
+@dataclass(frozen=True)
+class ScaleComparison:
+    """One verdict-bearing experiment at both scales; it prints itself in the notebook's language.
+
+    ``live`` is the book-scale result computed in the notebook, ``record`` the recorded full scale,
+    ``agreements`` one :class:`Agreement` per effect (label -> agreement, in the order of the
+    effects). ``str()`` gives what a chapter prints: a header naming both scales and the record's
+    provenance (date, command, wall time), then one line per effect.
+    """
+
+    name: str
+    live: dict
+    record: Recorded
+    agreements: dict[str, Agreement]
+    header: str
+    digits: int = 1
+
+    @property
+    def full(self) -> dict:
+        """The recorded full-scale result."""
+        return self.record.result
+
+    @property
+    def agreeing(self) -> tuple[int, int]:
+        """``(k, n)``: how many of the ``n`` effects agree (same side of the null, or overlapping intervals)."""
+        return sum(a.agree for a in self.agreements.values()), len(self.agreements)
+
+    def __str__(self) -> str:
+        return "\n".join([self.header] + [a.text(label, self.digits) for label, a in self.agreements.items()])
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython shows the same text
+        printer.text(str(self))
+
+
+def compare_scales(
+    name: str,
+    live: dict,
+    effects: Callable[[dict], Mapping[str, tuple[Any, float]]],
+    *,
+    describe: Callable[[dict], str] | None = None,
+    digits: int = 1,
+    root: Path | None = None,
+) -> ScaleComparison:
+    """Experiment ``name`` at both scales: ``live`` (its book-scale result) against its record.
+
+    ``effects`` turns a result into ``{label: (interval, null)}`` (the experiment's ``*_effects``
+    function); ``describe`` turns a result into words for the header (default: its seeds and its
+    epochs or steps). The record is read with :func:`load` (a stale record raises
+    :class:`StaleReplication`). Print the returned :class:`ScaleComparison` to show it.
+    """
+    if not isinstance(live, dict):
+        raise TypeError(f"live must be the dict an experiment returns, got {type(live).__name__}")
+    if not callable(effects):
+        raise TypeError(f"effects must be a function result -> {{label: (interval, null)}}, got {effects!r}")
+    if describe is not None and not callable(describe):
+        raise TypeError(f"describe must be None or a function result -> str, got {describe!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 12:
+        raise ValueError(f"digits must be an int in [0, 12], got {digits!r}")
+    rec = load(name, root=root)
+    words = describe or _default_describe
+    prov = rec.provenance
+    header = t("replication.header", book=words(live), full=words(rec.result), date=str(prov.get("date", "?"))[:10],
+               command=prov.get("command", "?"), wall=round(float(prov.get("wall_s", float("nan")))))
+    return ScaleComparison(name, live, rec, agreements(effects(live), effects(rec.result)), header, digits)
+
+
 register(
     {
         "replication.side_above": {"en": "above {null}", "it": "sopra {null}"},
@@ -424,6 +503,9 @@ register(
             "en": "Book scale (live): {book}. Full scale (recorded {date} by `{command}`, {wall} s): {full}.",
             "it": "Scala del libro (dal vivo): {book}. Scala piena (registrata il {date} da `{command}`, {wall} s): {full}.",
         },
+        "replication.n_seeds": {"en": "{n} seeds", "it": "{n} seed"},
+        "replication.n_epochs": {"en": "{n} epochs", "it": "{n} epoche"},
+        "replication.n_steps": {"en": "{n} steps", "it": "{n} passi"},
         "replication.both_includes": {"en": "both include {null}: no effect shown", "it": "entrambi includono {null}: nessun effetto dimostrato"},
         "replication.agree": {
             "en": "{what}book scale and full scale agree ({both}): book {book}, full {full}",

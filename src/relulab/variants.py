@@ -1529,6 +1529,28 @@ def selu_scales(seeds: int = 5, n_inputs: int = 256, depth: int = 32, width: int
     return {"seeds": evals, "n_inputs": n_inputs, "depth": depth, "width": width, "arms": arms}
 
 
+def describe_scale(result: dict) -> str:
+    """The scale of a result of chapter 6's experiments in words (the header of ``replication.compare_scales``).
+
+    A trained experiment (``recovery_scales``, ``prelu_scales``: with ``factors``) gives its seeds and
+    epochs, and at full scale the range of learning-rate multiples tuned over; ``selu_scales`` (no
+    training) its seeds and number of input images.
+    """
+    from .i18n import number
+
+    if not isinstance(result, dict) or "seeds" not in result:
+        raise ValueError("result must be a dict returned by recovery_scales, prelu_scales or selu_scales (with 'seeds')")
+    seeds = len(result["seeds"])
+    if "factors" in result and "epochs" in result:
+        f = list(result["factors"])
+        if len(f) == 1:
+            return t("variants.scale_book", seeds=seeds, epochs=result["epochs"])
+        return t("variants.scale_full", seeds=seeds, epochs=result["epochs"], k=len(f), lo=number(min(f), 2), hi=number(max(f), 0))
+    if "n_inputs" in result:
+        return t("variants.scale_selu", seeds=seeds, n=result["n_inputs"])
+    raise ValueError(f"result must have 'factors' and 'epochs' (a trained experiment) or 'n_inputs' (selu_scales); got keys {sorted(result)}")
+
+
 def selu_layer_stats(result: dict) -> list[LayerStats]:
     """The per-layer statistics of a ``selu_scales`` result, one :class:`LayerStats` per setting, in its order.
 
