@@ -5,8 +5,14 @@ A chapter runs each experiment that carries a verdict *live*, at **book scale**
 function, called with larger arguments (≥ 10 seeds, full training sets, tuned
 rates, trained to a plateau), is the **full-scale replication**: it runs once,
 outside the book, through ``scripts/replicate.py``, and its result is stored in
-``data/replications/<name>.json`` with its provenance. The chapter shows the
+``src/relulab/records/<name>.json`` with its provenance. The chapter shows the
 live result beside the recorded one and says whether they agree.
+
+The records are **package data** of relulab (``relulab/records/``, listed in
+``pyproject.toml``) and are read through :mod:`importlib.resources`: the same
+:func:`load` works from the repository, from an editable install and from a
+wheel, so a notebook downloaded alone, with relulab installed from the
+repository's archive, shows the recorded full-scale results too.
 
 An experiment is registered where it is defined::
 
@@ -31,6 +37,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import importlib
+import importlib.resources
 import inspect
 import json
 import math
@@ -41,14 +48,18 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from ._paths import book_root, missing
 from .i18n import current_language, number, register, t
 
-#: Folder (relative to the book's root) of the recorded full-scale results.
-RECORD_DIR = Path("data") / "replications"
+#: Where the recorded full-scale results live in the book's repository (relative to its root): the
+#: folder ``records`` of the package, shipped in the wheel as package data (see :func:`records_folder`).
+RECORD_DIR = Path("src") / "relulab" / "records"
+
+#: The package and the folder inside it that hold the records.
+RECORD_PACKAGE, RECORD_SUBDIR = "relulab", "records"
 
 SCALES = ("book", "full")
 
@@ -187,29 +198,46 @@ def _machine() -> dict[str, Any]:
     return info
 
 
-def record_path(name: str, root: Path | None = None) -> Path:
-    """Where the full-scale record of ``name`` lives."""
+def records_folder() -> Traversable:
+    """The folder of the recorded full-scale results: ``records`` inside the installed package.
+
+    Read through :mod:`importlib.resources`, so it is ``src/relulab/records`` in the repository
+    (and in an editable install) and ``site-packages/relulab/records`` in a wheel install.
+    """
+    return importlib.resources.files(RECORD_PACKAGE).joinpath(RECORD_SUBDIR)
+
+
+def record_path(name: str, folder: str | Path | None = None) -> Path | Traversable:
+    """Where the full-scale record of ``name`` lives: in ``folder``, or by default in :func:`records_folder`."""
     if not isinstance(name, str) or not name or any(c in name for c in "/\\ "):
         raise ValueError(f"name must be a non-empty string without spaces or slashes, got {name!r}")
-    if root is not None and not isinstance(root, (str, Path)):
-        raise TypeError(f"root must be None or a path (str or Path), got {type(root).__name__}")
-    return (book_root() if root is None else Path(root)) / RECORD_DIR / f"{name}.json"
+    if folder is not None and not isinstance(folder, (str, Path)):
+        raise TypeError(f"folder must be None or a path (str or Path), got {type(folder).__name__}")
+    return (records_folder() if folder is None else Path(folder)).joinpath(f"{name}.json")
 
 
-def record(name: str, *, command: str, root: Path | None = None, **overrides: Any) -> Path:
-    """Run ``name`` at full scale and store result and provenance in ``data/replications/<name>.json``."""
+def record(name: str, *, command: str, folder: str | Path | None = None, **overrides: Any) -> Path:
+    """Run ``name`` at full scale and store result and provenance in ``<folder>/<name>.json``.
+
+    By default ``folder`` is :func:`records_folder`, the package's own ``records`` (``src/relulab/records``
+    when ``scripts/replicate.py`` runs it from the repository).
+    """
     exp = get(name)
+    path = record_path(name, folder)
+    if not isinstance(path, Path):
+        raise TypeError(f"cannot write the record of {name!r} into {path}: relulab is not installed as plain files; "
+                        f"give folder=, or run scripts/replicate.py from the book's repository")
+    path.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     result = exp.run("full", **overrides)
     wall = time.perf_counter() - start
-    base = book_root() if root is None else Path(root)
     payload = {
         "name": name,
         "arguments": {**exp.full, **overrides},
         "result": result,
         "provenance": {
             "command": command,
-            "code_version": _git_version(base),
+            "code_version": _git_version(path.parent),
             "source_hash": exp.source_hash(),
             "functions": [f"{f.__module__}.{f.__qualname__}" for f in (exp.fn, *exp.depends)],
             "machine": _machine(),
@@ -217,8 +245,6 @@ def record(name: str, *, command: str, root: Path | None = None, **overrides: An
             "wall_s": round(wall, 1),
         },
     }
-    path = record_path(name, base)
-    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=1, sort_keys=False, allow_nan=False) + "\n", encoding="utf-8")
     return path
 
@@ -238,11 +264,15 @@ class Recorded:
         return self.provenance.get("source_hash") != get(self.name).source_hash()
 
 
-def load(name: str, *, root: Path | None = None, allow_stale: bool = False) -> Recorded:
-    """The recorded full-scale result of ``name``; :class:`StaleReplication` if its code changed since."""
-    path = record_path(name, root)
+def load(name: str, *, folder: str | Path | None = None, allow_stale: bool = False) -> Recorded:
+    """The recorded full-scale result of ``name`` (from ``folder``, by default :func:`records_folder`);
+    :class:`StaleReplication` if its code changed since."""
+    path = record_path(name, folder)
     if not path.is_file():
-        raise missing(path, f"recorded replication {name!r} (make it with scripts/replicate.py {name})")
+        raise FileNotFoundError(
+            f"no recorded replication {name!r} at {path}: make it with python scripts/replicate.py {name} "
+            f"(the records ship inside relulab, in {RECORD_DIR.as_posix()} of the book's repository)"
+        )
     data = json.loads(path.read_text(encoding="utf-8"))
     rec = Recorded(data["name"], data["arguments"], data["result"], data["provenance"])
     if rec.name != name:
