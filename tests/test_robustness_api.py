@@ -800,16 +800,7 @@ EXEMPT: dict[str, str] = {
 #: Failures the probe still finds, by row: parameter -> why it is not fixed yet. A ratchet: an entry that
 #: no longer fails must be removed (test_bad_arguments_raise_clear_errors says so), and a new public callable
 #: gets a row, not an entry.
-_RECORDED = ("its source is hashed by the full-scale record {rec}: a fix makes the record stale, and re-recording it on "
-             "an AMD EPYC host gave results that differ from the Intel Xeon record ({how}), which the chapter prints; "
-             "fix it together with a re-record on the reference (Intel) host")
-KNOWN_GAPS: dict[str, dict[str, str]] = {
-    # n = 10**12 ends in numpy's MemoryError (no upper bound on n)
-    "gan.mixture_of_gaussians": {"n": _RECORDED.format(rec="ch5c-gan", how="in the 2nd digit: GAN training amplifies last-bit differences")},
-    # a model without parameters ends in StopIteration, inputs of the wrong width in torch's RuntimeError,
-    # nan test inputs give nan silently, out-of-range test labels end in IndexError
-    "sparsity.test_nll": {p: _RECORDED.format(rec="ch3-regularizers", how="in the last bits") for p in ("model", "split")},
-}
+KNOWN_GAPS: dict[str, dict[str, str]] = {}
 
 #: Cases run, by test (printed by test_report_counts).
 CASES: Counter[str] = Counter()
