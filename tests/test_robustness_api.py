@@ -608,7 +608,7 @@ ROWS: dict[str, R] = {
     "training.train": R(training.train, dict(model=MODEL, x=XM, y=Y, epochs=1),
                         {"model": "model", "x": "ftensor", "y": Y_BAD, "x_test": BAD["ftensor"][1:], "y_test": Y_BAD[1:], "optimizer": "str", "lr": "pos",
                          "epochs": "count", "batch_size": "size", "weight_decay": [*_NOT_A_NUMBER, NAN, INF, -1.0], "seed": "seed",
-                         "loss_fn": [3, "mse"], "on_step": [3, "print"]}),
+                         "loss_fn": [3, "mse"], "on_step": [3, "print"], "track_accuracy": "bool"}),
     # ---- relulab.transformer
     "transformer.char_vocab": R(transformer.char_vocab, dict(text="abcab"), {"text": [None, 3, b"x", ""], "min_count": [*_NOT_AN_INT, 0, -1]}),
     "transformer.ffn_width": R(transformer.ffn_width, dict(kind="relu", d_model=8), {"kind": "str", "d_model": [*_NOT_AN_INT, 0, -1], "mult": [*_NOT_AN_INT, 0, -1]}),

@@ -509,7 +509,8 @@ def train_probed(
             dead.append([float(dead_mask(a).mean()) for a in acts.values()])
 
     with ActivationL1(model, l1) as loss_fn:
-        hist = train(model, x, y, optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, loss_fn=loss_fn, on_step=on_step)
+        hist = train(model, x, y, optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, loss_fn=loss_fn,
+                     on_step=on_step, track_accuracy=False)  # the accuracies that matter are measured below, once
     if hist.diverged:
         raise RuntimeError(f"training diverged (seed {seed}, lr {lr}); lower the learning rate")
     if not every_epoch:
