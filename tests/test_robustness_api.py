@@ -609,7 +609,7 @@ ROWS: dict[str, R] = {
     "training.train": R(training.train, dict(model=MODEL, x=XM, y=Y, epochs=1),
                         {"model": "model", "x": "ftensor", "y": Y_BAD, "x_test": BAD["ftensor"][1:], "y_test": Y_BAD[1:], "optimizer": "str", "lr": "pos",
                          "epochs": "count", "batch_size": "size", "weight_decay": [*_NOT_A_NUMBER, NAN, INF, -1.0], "seed": "seed",
-                         "loss_fn": [3, "mse"], "on_step": [3, "print"]}),
+                         "loss_fn": [3, "mse"], "on_step": [3, "print"], "track_accuracy": "bool"}),
     # ---- relulab.transformer
     "transformer.char_vocab": R(transformer.char_vocab, dict(text="abcab"), {"text": [None, 3, b"x", ""], "min_count": [*_NOT_AN_INT, 0, -1]}),
     "transformer.ffn_width": R(transformer.ffn_width, dict(kind="relu", d_model=8), {"kind": "str", "d_model": [*_NOT_AN_INT, 0, -1], "mult": [*_NOT_AN_INT, 0, -1]}),
@@ -803,16 +803,7 @@ EXEMPT: dict[str, str] = {
 #: Failures the probe still finds, by row: parameter -> why it is not fixed yet. A ratchet: an entry that
 #: no longer fails must be removed (test_bad_arguments_raise_clear_errors says so), and a new public callable
 #: gets a row, not an entry.
-_RECORDED = ("its source is hashed by the full-scale record {rec}: a fix makes the record stale, and re-recording it on "
-             "an AMD EPYC host gave results that differ from the Intel Xeon record ({how}), which the chapter prints; "
-             "fix it together with a re-record on the reference (Intel) host")
-KNOWN_GAPS: dict[str, dict[str, str]] = {
-    # n = 10**12 ends in numpy's MemoryError (no upper bound on n)
-    "gan.mixture_of_gaussians": {"n": _RECORDED.format(rec="ch5c-gan", how="in the 2nd digit: GAN training amplifies last-bit differences")},
-    # a model without parameters ends in StopIteration, inputs of the wrong width in torch's RuntimeError,
-    # nan test inputs give nan silently, out-of-range test labels end in IndexError
-    "sparsity.test_nll": {p: _RECORDED.format(rec="ch3-regularizers", how="in the last bits") for p in ("model", "split")},
-}
+KNOWN_GAPS: dict[str, dict[str, str]] = {}
 
 #: Cases run, by test (printed by test_report_counts).
 CASES: Counter[str] = Counter()
