@@ -234,7 +234,7 @@ def test_compare_scales_prints_both_scales_in_the_notebook_language(toy):
     from relulab import i18n
 
     exp, root = toy
-    replication.record("toy", command="python scripts/replicate.py toy", root=root)
+    replication.record("toy", command="python scripts/replicate.py toy", folder=root)
 
     def effects(result):
         v = result["values"]
@@ -243,11 +243,11 @@ def test_compare_scales_prints_both_scales_in_the_notebook_language(toy):
     live = exp.run("book")
     i18n.use_language("en")
     with pytest.raises(ValueError, match="describe"):  # the toy result has no seeds to describe itself by
-        replication.compare_scales("toy", live, effects, root=root)
+        replication.compare_scales("toy", live, effects, folder=root)
     live["seeds"] = list(range(5))
-    sc = replication.compare_scales("toy", live, effects, root=root, describe=lambda r: f"{len(r['values'])} seeds")
+    sc = replication.compare_scales("toy", live, effects, folder=root, describe=lambda r: f"{len(r['values'])} seeds")
     text = str(sc)
-    assert sc.full == replication.load("toy", root=root).result and sc.live is live
+    assert sc.full == replication.load("toy", folder=root).result and sc.live is live
     assert sc.agreeing == (1, 1) and list(sc.agreements) == ["mean value"]
     first, line = text.splitlines()
     assert first.startswith("Book scale (live): 5 seeds. Full scale (recorded ") and "python scripts/replicate.py toy" in first
@@ -255,17 +255,17 @@ def test_compare_scales_prints_both_scales_in_the_notebook_language(toy):
     assert line == sc.agreements["mean value"].text("mean value", 1)
     i18n.use_language("it")
     try:
-        it_text = str(replication.compare_scales("toy", live, effects, root=root, describe=lambda r: f"{len(r['values'])} valori"))
+        it_text = str(replication.compare_scales("toy", live, effects, folder=root, describe=lambda r: f"{len(r['values'])} valori"))
     finally:
         i18n.use_language("en")
     assert it_text.startswith("Scala del libro (dal vivo): 5 valori. Scala piena") and "concordano" in it_text
     with pytest.raises(TypeError, match="live"):
-        replication.compare_scales("toy", [1], effects, root=root)
+        replication.compare_scales("toy", [1], effects, folder=root)
     with pytest.raises(TypeError, match="effects"):
-        replication.compare_scales("toy", live, None, root=root)
+        replication.compare_scales("toy", live, None, folder=root)
     with pytest.raises(TypeError, match="describe"):
-        replication.compare_scales("toy", live, effects, describe="x", root=root)
+        replication.compare_scales("toy", live, effects, describe="x", folder=root)
     with pytest.raises(ValueError, match="digits"):
-        replication.compare_scales("toy", live, effects, digits=-1, root=root)
+        replication.compare_scales("toy", live, effects, digits=-1, folder=root)
     with pytest.raises(FileNotFoundError):
-        replication.compare_scales("toy", live, effects, root=root / "elsewhere")
+        replication.compare_scales("toy", live, effects, folder=root / "elsewhere")

@@ -497,13 +497,14 @@ def compare_scales(
     *,
     describe: Callable[[dict], str] | None = None,
     digits: int = 1,
-    root: Path | None = None,
+    folder: str | Path | None = None,
 ) -> ScaleComparison:
     """Experiment ``name`` at both scales: ``live`` (its book-scale result) against its record.
 
     ``effects`` turns a result into ``{label: (interval, null)}`` (the experiment's ``*_effects``
     function); ``describe`` turns a result into words for the header (default: its seeds and its
-    epochs or steps). The record is read with :func:`load` (a stale record raises
+    epochs or steps). The record is read with :func:`load` from ``folder`` (default: the records
+    that ship with relulab; a stale record raises
     :class:`StaleReplication`). Print the returned :class:`ScaleComparison` to show it.
     """
     if not isinstance(live, dict):
@@ -514,7 +515,7 @@ def compare_scales(
         raise TypeError(f"describe must be None or a function result -> str, got {describe!r}")
     if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 12:
         raise ValueError(f"digits must be an int in [0, 12], got {digits!r}")
-    rec = load(name, root=root)
+    rec = load(name, folder=folder)
     words = describe or _default_describe
     prov = rec.provenance
     header = t("replication.header", book=words(live), full=words(rec.result), date=str(prov.get("date", "?"))[:10],
