@@ -577,4 +577,15 @@ def test_plots_draw_without_error(tiny_sweep):
     dying.plot_born_dead_maps([1, 2], [1, 2, 3], [("a", p), ("b", p + 1)], ax2)
     with pytest.raises(ValueError, match="shape"):
         dying.plot_born_dead_maps([1, 2], [1, 2, 3], [("a", np.zeros((2, 2)))], ax2)
+    x = torch.randn(5, 4)
+    one = [dying.born_dead_monte_carlo(n, 3, x[:1], n_nets=20, seed=n) for n in (1, 2)]
+    many = [dying.born_dead_monte_carlo(n, 3, x, n_nets=20, seed=10 + n) for n in (1, 2)]
+    fig3, ax3 = plt.subplots(1, 3)
+    dying.plot_born_dead_comparison(one, many, ax3)
+    assert [a.get_title() for a in ax3] == ["formula, one input", "Monte Carlo, one input", "Monte Carlo, 5 digits"]
+    assert len(fig3.axes) == 4  # the three maps and their shared colour bar
+    with pytest.raises(ValueError, match="same widths"):
+        dying.plot_born_dead_comparison(one, many[:1], ax3)
+    with pytest.raises(TypeError, match="many"):
+        dying.plot_born_dead_comparison(one, [3], ax3)
     plt.close("all")

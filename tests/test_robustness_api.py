@@ -710,7 +710,7 @@ UNPROBED: dict[str, str] = {
     **{f"dying.{n}": "reads the result of a training sweep (SweepResult, BornDead, OneNeuronStep)"
        for n in ("plot_one_neuron", "train_ensemble", "sweep", "summarize", "summary_table", "revival_table", "side_by_side",
                  "collapse_table", "born_dead_check", "plot_collapse", "curve", "plot_vs_lr", "plot_dead_over_steps",
-                 "plot_born_dead_maps")},
+                 "plot_born_dead_maps", "plot_born_dead_comparison")},
     **{f"exercises.{n}": "a checker of a trained experiment's result: see tests/test_checker_robustness.py"
        for n in ("depth.check_gradient_edge", "domains.check_quantize_prediction", "domains.check_dying_thresholds",
                  "domains.check_pruning", "domains.check_large_lr_prediction", "domains.check_dead_mode_correlation",

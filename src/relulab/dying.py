@@ -82,6 +82,7 @@ __all__ = [
     "plot_vs_lr",
     "plot_dead_over_steps",
     "plot_born_dead_maps",
+    "plot_born_dead_comparison",
     "revival_table",
     "side_by_side",
     "collapse_table",
@@ -1417,6 +1418,31 @@ def plot_born_dead_maps(widths: Sequence[int], depths: Sequence[int], maps: Sequ
         ax.set(title=title, xlabel=t("dying.width"))
         ax.grid(False)
     axes[0].set_ylabel(t("dying.depth"))
+    return image
+
+
+def plot_born_dead_comparison(one: Sequence[BornDead], many: Sequence[BornDead], axes):
+    """Three maps of P(born dead) over width and depth (see :func:`plot_born_dead_maps`), titled in the
+    current language: the formula, the Monte Carlo estimate at one input (``one``) and on many inputs
+    (``many``), each a list of :func:`born_dead_monte_carlo` results, one per width, in the same order and
+    with the same depths; one colour bar for the three. Returns the image of the last map."""
+    for name, runs in (("one", one), ("many", many)):
+        if isinstance(runs, (str, bytes)) or not isinstance(runs, Sequence) or not runs or \
+                not all(isinstance(r, BornDead) for r in runs):
+            raise TypeError(f"{name} must be a non-empty sequence of BornDead (born_dead_monte_carlo), got {runs!r}")
+    if [r.width for r in one] != [r.width for r in many] or \
+            any(not np.array_equal(r.depths, one[0].depths) for r in (*one, *many)):
+        raise ValueError(f"one and many must have the same widths and depths, got widths {[r.width for r in one]} "
+                         f"and {[r.width for r in many]}")
+    if isinstance(axes, (str, bytes)) or len(axes) != 3:
+        raise ValueError(f"axes must hold three matplotlib axes, got {axes!r}")
+    widths, depths = [r.width for r in one], one[0].depths
+    exact = np.array([[born_dead_probability(n, d) for n in widths] for d in depths])
+    maps = [(t("dying.formula"), exact),
+            (t("dying.mc_one"), np.stack([m.p for m in one], axis=1)),
+            (t("dying.mc_data", n=many[0].n_inputs), np.stack([m.p for m in many], axis=1))]
+    image = plot_born_dead_maps(widths, depths, maps, axes)
+    axes[0].figure.colorbar(image, ax=list(axes), label=t("dying.p_dead"))
     return image
 
 
