@@ -316,6 +316,7 @@ ROWS: dict[str, R] = {
                                                                      "layers": [3, ["no-such-layer"]], "eval_mode": "bool"}),
     "dying.dead_fraction": R(dying.dead_fraction, dict(model=MODEL, data=XM), {"model": "model", "data": [None, "abc", torch.ones(3, 5)]}),
     "dying.one_neuron_step": R(dying.one_neuron_step, dict(), {"lr": "pos", "n": "size", "seed": "seed", "w": ["abc", None, [1.0], [NAN, 1.0], [1.0, "a"]], "b": "float"}, valid=False),
+    "dying.one_neuron_table": R(dying.one_neuron_table, dict(steps={0.5: dying.one_neuron_step(0.5, n=20)}), {"steps": [None, 3, "abc", {}, {0.5: 3}]}),
     "dying.with_batchnorm": R(dying.with_batchnorm, dict(model=MODEL), {"model": "model"}),
     "dying.kill_units": R(dying.kill_units, dict(model=MODEL, fraction=0.5), {"model": "model", "fraction": "prob", "seed": "seed"}),
     "dying.make_model": R(dying.make_model, dict(widths=[4, 3, 2]), {"widths": "ints", "activation": "str", "init": "str", "weight_scale": "float",
@@ -444,6 +445,7 @@ ROWS: dict[str, R] = {
     "i18n.template": R(i18n.template, dict(key="input"), {"key": [None, 3, 1.5, b"input", ["input"]], "lang": [3, "fr", "", ["en"]]}),
     "i18n.keys": R(i18n.keys, dict(), {}),
     "i18n.number": R(i18n.number, dict(x=1.5), {"x": _NOT_A_NUMBER, "digits": [*_NOT_AN_INT, -1, 10**6], "lang": [3, "fr", "", ["en"]]}),
+    "i18n.significant": R(i18n.significant, dict(x=1.5), {"x": _NOT_A_NUMBER, "digits": [*_NOT_AN_INT, 0, 18, 10**6], "lang": [3, "fr", "", ["en"]]}),
     "i18n.echo": R(i18n.echo, dict(), {"sep": [None, 3, b" ", [" "]], "end": [None, 3, b"\n", ["\n"]]}),
     "i18n.localize_numbers": R(i18n.localize_numbers, dict(text="x = 0.5"), {"text": [None, 3, 0.5, b"0.5", ["0.5"]], "lang": [3, "fr", "", ["en"]]}),
     "i18n.localized_value": R(i18n.localized_value, dict(value=0.5, text="0.5"), {"text": [None, 3, 0.5, b"0.5", ["0.5"]]}),  # value: any object
@@ -687,7 +689,8 @@ ROWS: dict[str, R] = {
 #: tests/test_checker_robustness.py.
 UNPROBED: dict[str, str] = {
     **{f"dying.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
-       for n in ('forty_percent', 'remedies', 'remedies_analysis', 'dead_shares', 'forty_percent_summary', 'forty_percent_table', 'clipped_table', 'remedies_table')},
+       for n in ('forty_percent', 'remedies', 'remedies_analysis', 'dead_shares', 'forty_percent_summary', 'forty_percent_table', 'clipped_table', 'remedies_table',
+                 'remedies_report')},
     **{f"gan.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('grid_comparison', 'train_gan_arms')},
     **{f"gradients.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
@@ -707,7 +710,7 @@ UNPROBED: dict[str, str] = {
     **{f"dying.{n}": "reads the result of a training sweep (SweepResult, BornDead, OneNeuronStep)"
        for n in ("plot_one_neuron", "train_ensemble", "sweep", "summarize", "summary_table", "revival_table", "side_by_side",
                  "collapse_table", "born_dead_check", "plot_collapse", "curve", "plot_vs_lr", "plot_dead_over_steps",
-                 "plot_born_dead_maps")},
+                 "plot_born_dead_maps", "plot_born_dead_comparison")},
     **{f"exercises.{n}": "a checker of a trained experiment's result: see tests/test_checker_robustness.py"
        for n in ("depth.check_gradient_edge", "domains.check_quantize_prediction", "domains.check_dying_thresholds",
                  "domains.check_pruning", "domains.check_large_lr_prediction", "domains.check_dead_mode_correlation",
