@@ -146,6 +146,8 @@ class R:
 
 
 _G = torch.Generator().manual_seed(0)
+_PAIR3 = propagation.simulate_pair(0.0, 3, 8, "relu", seeds=[0, 1])
+_THEORY3 = propagation.correlations_through_depth(0.0, 3, "relu")
 X_NP = np.array([-2.0, -0.5, 0.0, 1.5])
 X_T = torch.tensor([[-2.0, -0.5], [0.0, 1.5]])
 Z = np.array([[1.0, -1.0, 2.0, 0.5]])
@@ -513,6 +515,15 @@ ROWS: dict[str, R] = {
     "propagation.simulate_layers": R(propagation.simulate_layers, dict(x=Z, depth=2, width=8, seeds=[0]),
                                      {"x": "farray", "depth": "count", "width": "size", "init": "str", "seeds": "seeds", "float32": "bool"}),
     "propagation.mean_ci": R(propagation.mean_ci, dict(values=[1.0, 2.0, 4.0]), {"values": "floats"}),
+    "propagation.plot_correlation_maps": R(propagation.plot_correlation_maps, dict(theory=_THEORY3, pair=_PAIR3, width=8),
+                                           {"theory": [*BAD["farray"], np.ones((3, 2)), np.ones(4)], "pair": [None, 3, "x", _THEORY3],
+                                            "width": "count", "tanh_weight_vars": [[-1.0], [NAN], ["a"], None, 3], "bias_var": "nonneg"}),
+    "propagation.correlation_table": R(propagation.correlation_table, dict(theory=_THEORY3, pair=_PAIR3, width=8, layers=[1, 3]),
+                                       {"theory": BAD["farray"], "pair": [None, 3, "x"], "width": "count",
+                                        "layers": [[0], [4], "x", None, [1.5], []]}),
+    "propagation.plot_phases": R(propagation.plot_phases, dict(bias_var=0.05), {"bias_var": "nonneg"}),
+    "propagation.phase_table": R(propagation.phase_table, dict(weight_vars=[1.0, 2.0], bias_var=0.05),
+                                 {"weight_vars": [[], [-1.0], [0.0], [NAN], "x", None, 3], "bias_var": "nonneg"}),
     "propagation.ci_text": R(propagation.ci_text, dict(values=[1.0, 2.0, 4.0]), {"values": "floats", "decimals": [*_NOT_AN_INT, -1]}),
     # ---- relulab.replication
     "replication.source_hash": R(replication.source_hash, dict(functions=[training.mlp]), {"functions": [None, 3, "abc", [], [3]]}),
