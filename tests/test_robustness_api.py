@@ -705,7 +705,7 @@ UNPROBED: dict[str, str] = {
     **{f"gan.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('grid_comparison', 'train_gan_arms')},
     **{f"gradients.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
-       for n in ('activation_training', 'activation_comparisons', 'activation_rows')},
+       for n in ('activation_training', 'activation_comparisons', 'activation_rows', 'activation_scales')},
     **{f"sparsity.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('regularizers', 'sparsity_training', 'regularizer_summary', 'regularizer_table', 'dropout_table', 'sparsity_training_table',
                  'tune_regularizer_rates', 'tuned_runs', 'regularizer_comparison', 'tuning_table', 'tuned_shared_table',
@@ -755,6 +755,7 @@ EXEMPT: dict[str, str] = {
     "replication.Experiment": RECORD,
     "replication.Recorded": RECORD,
     "replication.ScaleComparison": RECORD,
+    "gradients.ActivationScales": RECORD,
     "replication.Agreement": RECORD,
     "activations.Activation": RECORD,
     "bench.Kernel": RECORD,
