@@ -79,6 +79,16 @@ def test_cnn_digits_learns_and_counts_dead_channels():
     assert np.all((0 <= r.dead_channels) & (r.dead_channels <= 1)) and not r.diverged.any()
 
 
+def test_cnn_digits_trains_every_learning_rate_as_it_would_alone():
+    # the rates share one batch of copies (gradients scaled by each copy's rate); each must match its own run
+    together = images.cnn_digits({"ReLU": nn.ReLU}, lrs=[0.05, 2.0], seeds=[0, 1], epochs=1, batch_size=64)
+    for res in together:
+        alone = images.cnn_digits({"ReLU": nn.ReLU}, lrs=[res.lr], seeds=[0, 1], epochs=1, batch_size=64)[0]
+        assert np.allclose(res.accuracy, alone.accuracy, equal_nan=True) and np.array_equal(res.diverged, alone.diverged)
+        assert np.allclose(res.dead_channels, alone.dead_channels, equal_nan=True)
+    assert not np.allclose(together[0].dead_channels, together[1].dead_channels)  # the rates did differ
+
+
 def test_cnn_digits_dead_channel_probe_sees_a_killed_channel():
     # a ReLU channel with a huge negative bias is dead; the probe of cnn_digits must count it
     net = images.BatchedCNN(nn.ReLU, [0])

@@ -31,10 +31,18 @@ QUOTED = [
     ("C26", "05_domains",
      r"photo patches are the least spread inputs: effective rank ([0-9.]+) of 24", _same,
      "effective rank {} of 24", "effettivo {} su 24"),
-    # issue 19: the same Transformer on text and on image patches, each domain at its tuned rate (full scale)
+    # issue 19: the same Transformer on text and on image patches, trained to a plateau (full scale, recorded)
     ("C26", "05b_transformers",
-     r"dead share text − digits (-?[0-9.]+) \[(-?[0-9.]+), (-?[0-9.]+)\], n = 10", _same,
-     "(dead share text − digits {} [{}, {}], 10 paired seeds)", "(quota di morte testo − cifre {} [{}; {}], 10 seed appaiati)"),
+     r"text − images, is (-?[0-9.]+) \[(-?[0-9.]+), (-?[0-9.]+)\] against digits and (-?[0-9.]+) \[(-?[0-9.]+), (-?[0-9.]+)\] "
+     r"against photos \(n = 10\)", _same,
+     "text − digits {} [{}, {}], text − photos {} [{}, {}] nats per token, 10 paired seeds",
+     "testo − cifre {} [{}; {}], testo − foto {} [{}; {}] nat per token, 10 seed appaiati"),
+    ("C27", "05b_transformers",
+     r"full \(recorded\)\s+digits\s+tuned\s+dead\s+(-?[0-9.]+) \[(-?[0-9.]+), (-?[0-9.]+)\]", _same,
+     "(dead share text − images {} [{}, {}], 10 paired seeds)", "(quota di morte testo − immagini {} [{}; {}], 10 seed appaiati)"),
+    ("C05", "05b_transformers",
+     r"ReLU − GELU validation loss text (-?[0-9.]+) \[(-?[0-9.]+), (-?[0-9.]+)\]", _same,
+     "(ReLU − GELU on text {} [{}, {}], 10 paired seeds)", "(ReLU − GELU sul testo {} [{}; {}], 10 seed appaiati)"),
     ("C29", "06_variants",
      r"SGD with momentum, a = 0\.1: ([0-9]+) % back after six epochs", _same,
      "a = 0.1 brings back only about {} %", "a = 0,1 ne riporta solo circa il {} %"),

@@ -652,7 +652,8 @@ ROWS: dict[str, R] = {
     "twodomains.ffn_measures": R(twodomains.ffn_measures, dict(model=TINY_LM, idx=torch.tensor([[0, 1, 2, 3]])), {"model": "model", "idx": "tensor"}),
     "twodomains.train_models": R(twodomains.train_models, dict(domains=[TOY_DOMAIN], runs=[(0, 0, 0.01)], steps=2, batch_size=2, d_model=8, context=4),
                                  {"domains": "object", "runs": RUNS_BAD, "kind": "str", "steps": "count", "batch_size": "size", "d_model": "size",
-                                  "n_head": "size", "n_layer": "size", "context": "size"}),
+                                  "n_head": "size", "n_layer": "size", "context": "size", "evals": "count", "patience": "seed",
+                                  "tol": "prob"}),
     # ---- relulab.variants
     "variants.second_moment": R(variants.second_moment, dict(key="relu"), {"key": "str"}),
     "variants.family_rows": R(variants.family_rows, dict(keys=["relu"]), {"keys": [3, "relu", [], ["no-such-key"]]}),

@@ -112,6 +112,21 @@ def test_compare_ffn_runs_every_kind_and_seed_and_refuses_unknown_kinds():
         T.compare_ffn(ids, ids, 3, kinds=["tanh"], seeds=[0])
 
 
+def test_compare_ffn_trains_the_seeds_together_as_train_lm_trains_each_alone():
+    rng = np.random.default_rng(0)
+    tr, va = rng.integers(0, 6, 600), rng.integers(0, 6, 200)
+    cfg = dict(steps=12, batch_size=4, d_model=8, context=6, lr=3e-2)
+    for kind in ("relu", "swiglu"):
+        together = T.compare_ffn(tr, va, 6, kinds=[kind], seeds=[0, 3], **cfg)
+        for run in together:
+            alone = T.train_lm(tr, va, 6, kind=kind, seed=run.seed, **cfg)
+            assert run.val_loss == pytest.approx(alone.val_loss, rel=1e-10)
+            assert np.allclose(run.train_loss, alone.train_loss, rtol=1e-10, atol=0)
+            assert [(f.exact_zero, f.dead) for f in run.ffn] == [(f.exact_zero, f.dead) for f in alone.ffn]
+            assert run.params == alone.params and not run.model.training
+        assert together[0].val_loss != together[1].val_loss
+
+
 def test_validation_loss_and_summary_rows():
     ids = np.array([0, 1, 2, 3] * 60)
     runs = T.compare_ffn(ids, ids, 4, kinds=["relu", "gelu"], seeds=[0, 1], steps=4, d_model=8, context=6, lr=1e-2)

@@ -101,6 +101,25 @@ def test_training_together_is_training_apart():
         TD.train_models(doms, [(2, 0, 0.01)], **cfg)
 
 
+def test_models_train_to_a_plateau_of_validation_loss_and_are_measured_at_their_best():
+    doms = _toy_domains()
+    cfg = dict(steps=300, batch_size=4, d_model=8, n_head=2, n_layer=2, context=6, evals=30)
+    plan = [(0, 0, 3e-2), (1, 0, 3e-2), (0, 1, 1e-2), (1, 1, 1e-1)]
+    fixed = TD.train_models(doms, plan, **cfg)
+    ruled = TD.train_models(doms, plan, patience=3, tol=0.01, **cfg)
+    for f, r in zip(fixed, ruled):
+        assert f["stop"] == 300 and not f["plateau"] and len(f["val_curve"]) == 30 and f["val_steps"][-1] == 300
+        assert r["plateau"] and r["stop"] < 300  # these toy models plateau well before the budget
+        assert len(r["val_curve"]) == r["stop"] // 10 and r["val_steps"][-1] == r["stop"]
+        assert r["val_loss"] == pytest.approx(min(r["val_curve"]), rel=1e-9)  # measured at the best evaluation
+        assert r["val_steps"][int(np.argmin(r["val_curve"]))] == r["best_step"]
+        best = [min(r["val_curve"][: i + 1]) for i in range(len(r["val_curve"]))]
+        assert best[-4] - best[-1] <= 0.01 * best[-4]  # the rule: < 1% better over the last 3 evaluations
+        assert all(best[i - 3] - best[i] > 0.01 * best[i - 3] for i in range(3, len(best) - 1))  # and not earlier
+        # until it stopped, a model trained exactly as without the rule (the others leaving the batch change nothing)
+        assert r["val_curve"] == pytest.approx(f["val_curve"][: len(r["val_curve"])], rel=1e-9)
+
+
 def test_the_experiment_tunes_each_domain_and_pairs_the_seeds():
     res = TD.two_domains(["text", "digits"], seeds=2, tune_seeds=1, lrs=[1e-2, 3e-2], steps=4, batch_size=4, d_model=8,
                          n_layer=1, context=6, vocab=12, tokens=1200)
@@ -112,6 +131,13 @@ def test_the_experiment_tunes_each_domain_and_pairs_the_seeds():
             m = res["runs"][name][arm]
             assert len(m["dead"]) == 2 and len(m["layers"]["dead"][0]) == 1 and len(m["curve"][0]) == 4
         assert res["baselines"][name]["bigram"] > 0
+    res = TD.two_domains(["text", "digits"], seeds=2, tune_seeds=1, lrs=[1e-2, 3e-2], steps=4, batch_size=4, d_model=8,
+                         n_layer=1, context=6, vocab=12, tokens=1200, gelu=True)
+    for name in ("text", "digits"):
+        assert len(res["runs"][name]["gelu"]["active"]) == 2 and res["runs"][name]["gelu"]["val_loss"] != res["runs"][name]["tuned"]["val_loss"]
+    with pytest.raises(TypeError, match="gelu"):
+        TD.two_domains(["text"], seeds=2, tune_seeds=1, lrs=[1e-2], steps=2, batch_size=2, d_model=8, n_layer=1,
+                       context=6, vocab=12, tokens=1200, gelu=1)
     with pytest.raises(ValueError, match="domains must be distinct"):
         TD.two_domains(["text", "text"], seeds=2, tune_seeds=1, lrs=[1e-2], steps=2, batch_size=2, d_model=8,
                        n_layer=1, context=6, vocab=12, tokens=1200)

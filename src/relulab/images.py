@@ -194,30 +194,39 @@ def cnn_digits(
     xte = split.x_test.double().view(-1, 1, 8, 8)
     ytr, yte = split.y_train, split.y_test
     out = []
+    n_seeds = len(seeds)
+    # every learning rate trains in the same batch of copies: SGD with momentum and rate 1 on gradients scaled
+    # by each copy's rate moves each copy exactly as SGD with that rate would (the momentum buffer is linear)
+    rate = torch.tensor([lr for lr in lrs for _ in seeds], dtype=torch.float64)
     for name, factory in activations.items():
-        for lr in lrs:
-            net = BatchedCNN(factory, seeds)
-            opt = torch.optim.SGD(net.parameters(), lr=lr, momentum=momentum)
-            gen = torch.Generator().manual_seed(0)
-            alive = torch.ones(len(seeds), dtype=torch.bool)
-            for _ in range(epochs):
-                order = torch.randperm(xtr.shape[0], generator=gen)
-                for i in range(0, xtr.shape[0], batch_size):
-                    b = order[i : i + batch_size]
-                    logits = net(xtr[b])
-                    per = nn.functional.cross_entropy(logits.reshape(-1, 10), ytr[b].repeat(len(seeds)), reduction="none").view(len(seeds), -1).mean(1)
-                    alive &= torch.isfinite(per.detach())
-                    opt.zero_grad()
-                    torch.where(alive, per, torch.zeros_like(per)).sum().backward()
-                    for p in net.parameters():
-                        p.grad = torch.nan_to_num(p.grad)
-                    opt.step()
-            with torch.no_grad(), ActivationRecorder(net, ["act1", "act2"]) as rec:
-                pred = net(xte).argmax(-1)
-            acc = (pred == yte).double().mean(1).numpy()
-            # a channel is dead if it is <= 0 at every position (last two dims) of every image (dim 1)
-            dead = [~(rec.outputs[layer] > 0).any(dim=4).any(dim=3).any(dim=1) for layer in ("act1", "act2")]
-            share = torch.cat(dead, dim=1).double().mean(1).numpy()
-            bad = ~alive.numpy() | ~np.isfinite(acc)
+        net = BatchedCNN(factory, seeds)
+        for k in ("w1", "b1", "w2", "b2", "w3", "b3"):
+            setattr(net, k, nn.Parameter(getattr(net, k).detach().repeat(len(lrs), *([1] * (getattr(net, k).dim() - 1)))))
+        net.m = n_seeds * len(lrs)
+        opt = torch.optim.SGD(net.parameters(), lr=1.0, momentum=momentum)
+        gen = torch.Generator().manual_seed(0)
+        alive = torch.ones(net.m, dtype=torch.bool)
+        for _ in range(epochs):
+            order = torch.randperm(xtr.shape[0], generator=gen)
+            for i in range(0, xtr.shape[0], batch_size):
+                b = order[i : i + batch_size]
+                logits = net(xtr[b])
+                per = nn.functional.cross_entropy(logits.reshape(-1, 10), ytr[b].repeat(net.m), reduction="none").view(net.m, -1).mean(1)
+                alive &= torch.isfinite(per.detach())
+                opt.zero_grad()
+                torch.where(alive, per, torch.zeros_like(per)).sum().backward()
+                for p in net.parameters():
+                    p.grad = torch.nan_to_num(p.grad) * rate.view(-1, *([1] * (p.dim() - 1)))
+                opt.step()
+        with torch.no_grad(), ActivationRecorder(net, ["act1", "act2"]) as rec:
+            pred = net(xte).argmax(-1)
+        acc_all = (pred == yte).double().mean(1).numpy()
+        # a channel is dead if it is <= 0 at every position (last two dims) of every image (dim 1)
+        dead = [~(rec.outputs[layer] > 0).any(dim=4).any(dim=3).any(dim=1) for layer in ("act1", "act2")]
+        share_all = torch.cat(dead, dim=1).double().mean(1).numpy()
+        for j, lr in enumerate(lrs):
+            part = slice(j * n_seeds, (j + 1) * n_seeds)
+            acc, share = acc_all[part], share_all[part]
+            bad = ~alive[part].numpy() | ~np.isfinite(acc)
             out.append(CNNResult(name, lr, tuple(seeds), np.where(bad, np.nan, acc), np.where(bad, np.nan, share), bad))
     return out

@@ -382,8 +382,81 @@ def train_lm(
     return LMRun(kind, seed, lr, params, losses, validation_loss(model, val_ids), ffn_probe(model, xv), model)
 
 
+def _train_lm_seeds(
+    train_ids: np.ndarray,
+    val_ids: np.ndarray,
+    vocab: int,
+    *,
+    kind: str,
+    seeds: Sequence[int],
+    steps: int = 200,
+    batch_size: int = 16,
+    lr: float = 3e-3,
+    d_model: int = 32,
+    n_head: int = 2,
+    n_layer: int = 2,
+    context: int = 32,
+) -> list[LMRun]:
+    """:func:`train_lm` for each of ``seeds``, the models trained together (one vmapped forward pass).
+
+    The models are initialized one after the other as :func:`train_lm` would
+    (``torch.manual_seed(seed)`` then the model) and stacked; the loss is the
+    sum of their mean losses, so each stacked slice gets its own gradient, and
+    AdamW, element-wise, updates each slice as it would update the model alone.
+    Only the order of floating-point sums can differ from :func:`train_lm`.
+    """
+    import copy
+
+    from torch.func import functional_call, stack_module_state
+
+    steps = check_int_in(steps, "steps", 1)
+    lr = check_scalar_in(lr, "lr", 0.0, 1.0, low_open=True)
+    models = []
+    for seed in seeds:
+        torch.manual_seed(seed)
+        models.append(TinyLM(vocab, kind=kind, d_model=d_model, n_head=n_head, n_layer=n_layer, context=context).double())
+    context = check_int_in(context, "context", 1, 100_000)
+    batch_size = check_int_in(batch_size, "batch_size", 1, 100_000)
+    for ids, name in ((train_ids, "train_ids"), (val_ids, "val_ids")):
+        if int(_check_ids(ids, name, context).max()) >= vocab:
+            raise ValueError(f"{name} must hold token ids below vocab = {vocab}")
+    xs, ys = zip(*(lm_batches(train_ids, context=context, batch_size=batch_size, steps=steps, seed=s) for s in seeds))
+    xs, ys = torch.stack(xs, 1), torch.stack(ys, 1)  # (steps, seeds, batch, context)
+    params, buffers = stack_module_state(models)
+    base = copy.deepcopy(models[0]).to("meta")
+    forward = torch.vmap(lambda p, b, x: functional_call(base, (p, b), (x,)))
+    opt = torch.optim.AdamW(list(params.values()), lr=lr, weight_decay=0.01, foreach=True)
+    warm = max(1, steps // 10)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm))
+    losses = np.empty((steps, len(models)))
+    for step in range(steps):
+        logits = forward(params, buffers, xs[step])
+        per = nn.functional.cross_entropy(logits.reshape(-1, vocab), ys[step].reshape(-1), reduction="none")
+        per = per.view(len(models), -1).mean(dim=1)
+        opt.zero_grad()
+        per.sum().backward()
+        opt.step()
+        sched.step()
+        losses[step] = per.detach().numpy()
+    xv, _ = validation_batch(val_ids, context)
+    out = []
+    for i, (seed, model) in enumerate(zip(seeds, models)):
+        with torch.no_grad():
+            for k, p in params.items():
+                model.get_parameter(k).copy_(p[i])
+        model.eval()
+        n_params = sum(p.numel() for p in model.parameters())
+        out.append(LMRun(kind, seed, lr, n_params, losses[:, i].copy(), validation_loss(model, val_ids), ffn_probe(model, xv), model))
+    return out
+
+
 def compare_ffn(train_ids: np.ndarray, val_ids: np.ndarray, vocab: int, *, kinds: Sequence[str] = FFN_KINDS, seeds: Sequence[int], **kwargs) -> list[LMRun]:
-    """:func:`train_lm` for every FFN kind and seed (keyword arguments are passed on)."""
+    """:func:`train_lm` for every FFN kind and seed (keyword arguments are passed on).
+
+    The seeds of one kind train together (vmapped, as :func:`train_lm` would
+    train each alone, up to the order of floating-point sums), which is several
+    times faster for small models.
+    """
     for ids, name in ((train_ids, "train_ids"), (val_ids, "val_ids")):
         _check_ids(ids, name, 1)
     vocab = check_int_in(vocab, "vocab", 2, 1_000_000)
@@ -392,7 +465,9 @@ def compare_ffn(train_ids: np.ndarray, val_ids: np.ndarray, vocab: int, *, kinds
     bad = [k for k in kinds if k not in FFN_KINDS]
     if bad or not kinds:
         raise ValueError(f"kinds must be a non-empty list from {FFN_KINDS}, got {list(kinds)}")
-    return [train_lm(train_ids, val_ids, vocab, kind=k, seed=s, **kwargs) for k in kinds for s in seeds]
+    if len(seeds) == 1:
+        return [train_lm(train_ids, val_ids, vocab, kind=k, seed=seeds[0], **kwargs) for k in kinds]
+    return [run for k in kinds for run in _train_lm_seeds(train_ids, val_ids, vocab, kind=k, seeds=seeds, **kwargs)]
 
 
 def summary_headers(n_layer: int = 2) -> list[str]:

@@ -37,7 +37,10 @@ which **the data are the only difference**:
   reported (:func:`two_domains`), and every domain is also reported at one
   shared rate. :func:`train_models` trains all the models of a grid at once
   (``torch.func.vmap`` over stacked weights; Adam is element-wise, so this is
-  exactly independent training, only faster).
+  exactly independent training, only faster). At full scale every model trains
+  to a plateau of validation loss (a stated stopping rule, see
+  :func:`train_models`) and is measured at its best evaluation; the same seeds
+  also train a GELU FFN at each domain's tuned rate, a reference for the loss.
 
 The mechanism is measured on the real FFN inputs and pre-activations of the
 trained models, on a fixed validation batch (:func:`ffn_measures`): the
@@ -120,6 +123,14 @@ register(
         "twodomains.outcome.lower": {"en": "text lower", "it": "testo più basso"},
         "twodomains.outcome.none": {"en": "not shown", "it": "non dimostrata"},
         "twodomains.seed_axis": {"en": "share of FFN units", "it": "quota di unità della FFN"},
+        "twodomains.steps": {"en": "steps", "it": "passi"},
+        "twodomains.plateau": {"en": "plateau", "it": "plateau"},
+        "twodomains.stop": {"en": "stop", "it": "arresto"},
+        "twodomains.best_step": {"en": "best step", "it": "passo migliore"},
+        "twodomains.relu_gelu": {"en": "ReLU − GELU loss [95% CI]", "it": "loss ReLU − GELU [IC 95%]"},
+        "twodomains.positive": {"en": "positive per token", "it": "positive per token"},
+        "twodomains.interaction": {"en": "difference of the ReLU − GELU loss gaps [95% CI]",
+                                   "it": "differenza degli scarti di loss ReLU − GELU [IC 95%]"},
         "twodomains.rank_axis": {"en": "effective rank of the FFN input", "it": "rango effettivo dell'ingresso della FFN"},
     }
 )
@@ -314,6 +325,9 @@ def train_models(
     n_head: int = 2,
     n_layer: int = 2,
     context: int = 16,
+    evals: int = 10,
+    patience: int = 0,
+    tol: float = 0.0,
 ) -> list[dict]:
     """Train one :class:`TinyLM` per ``(domain index, seed, lr)`` of ``runs``, all at once, and measure them.
 
@@ -324,11 +338,26 @@ def train_models(
     0.999, eps 1e-8, weight decay 0.01) with the rate warmed up linearly over the
     first 10% of the steps. The models are stacked and trained with one
     vmapped forward pass; Adam is element-wise, so each model follows its own
-    trajectory. Returns, per run: ``domain``, ``seed``, ``lr``, ``val_loss``
-    (nats per token on :func:`relulab.transformer.validation_batch`), ``curve``
-    (the mean training loss of each tenth of the steps: flat at the end when
-    training has reached a plateau), ``final_train`` (its last value) and the
-    :func:`ffn_measures`.
+    trajectory.
+
+    The validation loss is evaluated every ``max(1, steps // evals)``
+    steps (and after the last). With ``patience = 0`` every model trains for
+    all ``steps`` and is measured as it ends. With ``patience > 0`` a
+    model trains **to a plateau of validation loss**: it stops (and leaves the
+    vmapped batch) at the first evaluation at which its best validation loss improved by
+    less than the relative amount ``tol`` over the last ``patience``
+    evaluations, and it is measured at its best evaluation (early stopping);
+    the loop ends when every model has stopped, or after ``steps``.
+
+    Returns, per run: ``domain``, ``seed``, ``lr``, ``val_loss`` (nats per
+    token on :func:`relulab.transformer.validation_batch`, of the measured
+    model), ``val_curve`` (the validation loss at each evaluation until the
+    model stopped) and ``val_steps`` (the steps of those evaluations),
+    ``plateau`` (whether the model stopped by the rule before the budget
+    ran out; always False with ``patience = 0``), ``stop`` (the steps it
+    trained), ``best_step`` (the step of the measured model), ``curve`` (the
+    mean training loss of each tenth of its steps), ``final_train`` (its last
+    value) and the :func:`ffn_measures`.
     """
     from torch.func import functional_call, stack_module_state
 
@@ -346,6 +375,9 @@ def train_models(
     steps = check_int_in(steps, "steps", 1, 1_000_000)
     batch_size = check_int_in(batch_size, "batch_size", 1, 100_000)
     context = check_int_in(context, "context", 1, 100_000)
+    evals = check_int_in(evals, "evals", 1, 1_000_000)
+    patience = check_int_in(patience, "patience", 0, 1_000_000)
+    tol = check_scalar_in(tol, "tol", 0.0, 1.0)
     models = []
     for _, seed, _ in checked:
         torch.manual_seed(seed)
@@ -359,15 +391,36 @@ def train_models(
     ps = [params[k] for k in names]
     m1 = [torch.zeros_like(p) for p in ps]
     m2 = [torch.zeros_like(p) for p in ps]
+    n_models = len(checked)
     lr = torch.tensor([r[2] for r in checked], dtype=torch.float64)
     warm = max(1, steps // 10)
-    losses = torch.empty(steps, len(checked), dtype=torch.float64)
+    every = max(1, steps // evals)
+    vx, vy = zip(*(validation_batch(domains[d].val, context) for d, _, _ in checked))
+    vx, vy = torch.stack(vx), torch.stack(vy)  # (models, 64, context)
+
+    def val_losses() -> torch.Tensor:  # of the models in the batch
+        with torch.no_grad():
+            logits = forward(params, buffers, vx[act])
+            per = nn.functional.cross_entropy(logits.reshape(-1, vocab), vy[act].reshape(-1), reduction="none")
+            per = per.view(len(act), -1).mean(dim=1)
+        return torch.where(torch.isfinite(per), per, torch.full_like(per, math.inf))
+
+    act = torch.arange(n_models)  # the models still in the batch (stopped ones leave it)
+    stop = torch.full((n_models,), steps, dtype=torch.int64)
+    plateau = torch.zeros(n_models, dtype=torch.bool)
+    best = torch.full((n_models,), math.inf, dtype=torch.float64)
+    best_step = torch.full((n_models,), steps, dtype=torch.int64)
+    kept = [p.detach().clone() for p in ps]
+    history: list[torch.Tensor] = []  # validation loss at each evaluation (nan: stopped)
+    bests: list[torch.Tensor] = []  # best validation loss so far at each evaluation
+    at: list[int] = []
+    losses = torch.full((steps, n_models), math.nan, dtype=torch.float64)
     for step in range(steps):
-        logits = forward(params, buffers, xs[step])
-        per_model = nn.functional.cross_entropy(logits.reshape(-1, vocab), ys[step].reshape(-1), reduction="none")
-        per_model = per_model.view(len(checked), -1).mean(dim=1)
+        logits = forward(params, buffers, xs[step][act])
+        per_model = nn.functional.cross_entropy(logits.reshape(-1, vocab), ys[step][act].reshape(-1), reduction="none")
+        per_model = per_model.view(len(act), -1).mean(dim=1)
         grads = torch.autograd.grad(per_model.sum(), ps)
-        rate = lr * min(1.0, (step + 1) / warm)
+        rate = lr[act] * min(1.0, (step + 1) / warm)
         with torch.no_grad():
             t = step + 1
             for p, g, a, b in zip(ps, grads, m1, m2):
@@ -377,24 +430,60 @@ def train_models(
                 b.mul_(0.999).addcmul_(g, g, value=0.001)
                 denom = (b / (1 - 0.999**t)).sqrt_().add_(1e-8)
                 p.sub_(r * (a / (1 - 0.9**t)) / denom)
-        losses[step] = per_model.detach()
+        losses[step, act] = per_model.detach()
+        if (step + 1) % every and step + 1 != steps:
+            continue
+        v = val_losses()
+        row = torch.full((n_models,), math.nan, dtype=torch.float64)
+        row[act] = v
+        history.append(row)
+        at.append(step + 1)
+        better = v < best[act]
+        best[act[better]] = v[better]
+        best_step[act[better]] = step + 1
+        if patience:
+            with torch.no_grad():
+                for p, k in zip(ps, kept):
+                    k[act[better]] = p[better]
+        bests.append(best.clone())
+        if not patience or len(bests) <= patience:
+            continue
+        ref = bests[-1 - patience][act]
+        flat = ~((ref - best[act]) > tol * ref)  # the best improved by less than tol over the last evaluations
+        stop[act[flat]] = step + 1
+        plateau[act[flat]] = True
+        if bool(flat.all()):
+            break
+        if bool(flat.any()):  # the stopped models leave the batch
+            keep = ~flat
+            act = act[keep]
+            ps = [p.detach()[keep].clone().requires_grad_(True) for p in ps]
+            params = dict(zip(names, ps))
+            buffers = {k: b[keep] for k, b in buffers.items()}
+            m1 = [a[keep] for a in m1]
+            m2 = [b[keep] for b in m2]
+    final = kept if patience else ps
     out = []
-    tenths = np.array_split(losses.numpy(), min(10, steps))
     for i, (d, seed, rate) in enumerate(checked):
         model = models[i]
         with torch.no_grad():
-            for k, p in zip(names, ps):
+            for k, p in zip(names, final):
                 model.get_parameter(k).copy_(p[i])
         model.eval()
         x, y = validation_batch(domains[d].val, context)
         with torch.no_grad():
             logits = model(x)
             val = float(nn.functional.cross_entropy(logits.reshape(-1, vocab), y.reshape(-1)))
-        curve = [float(part[:, i].mean()) for part in tenths]
+        trained = int(stop[i])
+        n_eval = sum(1 for s_ in at if s_ <= trained)
+        curve = [float(part.mean()) for part in np.array_split(losses[:trained, i].numpy(), min(10, trained))]
         curve = [c if math.isfinite(c) else None for c in curve]
+        vcurve = [float(h[i]) if math.isfinite(float(h[i])) else None for h in history[:n_eval]]
         out.append({"domain": domains[d].name, "seed": seed, "lr": rate,
-                    "val_loss": val if math.isfinite(val) else None, "curve": curve,
-                    "final_train": curve[-1], **ffn_measures(model, x)})
+                    "val_loss": val if math.isfinite(val) else None, "val_curve": vcurve, "val_steps": at[:n_eval],
+                    "plateau": bool(plateau[i]),
+                    "stop": trained, "best_step": int(best_step[i]) if patience else trained,
+                    "curve": curve, "final_train": curve[-1], **ffn_measures(model, x)})
     return out
 
 
@@ -406,14 +495,16 @@ def _network(run: dict, key: str) -> float:
 @experiment(
     "ch5b-two-domains",
     book={"domains": ["text", "digits"], "seeds": 5, "tune_seeds": 1, "lrs": [1e-2, 3e-2, 1e-1], "steps": 120,
-          "batch_size": 8, "d_model": 16, "n_layer": 2, "context": 16, "vocab": 32, "tokens": 28_000},
+          "batch_size": 8, "d_model": 16, "n_layer": 2, "context": 16, "vocab": 32, "tokens": 28_000, "evals": 6},
     full={"domains": ["text", "digits", "photos"], "seeds": 10, "tune_seeds": 2, "lrs": [3e-3, 1e-2, 3e-2],
-          "steps": 800, "batch_size": 8, "d_model": 32, "n_layer": 2, "context": 16, "vocab": 64, "tokens": 28_000},
+          "steps": 3000, "batch_size": 8, "d_model": 32, "n_layer": 2, "context": 16, "vocab": 64, "tokens": 28_000,
+          "evals": 30, "patience": 4, "tol": 0.01, "gelu": True},
     depends=(train_models, ffn_measures, make_domain, text_stream, digit_patches, photo_patches, kmeans_codebook,
              _nearest, _patch_grid, ngram_baselines, _network, TinyLM, lm_batches, validation_batch),
 )
 def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequence[float], steps: int, batch_size: int,
-                d_model: int, n_layer: int, context: int, vocab: int, tokens: int, kind: str = "relu") -> dict:
+                d_model: int, n_layer: int, context: int, vocab: int, tokens: int, kind: str = "relu", evals: int = 10,
+                patience: int = 0, tol: float = 0.0, gelu: bool = False) -> dict:
     """The same ReLU Transformer on each of ``domains``, each at its own tuned rate and at one shared rate.
 
     Tuning: every domain and rate of ``lrs`` trains on ``tune_seeds`` seeds
@@ -428,8 +519,18 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     ``criterion`` (domain -> mean tuning loss per rate), ``tuned`` (domain ->
     rate), ``shared`` (rate) and ``runs``: domain -> {"tuned": measures,
     "shared": measures}, each measure a list over seeds (``val_loss``,
-    ``final_train``, ``curve``; the network-level ``dead``, ``rare``, ``active``,
+    ``final_train``, ``curve``, ``val_curve``, ``val_steps``, ``plateau``,
+    ``stop``, ``best_step``; the network-level ``dead``, ``rare``, ``active``,
     ``eff_rank``, ``lam_max``; and ``layers``: the per-layer lists).
+
+    Every model trains with the validation schedule and plateau rule of
+    :func:`train_models` (``evals``, ``patience``, ``tol``): with
+    ``patience > 0`` it trains until its validation loss has plateaued (or
+    ``steps`` run out) and is measured at its best evaluation. With ``gelu``
+    the same seeds also train a GELU FFN at each domain's tuned ReLU rate
+    (``runs[domain]["gelu"]``), a reference for the loss and for the share of
+    units on the positive side per token (a GELU unit is never exactly zero,
+    so "dead" means a unit whose pre-activation is never positive).
     """
     names = check_sequence(domains, "domains")
     if len(set(names)) != len(names) or any(n not in DOMAINS for n in names):
@@ -439,8 +540,11 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     lrs = [check_scalar_in(v, f"lrs[{i}]", 0.0, 1.0, low_open=True) for i, v in enumerate(check_sequence(lrs, "lrs"))]
     doms = [make_domain(n, vocab=vocab, tokens=tokens) for n in names]
     tune = [1000 + i for i in range(tune_seeds)]
-    evals = list(range(seeds))
-    common = dict(kind=kind, steps=steps, batch_size=batch_size, d_model=d_model, n_layer=n_layer, context=context)
+    seeds_ = list(range(seeds))
+    if not isinstance(gelu, bool):
+        raise TypeError(f"gelu must be True or False, got {gelu!r}")
+    common = dict(kind=kind, steps=steps, batch_size=batch_size, d_model=d_model, n_layer=n_layer, context=context,
+                  evals=evals, patience=patience, tol=tol)
     by = {(r["domain"], r["lr"], r["seed"]): r
           for r in train_models(doms, [(d, s, v) for d in range(len(doms)) for v in lrs for s in tune], **common)}
     base = {d.name: ngram_baselines(d, context) for d in doms}
@@ -452,18 +556,25 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     tuned = {n: lrs[int(np.argmin(crit[n]))] for n in names}
     rel = np.mean([np.array(crit[n]) / base[n]["bigram"] for n in names], axis=0)
     shared = lrs[int(np.argmin(rel))]
-    plan = sorted({(d, s, v) for d, n in enumerate(names) for v in (tuned[n], shared) for s in evals})
+    plan = sorted({(d, s, v) for d, n in enumerate(names) for v in (tuned[n], shared) for s in seeds_})
     by.update({(r["domain"], r["lr"], r["seed"]): r for r in train_models(doms, plan, **common)})
+    if gelu:
+        plan = [(d, s, tuned[n]) for d, n in enumerate(names) for s in seeds_]
+        by.update({("gelu", r["domain"], r["seed"]): r for r in train_models(doms, plan, **{**common, "kind": "gelu"})})
 
-    def measures(n: str, v: float) -> dict:
-        rows = [by[(n, v, s)] for s in evals]
-        out: dict = {k: [r[k] for r in rows] for k in ("val_loss", "final_train", "curve")}
+    def measures(n: str, v: float | None) -> dict:
+        rows = [by[(n, v, s)] if v is not None else by[("gelu", n, s)] for s in seeds_]
+        out: dict = {k: [r[k] for r in rows] for k in ("val_loss", "final_train", "curve", "val_curve", "val_steps",
+                                                         "plateau", "stop", "best_step")}
         for k in ("dead", "rare", "active", "eff_rank", "lam_max"):
             out[k] = [_network(r, k) for r in rows]
         out["layers"] = {k: [r[k] for r in rows] for k in ("dead", "rare", "active", "eff_rank", "lam_max")}
         return out
 
     crit_json = {n: [c if math.isfinite(c) else None for c in vals] for n, vals in crit.items()}
-    return {"domains": names, "kind": kind, "lrs": lrs, "seeds": evals, "tune_seeds": tune, "baselines": base,
-            "criterion": crit_json, "tuned": tuned, "shared": shared,
-            "runs": {n: {"tuned": measures(n, tuned[n]), "shared": measures(n, shared)} for n in names}}
+    arms = {n: {"tuned": measures(n, tuned[n]), "shared": measures(n, shared)} for n in names}
+    if gelu:
+        for n in names:
+            arms[n]["gelu"] = measures(n, None)
+    return {"domains": names, "kind": kind, "lrs": lrs, "seeds": seeds_, "tune_seeds": tune, "baselines": base,
+            "criterion": crit_json, "tuned": tuned, "shared": shared, "runs": arms}
