@@ -2,7 +2,7 @@
 
 Run it on a machine with a CUDA GPU and keep what it prints:
 
-    python scripts/gpu_bench.py > data/measurements/activation-cost-<gpu>-<date>.txt
+    python scripts/gpu_bench.py > src/relulab/measurements/activation-cost-<gpu>-<date>.txt
 
 Every activation of ``relulab.bench`` (torch) is timed on a tensor of ``--n``
 elements in float32 and bfloat16, out of place and, where torch offers it,

@@ -1,4 +1,4 @@
-"""Shared paths, the offline guard for every notebook kernel the tests start, and the numerics mode.
+"""Shared paths, the offline and repository guards for every notebook kernel the tests start, and the numerics mode.
 
 Numerics (see ``src/relulab/numerics.py`` and issue "portable numerics"): on an x86-64 machine the
 kernels that nbval starts get the book's pinned numerical environment, and every stored output is
@@ -24,6 +24,10 @@ BOOK = ROOT / "book"
 LANGS = ("en", "it")
 SHARED = ROOT.parent / "shared"
 OFFLINE_STARTUP = Path(__file__).resolve().parent / "offline" / "00_block_network.py"
+#: The start-up file that refuses to open a file of this repository outside the relulab package (issue 22:
+#: a chapter downloaded alone has no repository); it reads the repository from :data:`GUARD_ENV`.
+REPOSITORY_STARTUP = OFFLINE_STARTUP.with_name("01_no_repository_files.py")
+GUARD_ENV = "RELULAB_GUARD_REPOSITORY"
 
 sys.path.insert(0, str(ROOT / "scripts"))
 
@@ -42,15 +46,18 @@ def _numerics():
 
 
 def pytest_configure(config):
-    """Point IPython at a profile whose start-up file blocks the network.
+    """Point IPython at a profile whose start-up files block the network and the repository's files.
 
     nbval (and nbclient in the tests) start kernels as subprocesses that inherit this
-    environment, so every notebook runs with non-local sockets and name lookups refused.
+    environment, so every notebook runs with non-local sockets and name lookups refused, and
+    fails if it opens a file of this repository outside the relulab package.
     """
     ipdir = Path(tempfile.mkdtemp(prefix="relulab-ipython-"))
     startup = ipdir / "profile_default" / "startup"
     startup.mkdir(parents=True)
     shutil.copy(OFFLINE_STARTUP, startup / OFFLINE_STARTUP.name)
+    shutil.copy(REPOSITORY_STARTUP, startup / REPOSITORY_STARTUP.name)
+    os.environ[GUARD_ENV] = str(ROOT)
     os.environ["IPYTHONDIR"] = str(ipdir)
     config._relulab_ipdir = ipdir
     numerics = _numerics()

@@ -603,6 +603,7 @@ ROWS: dict[str, R] = {
                              {"rows": [None, 3, "abc", [[1]], [3]], "headers": [None, 3, "ab", ["a"]], "digits": [*_NOT_AN_INT, -1]}),
     # ---- relulab.text
     "text.markdown_cells": R(text.markdown_cells, dict(source=NBSRC, lang="en"), {"source": [None, 3, b"x"], "lang": "lang"}),
+    "text.sources_folder": R(text.sources_folder, dict(), {}),
     "text.clean_markdown": R(text.clean_markdown, dict(md="# Title\n\nSome *text*."), {"md": [None, 3, b"x"]}),
     "text.book_prose": R(text.book_prose, dict(lang="en", chapters=["01_definition"]), {"lang": "lang", "chapters": [None, 3, "01_definition", [], [3]],
                                                                                         "directory": [3, "/no/such/dir"]}),

@@ -7,10 +7,18 @@ plain text for MyST roles. Its first code cell installs relulab when it is missi
 notebook in a fresh virtual environment, outside the repository, with relulab installed from a
 wheel built from the repository, offline: 01_definition, which shows a recorded full-scale replication
 (package data of relulab, ``relulab/records``), and 02_derivative.
+
+What every chapter reads at run time is package data of relulab (records, text corpora, recorded
+measurements: ``pyproject.toml``), shipped in the wheel byte for byte. Every notebook kernel the tests
+start (nbval over every chapter included) runs ``tests/offline/01_no_repository_files.py``, which
+refuses to open a file of the repository outside the package: a chapter that would break once
+downloaded fails its nbval run. The tests below prove that guard bites, and check the chapters'
+reads without a book root directly, in a second.
 """
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import re
@@ -23,7 +31,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import BOOK, LANGS, ROOT
+from conftest import BOOK, GUARD_ENV, LANGS, REPOSITORY_STARTUP, ROOT
 
 sys.path.insert(0, str(ROOT / "scripts" / "sphinx_ext"))
 import book_reader  # noqa: E402
@@ -146,18 +154,114 @@ def wheel(tmp_path_factory) -> Path:
     return found
 
 
-def test_the_wheel_ships_every_recorded_replication(wheel):
-    """The chapters' full-scale records are package data (``relulab/records/*.json``, see
-    ``relulab.replication.records_folder``): an installed relulab reads them without the repository."""
-    from relulab import replication
+#: The package data that the chapters read at run time: folder of ``src/relulab`` -> the files' pattern
+#: (``pyproject.toml``'s package-data), and who reads them.
+PACKAGE_DATA = {
+    "records": "*.json",  # relulab.replication.records_folder(): recorded full-scale replications
+    "corpus": "*.txt",  # relulab.text.CORPUS_DIR: frozen prose that 02b, 05 and 05b train on
+    "measurements": "*.txt",  # relulab.bench.RECORDED_H100: the GPU run that A1 shows
+}
 
-    records = sorted(p.name for p in (ROOT / replication.RECORD_DIR).glob("*.json"))
-    assert records, f"no record in {replication.RECORD_DIR}"
+
+def test_the_wheel_ships_every_file_the_chapters_read(wheel):
+    """The chapters' full-scale records, text corpora and recorded measurements are package data (one
+    copy, in ``src/relulab``, read through importlib.resources): the wheel holds each one byte for byte."""
+    import tomllib
+
+    from relulab import bench, replication, text
+
+    declared = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]["package-data"]["relulab"]
+    assert sorted(declared) == sorted(f"{folder}/{pattern}" for folder, pattern in PACKAGE_DATA.items())
+    package = ROOT / "src" / "relulab"
+    assert ROOT / replication.RECORD_DIR == package / "records"
+    assert Path(str(text.CORPUS_DIR)) == package / "corpus" and Path(str(bench.RECORDED_H100)).parent == package / "measurements"
     with zipfile.ZipFile(wheel) as zf:
-        shipped = sorted(Path(n).name for n in zf.namelist() if n.startswith("relulab/records/") and n.endswith(".json"))
-        assert shipped == records
-        for name in records:
-            assert zf.read(f"relulab/records/{name}") == (ROOT / replication.RECORD_DIR / name).read_bytes(), name
+        for folder, pattern in PACKAGE_DATA.items():
+            files = sorted(p.name for p in (package / folder).glob(pattern))
+            assert files, f"no {pattern} in src/relulab/{folder}"
+            shipped = sorted(Path(n).name for n in zf.namelist() if n.startswith(f"relulab/{folder}/") and Path(n).match(pattern))
+            assert shipped == files, folder
+            for name in files:
+                assert zf.read(f"relulab/{folder}/{name}") == (package / folder / name).read_bytes(), name
+
+
+def _book_prose_calls() -> set[tuple[str, ...]]:
+    """The chapter lists of every ``text.book_prose(lang, [...])`` call in the chapters' sources."""
+    calls = set()
+    for source in sorted((BOOK / "sources").glob("*.nbsrc")):
+        code = source.read_text(encoding="utf-8")
+        found = re.findall(r"book_prose\(\s*[^,()]+,\s*(\[[^\]]*\])\s*\)", code)
+        assert len(found) == code.count("book_prose("), f"{source.name}: a book_prose call this test cannot read"
+        calls.update(tuple(ast.literal_eval(f)) for f in found)
+    return calls
+
+
+def test_what_the_chapters_read_needs_no_book_root(monkeypatch):
+    """The text the chapters train on and the recorded GPU run come from the package, with the book
+    root unavailable (a downloaded notebook has none); a chapter without a snapshot would need it."""
+    from relulab import _paths, bench, text
+
+    def unavailable():
+        raise AssertionError("asked for the book root")
+
+    monkeypatch.setattr(_paths, "book_root", unavailable)
+    monkeypatch.setattr(text, "book_root", unavailable)
+    calls = _book_prose_calls()
+    assert {("05_domains",), ("05b_transformers",)} <= calls, calls
+    for chapters in calls:
+        for lang in LANGS:
+            assert len(text.words(text.book_prose(lang, list(chapters)))) >= 1000, (lang, chapters)
+    assert bench.read_recorded().device == "NVIDIA H100 80GB HBM3"
+    with pytest.raises(AssertionError, match="book root"):  # the patch bites: a live source needs the book
+        text.book_prose("en", ["01_definition"])
+
+
+_GUARD_PROBE = """
+import os, sys
+exec(compile(open(sys.argv[1], encoding="utf-8").read(), sys.argv[1], "exec"))
+for path in sys.argv[2:]:
+    try:
+        open(path, "rb").close()
+        print("open", path)
+    except PermissionError as exc:
+        print("refused", path, "repository guard" in str(exc))
+"""
+
+
+def test_the_repository_guard_refuses_repository_files_and_allows_the_package(tmp_path):
+    """tests/offline/01_no_repository_files.py (run by every kernel the tests start) refuses a file of the
+    repository outside the package, by absolute or relative path, and allows the package's files,
+    the Python environment's and any file outside the repository."""
+    (tmp_path / "mine.txt").write_text("x", encoding="utf-8")
+    allowed = [ROOT / "src" / "relulab" / "corpus" / "05_domains.en.txt", ROOT / "src" / "relulab" / "__init__.py",
+               Path(os.__file__), tmp_path / "mine.txt"]
+    refused = [ROOT / "README.md", BOOK / "sources" / "01_definition.nbsrc", Path("..") / "sources" / "01_definition.nbsrc"]
+    env = {**os.environ, GUARD_ENV: str(ROOT)}
+    out = subprocess.run([sys.executable, "-I", "-c", _GUARD_PROBE, str(REPOSITORY_STARTUP), *map(str, allowed + refused)],
+                         cwd=BOOK / "en", env=env, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == [f"open {p}" for p in allowed] + [f"refused {p} True" for p in refused], out
+    # without the variable the guard does nothing
+    env.pop(GUARD_ENV)
+    out = subprocess.run([sys.executable, "-I", "-c", _GUARD_PROBE, str(REPOSITORY_STARTUP), str(ROOT / "README.md")],
+                         env=env, capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out == [f"open {ROOT / 'README.md'}"]
+
+
+def test_notebook_kernels_run_with_the_repository_guard(tmp_path):
+    """The kernels that nbval starts get the guard (tests/conftest.py): package data opens, a chapter
+    source of the repository does not."""
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [
+        nbformat.v4.new_code_cell("from relulab import text\nprint(len(text.book_prose('en', ['05_domains'])) > 0)"),
+        nbformat.v4.new_code_cell(f"open({str(BOOK / 'sources' / '01_definition.nbsrc')!r}).read()"),
+    ]
+    client = NotebookClient(nb, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}})
+    with pytest.raises(CellExecutionError, match="repository guard"):
+        client.execute()
+    assert "".join(o.get("text", "") for o in nb.cells[0].outputs).strip() == "True"
 
 
 #: The downloaded chapters run by the last test: 01 shows the recorded full-scale replication

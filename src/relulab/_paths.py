@@ -1,7 +1,13 @@
-"""Where ``relulab`` finds the book's own files (claims ledger, chapter sources, recorded measurements).
+"""Where ``relulab`` finds the book's own files (the claims ledger, the live chapter sources).
 
-They live in the book's folder, not in the package, so an installed copy of
-``relulab`` (a wheel, ``pip install .``) finds them through the *book root*:
+They live in the book's folder, not in the package, and only the book's tools and tests read
+them (:mod:`relulab.ledger`, :func:`relulab.text.book_prose` for a chapter without a frozen
+snapshot). What a chapter reads at run time is package data instead (recorded replications,
+text corpora, recorded GPU measurements: ``pyproject.toml``), so a notebook downloaded alone runs
+with relulab installed from a wheel; ``tests/offline/01_no_repository_files.py`` makes every
+notebook that the tests run fail if it opens a file of the repository outside the package.
+
+An installed copy of ``relulab`` (a wheel, ``pip install .``) finds the book through the *book root*:
 
 1. the folder named by the environment variable ``RELULAB_BOOK_ROOT``, if set;
 2. the folder two levels above the package, when the package runs from the

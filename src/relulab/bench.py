@@ -19,7 +19,8 @@ and the function timed in alternation so that a busy machine slows both:
   linear pieces cost against a ``Linear`` + ReLU layer of the same width;
 * :func:`read_recorded` reads GPU measurements recorded by
   ``scripts/gpu_bench.py`` (with their provenance), :func:`format_recorded`
-  writes them.
+  writes them; the recorded H100 run (:data:`RECORDED_H100`) is package data
+  of relulab (``relulab/measurements/``), so a chapter downloaded alone reads it too.
 
 Timings are returned as plain data (:class:`Measurement` and friends); the
 ``plot_*`` functions draw them. No timing is ever asserted in a test.
@@ -29,6 +30,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import importlib.resources
 import math
 import os
 import platform
@@ -37,6 +39,7 @@ import time
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -46,7 +49,6 @@ from torch import nn
 
 from . import activations as _act
 from ._checks import check_int_in, check_scalar_in, check_text
-from ._paths import book_root, missing
 from .i18n import register, t
 from .plotting import OKABE_ITO, series_style
 
@@ -107,8 +109,10 @@ SMALL: int = 2**16
 #: A memory-bound tensor: 2**23 float32 = 32 MiB (input + output exceed a 32 MiB L3 cache).
 LARGE: int = 2**23
 
-#: The recorded GPU run that ships with the book (see ``data/measurements/README.md``).
-RECORDED_H100: Path = book_root() / "data" / "measurements" / "activation-cost-h100-2026-11-22.txt"
+#: The recorded GPU run that ships with the book: package data of relulab (``src/relulab/measurements``
+#: in the repository, see its ``README.md``), read through :mod:`importlib.resources`.
+RECORDED_H100: Traversable = importlib.resources.files("relulab").joinpath(
+    "measurements", "activation-cost-h100-2026-11-22.txt")
 
 _SELU_ALPHA = 1.6732632423543772
 _SELU_SCALE = 1.0507009873554805
@@ -951,13 +955,14 @@ def parse_recorded(text: str, where: str = "<text>") -> Recorded:
     return Recorded(version, device, tuple(sections), tuple(layers), tuple(provenance), tuple(maxout))
 
 
-def read_recorded(path: str | os.PathLike = RECORDED_H100) -> Recorded:
-    """Read a recorded GPU run (by default the H100 run that ships with the book)."""
-    if not isinstance(path, (str, os.PathLike)):
+def read_recorded(path: str | os.PathLike | Traversable = RECORDED_H100) -> Recorded:
+    """Read a recorded GPU run (by default the H100 run that ships with relulab, :data:`RECORDED_H100`)."""
+    if isinstance(path, (str, os.PathLike)):
+        path = Path(path)
+    elif not isinstance(path, Traversable):
         raise TypeError(f"path must be a path (str or os.PathLike), got {type(path).__name__}")
-    path = Path(path)
     if not path.is_file():
-        raise missing(path, "recorded measurements")
+        raise FileNotFoundError(f"no recorded measurements at {path}")
     return parse_recorded(path.read_text(encoding="utf-8"), str(path.name))
 
 

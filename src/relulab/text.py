@@ -4,8 +4,9 @@ The real text is the book's own prose, in both languages: :func:`book_prose`
 reads the Markdown cells of the chapter sources in ``book/sources/`` and
 :func:`clean_markdown` strips the markup (code, maths, citations, labels), so
 nothing is downloaded. The chapters used as training corpora are read from a
-frozen snapshot in ``data/corpus/`` (see :data:`CORPUS_DIR`), so editing the
-book's prose does not move the experiments' numbers. :func:`words` splits prose into lower-case words,
+frozen snapshot, package data of relulab in ``relulab/corpus/`` (see :data:`CORPUS_DIR`),
+so editing the book's prose does not move the experiments' numbers, and a chapter
+downloaded alone, with relulab installed from a wheel, reads the same text. :func:`words` splits prose into lower-case words,
 :func:`encode` maps them to integer ids (the most frequent words, then one id
 for every other word), :func:`ngrams` cuts the id sequence into overlapping
 windows, and :func:`embed_ngrams` turns each window's context into a real
@@ -25,10 +26,12 @@ one favourite successor and the text repeats the same n-grams over and over.
 
 from __future__ import annotations
 
+import importlib.resources
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from importlib.resources.abc import Traversable
 from pathlib import Path
 
 import numpy as np
@@ -38,8 +41,8 @@ from ._paths import book_root, missing
 from .i18n import LANGUAGES, register
 
 __all__ = [
-    "SOURCES_DIR",
     "CORPUS_DIR",
+    "sources_folder",
     "markdown_cells",
     "clean_markdown",
     "book_prose",
@@ -52,12 +55,18 @@ __all__ = [
     "zipf_markov_tokens",
 ]
 
-#: Where the chapter sources (``*.nbsrc``) live: the book's prose, in both languages.
-SOURCES_DIR = book_root() / "book" / "sources"
-
 #: Frozen snapshots of the cleaned prose, ``<chapter>.<lang>.txt``: :func:`book_prose` reads a
 #: chapter from here when a snapshot exists, so copy-editing the prose leaves the corpora unchanged.
-CORPUS_DIR = book_root() / "data" / "corpus"
+#: Package data (``src/relulab/corpus`` in the repository, ``relulab/corpus`` in a wheel), read
+#: through :mod:`importlib.resources` like the recorded replications: it needs no book root.
+CORPUS_DIR: Traversable = importlib.resources.files("relulab").joinpath("corpus")
+
+
+def sources_folder() -> Path:
+    """Where the chapter sources (``*.nbsrc``) live: ``book/sources`` of the book root (see
+    :mod:`relulab._paths`). Only a chapter without a frozen snapshot in :data:`CORPUS_DIR` is read
+    from there: the book's repository, not an installed relulab."""
+    return book_root() / "book" / "sources"
 
 #: The id that :func:`encode` gives to every word outside the kept vocabulary.
 UNK = "<unk>"
@@ -174,9 +183,9 @@ def book_prose(lang: str, chapters: Sequence[str], *, directory: Path | str | No
         numbers independent of chapters it does not list.
     directory:
         Another folder of ``.nbsrc`` files (for tests). Without it, a chapter
-        that has a frozen snapshot ``data/corpus/<chapter>.<lang>.txt`` (see
-        :data:`CORPUS_DIR`) is read from the snapshot, every other chapter from
-        its live source in ``book/sources``.
+        that has a frozen snapshot ``<chapter>.<lang>.txt`` in :data:`CORPUS_DIR`
+        (package data) is read from the snapshot, every other chapter from its
+        live source in ``book/sources`` (:func:`sources_folder`).
     """
     if isinstance(chapters, str) or not isinstance(chapters, Sequence) or not chapters:
         raise TypeError(f"chapters must be a non-empty list of source names, got {chapters!r}")
@@ -186,13 +195,13 @@ def book_prose(lang: str, chapters: Sequence[str], *, directory: Path | str | No
         raise TypeError(f"directory must be None or a path (str or Path), got {type(directory).__name__}")
     if not all(isinstance(c, str) and c for c in chapters):
         raise TypeError(f"chapters must hold source names (strings), got {chapters!r}")
-    folder = Path(directory) if directory is not None else SOURCES_DIR
     texts = []
     for name in chapters:
-        snapshot = CORPUS_DIR / f"{name}.{lang}.txt"
+        snapshot = CORPUS_DIR.joinpath(f"{name}.{lang}.txt")
         if directory is None and snapshot.is_file():
             texts.append(snapshot.read_text(encoding="utf-8").removesuffix("\n"))
             continue
+        folder = Path(directory) if directory is not None else sources_folder()
         path = folder / f"{name}.nbsrc"
         if not path.is_file():
             have = sorted(p.stem for p in folder.glob("*.nbsrc"))
