@@ -530,6 +530,164 @@ def train_probed(
     )
 
 
+_ADAM_BETAS, _ADAM_EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam's defaults, which train() uses
+#: The options of :func:`train_probed` that :func:`_train_probed_batch` reproduces (with ``optimizer="adam"``,
+#: ``flips=False`` and ``every_epoch=False``); runs with other options are trained one at a time.
+_BATCHABLE = frozenset({"widths", "epochs", "lr", "batch_size", "activation", "init", "bias", "l1", "dropout", "dtype",
+                        "optimizer", "flips", "every_epoch"})
+
+
+def _train_probed_batch(
+    splits: Sequence[Split],
+    seeds: Sequence[int],
+    lrs: Sequence[float],
+    l1s: Sequence[float],
+    biases: Sequence[str | float],
+    *,
+    widths: Sequence[int] = (64, 64, 64, 10),
+    epochs: int = 20,
+    batch_size: int = 64,
+    activation: Callable[[], nn.Module] = nn.ReLU,
+    init: str = "he",
+    dropout: float = 0.0,
+    dtype: torch.dtype = torch.float64,
+) -> list[ProbedRun | None]:
+    """Many :func:`train_probed` runs (Adam, ``every_epoch=False``, no flips) trained side by side as one batched model.
+
+    Member ``m`` is ``train_probed(splits[m], seed=seeds[m], lr=lrs[m], l1=l1s[m], bias=biases[m], ...)``; the
+    other options are shared. The weights of layer ``l`` form one tensor ``(M, fan_in, fan_out)`` and a step is one
+    ``torch.baddbmm`` per layer. Member ``m`` starts from ``init_network(seed=seeds[m])``, draws its mini-batches
+    from ``torch.Generator().manual_seed(seeds[m])`` as :func:`relulab.training.train` does, its dropout masks
+    from the random stream that the separate run would use (the global one, as left by its initialization), and
+    is updated with ``torch.optim.Adam``'s formulas. Members share nothing, so each equals its separate run up to
+    floating-point rounding (batched products round differently; ``tests/test_sparsity_batch.py`` bounds the
+    difference). Returns one :class:`ProbedRun` per member, ``None`` where the member's loss became non-finite.
+    """
+    m_count = len(splits)
+    if m_count == 0 or not len(seeds) == len(lrs) == len(l1s) == len(biases) == m_count:
+        raise ValueError(f"splits, seeds, lrs, l1s and biases must be non-empty and of equal length, got "
+                         f"{m_count}, {len(seeds)}, {len(lrs)}, {len(l1s)}, {len(biases)}")
+    sizes = sorted({int(s.x_train.shape[0]) for s in splits})
+    if len(sizes) != 1:
+        raise ValueError(f"every split must have the same number of training images, got {sizes}")
+    n = sizes[0]
+    widths = check_int_list(widths, "widths", 1, 100_000)
+    if len(widths) < 3 or widths[0] != splits[0].n_features:
+        raise ValueError(f"widths must be [n_features={splits[0].n_features}, hidden..., n_classes] with at least one hidden layer, got {widths}")
+    for name, values in (("lrs", lrs), ("l1s", l1s)):
+        for i, v in enumerate(values):
+            check_scalar_in(v, f"{name}[{i}]", 0.0, 1e6, low_open=name == "lrs")
+    dropout = check_scalar_in(dropout, "dropout", 0.0, 1.0, high_open=True)
+    epochs = check_int_in(epochs, "epochs", 1, 100_000)
+    batch_size = check_int_in(batch_size, "batch_size", 1, 10_000_000)
+    models, streams = [], []
+    for s, b in zip(seeds, biases):
+        models.append(init_network(widths, init=init, bias=b, seed=s, activation=_activation_factory(activation, dropout), dtype=dtype))
+        if dropout > 0:  # the separate run's dropout draws from the global stream that init_network seeded
+            streams.append(torch.Generator().set_state(torch.get_rng_state()))
+    linears = [[mod for mod in model.modules() if isinstance(mod, nn.Linear)] for model in models]
+    n_layers = len(linears[0])
+    acts = [activation() for _ in range(n_layers - 1)]
+    weights = [torch.stack([lin[i].weight.detach().T for lin in linears]).contiguous().requires_grad_() for i in range(n_layers)]
+    bias_t = [torch.stack([lin[i].bias.detach()[None, :] for lin in linears]).contiguous().requires_grad_() for i in range(n_layers)]
+    params = [p for pair in zip(weights, bias_t) for p in pair]
+    first = [record_activations(model, s.x_test.to(dtype)) for model, s in zip(models, splits)]
+    x = torch.stack([s.x_train.to(dtype) for s in splits])
+    y = torch.stack([s.y_train for s in splits])
+    gens = [torch.Generator().manual_seed(int(s)) for s in seeds]
+    lr = torch.tensor([float(v) for v in lrs], dtype=dtype)[:, None, None]
+    lam = torch.tensor([float(v) for v in l1s], dtype=dtype)
+    penalized = bool((lam > 0).any())
+    exp_avg = [torch.zeros_like(p) for p in params]
+    exp_avg_sq = [torch.zeros_like(p) for p in params]
+    diverged = torch.zeros(m_count, dtype=torch.bool)
+    rows = torch.arange(m_count)[:, None]
+    step = 0
+    for _ in range(epochs):
+        orders = torch.stack([torch.randperm(n, generator=g) for g in gens])
+        for i in range(0, n, batch_size):
+            idx = orders[:, i : i + batch_size]
+            h = x[rows, idx]
+            penalty = 0.0
+            for layer in range(n_layers):
+                h = torch.baddbmm(bias_t[layer], h, weights[layer])
+                if layer == n_layers - 1:
+                    break
+                h = acts[layer](h)
+                if dropout > 0:
+                    noise = torch.stack([torch.empty(h.shape[1:], dtype=dtype).bernoulli_(1 - dropout, generator=g)
+                                         for g in streams]).div_(1 - dropout)
+                    h = h * noise
+                if penalized:
+                    penalty = penalty + h.abs().mean(dim=(1, 2))
+            loss = F.cross_entropy(h.reshape(-1, h.shape[-1]), y[rows, idx].reshape(-1), reduction="none").view(m_count, -1).mean(dim=1)
+            if penalized:
+                loss = loss + lam * penalty
+            diverged |= ~torch.isfinite(loss.detach())
+            for p in params:
+                p.grad = None
+            loss.sum().backward()
+            step += 1
+            bc1, bc2 = 1 - _ADAM_BETAS[0] ** step, 1 - _ADAM_BETAS[1] ** step
+            with torch.no_grad():
+                for p, m1, m2 in zip(params, exp_avg, exp_avg_sq):
+                    m1.lerp_(p.grad, 1 - _ADAM_BETAS[0])
+                    m2.mul_(_ADAM_BETAS[1]).addcmul_(p.grad, p.grad, value=1 - _ADAM_BETAS[1])
+                    p.sub_(lr / bc1 * m1 / (m2.sqrt() / math.sqrt(bc2)).add_(_ADAM_EPS))
+    out: list[ProbedRun | None] = []
+    with torch.no_grad():
+        for j, (model, lin, split) in enumerate(zip(models, linears, splits)):
+            if bool(diverged[j]):
+                out.append(None)
+                continue
+            for i, layer in enumerate(lin):
+                layer.weight.copy_(weights[i][j].T)
+                layer.bias.copy_(bias_t[i][j, 0])
+            probe = split.x_test.to(dtype)
+            last = record_activations(model, probe)
+            out.append(ProbedRun(
+                seed=int(seeds[j]), layers=list(first[j]),
+                zero=np.array([[zero_fraction(a) for a in r.values()] for r in (first[j], last)]),
+                dead=np.array([[float(dead_mask(a).mean()) for a in r.values()] for r in (first[j], last)]),
+                step_flips=np.array([]), steps_per_epoch=math.ceil(n / batch_size),
+                train_acc=accuracy(model, split.x_train.to(dtype), split.y_train),
+                test_acc=accuracy(model, probe, split.y_test), model=model))
+    return out
+
+
+def _probed_runs(jobs: Sequence[tuple[Split, int, Mapping[str, object]]]) -> list[ProbedRun | None]:
+    """``[train_probed(split, seed=seed, **kw) for split, seed, kw in jobs]``, ``None`` for a run that diverged, with
+    the runs that :func:`_train_probed_batch` can reproduce trained together: one batched model per group of equal
+    architecture, activation, dropout, epochs, batch size, initialization, dtype and training-set size."""
+    defaults = {"widths": (64, 64, 64, 10), "epochs": 20, "lr": 1e-3, "optimizer": "adam", "batch_size": 64,
+                "activation": nn.ReLU, "init": "he", "bias": "own", "l1": 0.0, "dropout": 0.0, "flips": False,
+                "every_epoch": True, "dtype": torch.float64}
+    out: list[ProbedRun | None] = [None] * len(jobs)
+    groups: dict[tuple, list[int]] = {}
+    for j, (split, seed, kw) in enumerate(jobs):
+        o = {**defaults, **dict(kw)}
+        if (set(kw) <= _BATCHABLE and o["optimizer"] == "adam" and o["flips"] is False and o["every_epoch"] is False
+                and not (o["l1"] > 0 and o["dropout"] > 0)):
+            key = (tuple(o["widths"]), o["epochs"], o["batch_size"], o["activation"], o["init"], float(o["dropout"]),
+                   o["dtype"], int(split.x_train.shape[0]))
+            groups.setdefault(key, []).append(j)
+            continue
+        try:
+            out[j] = train_probed(split, seed=seed, **dict(kw))
+        except RuntimeError:  # diverged
+            out[j] = None
+    for key, members in groups.items():
+        widths, epochs, batch_size, activation, init, dropout, dtype, _n = key
+        opts = [{**defaults, **dict(jobs[j][2])} for j in members]
+        runs = _train_probed_batch(
+            [jobs[j][0] for j in members], [jobs[j][1] for j in members],
+            [o["lr"] for o in opts], [o["l1"] for o in opts], [o["bias"] for o in opts],
+            widths=widths, epochs=epochs, batch_size=batch_size, activation=activation, init=init, dropout=dropout, dtype=dtype)
+        for j, run in zip(members, runs):
+            out[j] = run
+    return out
+
+
 def small_data_runs(
     configs: Mapping[str, Mapping[str, object]],
     *,
@@ -550,10 +708,14 @@ def small_data_runs(
     if not configs:
         raise ValueError("configs must name at least one configuration")
     splits = {s: digits(seed=s, n_train=n_train) for s in seeds}
-    return {
-        label: [train_probed(splits[s], seed=s, **{"every_epoch": False, **common, **dict(kw)}) for s in seeds]
-        for label, kw in configs.items()
-    }
+    jobs = [(splits[s], s, {"every_epoch": False, **common, **dict(kw)}) for kw in configs.values() for s in seeds]
+    runs = iter(_probed_runs(jobs))  # trained together where they can be (see _train_probed_batch)
+    out = {label: [next(runs) for _ in seeds] for label in configs}
+    for label, rs in out.items():
+        for s, r in zip(seeds, rs):
+            if r is None:
+                raise RuntimeError(f"training diverged ({label}, seed {s}); lower the learning rate")
+    return out
 
 
 def mean_sd(values: Sequence[float]) -> tuple[float, float]:
@@ -1584,17 +1746,16 @@ def tune_regularizer_rates(
     if "lr" in common:
         raise ValueError("common must not set lr: the rates are the ones tuned over")
     fits = {s: validation_split(digits(seed=s, n_train=n_train), fraction=val_fraction, seed=s) for s in seeds}
+    jobs = [(fits[s], s, {"every_epoch": False, **common, **dict(kw), "lr": lr}) for kw in configs.values() for lr in rates for s in seeds]
+    runs = iter(_probed_runs(jobs))  # trained together where they can be; None: diverged
     val_nll, tuned, interior = {}, {}, {}
-    for label, kw in configs.items():
+    for label in configs:
         means = []
-        for lr in rates:
+        for _lr in rates:
             losses = []
             for s in seeds:
-                try:
-                    run = train_probed(fits[s], seed=s, **{"every_epoch": False, **common, **dict(kw), "lr": lr})
-                    loss = test_nll(run.model, fits[s])  # the split's "test" part is the validation set
-                except RuntimeError:  # diverged
-                    loss = math.inf
+                run = next(runs)
+                loss = math.inf if run is None else test_nll(run.model, fits[s])  # the split's "test" part is the validation set
                 losses.append(loss if math.isfinite(loss) else math.inf)
             means.append(float(np.mean(losses)))
         if not any(math.isfinite(m) for m in means):
@@ -1625,14 +1786,15 @@ def tuned_runs(
     if set(tuned) != set(configs):
         raise ValueError(f"tuned must give a rate for each configuration {list(configs)}, got {list(tuned)}")
     seeds = check_seeds(list(seeds))
-    out = {}
+    out, todo = {}, {}
     for label, kw in configs.items():
         lr = check_scalar_in(tuned[label], f"tuned[{label!r}]", 0.0, 100.0, low_open=True)
         if shared is not None and label in shared and lr == common.get("lr") and [r.seed for r in shared[label]] == seeds:
             out[label] = list(shared[label])
         else:
-            out[label] = small_data_runs({label: {**dict(kw), "lr": lr}}, seeds=seeds, n_train=n_train, **common)[label]
-    return out
+            todo[label] = {**dict(kw), "lr": lr}
+    new = small_data_runs(todo, seeds=seeds, n_train=n_train, **common) if todo else {}  # in one go: batched where possible
+    return {label: out[label] if label in out else new[label] for label in configs}
 
 
 def regularizer_comparison(
@@ -1667,7 +1829,7 @@ _BOOK_RATES = rate_grid(2e-3, 1e-1, 3)  # six rates: the book's time budget leav
     book={"seeds": 5, "n_train": 200, "epochs": 10, "tune_seeds": 1, "rates": _BOOK_RATES},
     full={"seeds": 20, "n_train": 1258, "epochs": 10, "tune_seeds": 2, "rates": list(REGULARIZER_RATES)},
     depends=(regularizer_comparison, tuned_runs, tune_regularizer_rates, validation_split, regularizer_summary, _paired,
-             test_nll, small_data_runs, train_probed, init_network, ActivationL1),
+             test_nll, small_data_runs, _probed_runs, _train_probed_batch, train_probed, init_network, ActivationL1),
 )
 def regularizers(seeds: int, n_train: int, epochs: int, tune_seeds: int = 1, rates: Sequence[float] = REGULARIZER_RATES,
                  val_fraction: float = 0.2) -> dict:
@@ -1858,7 +2020,7 @@ def _summary_iv(values: Sequence[float]) -> dict:
     book={"seeds": 5, "epochs": 10, "archs": [[64, 64, 64, 10], [64, 128, 128, 10], [64, 32, 32, 32, 10]]},
     full={"seeds": 20, "epochs": 30, "archs": [[64, 64, 64, 10], [64, 128, 128, 10], [64, 32, 32, 32, 10],
                                                  [64, 256, 256, 10]]},
-    depends=(_summary_iv, _paired, train_probed, init_network),
+    depends=(_summary_iv, _paired, _probed_runs, _train_probed_batch, train_probed, init_network),
 )
 def sparsity_training(seeds: int, epochs: int, archs: Sequence[Sequence[int]]) -> dict:
     """Does training make ReLU networks sparser? Share of zeros on the test digits before and after training.
@@ -1876,7 +2038,9 @@ def sparsity_training(seeds: int, epochs: int, archs: Sequence[Sequence[int]]) -
     out = []
     for widths in archs:
         widths = [int(w) for w in widths]
-        runs = [train_probed(split, widths=widths, seed=s, epochs=epochs, every_epoch=False) for s in range(seeds)]
+        runs = _probed_runs([(split, s, {"widths": widths, "epochs": epochs, "every_epoch": False}) for s in range(seeds)])
+        if any(r is None for r in runs):
+            raise RuntimeError(f"training diverged (architecture {widths}); lower the learning rate")
         hidden = widths[1:-1]
         entry: dict = {"widths": widths, "layers": {}, "test_acc": [r.test_acc for r in runs]}
         for j, layer in enumerate(runs[0].layers):
