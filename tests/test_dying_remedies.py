@@ -11,6 +11,7 @@ import pytest
 import torch
 from torch import nn
 
+import relulab
 from relulab import dying, replication
 from relulab.data import digits
 
@@ -146,6 +147,14 @@ def test_remedies_small_is_json_and_paired():
     report = dying.remedies_report(out, out)  # both scales, each titled with its number of seeds
     one = f"2 seeds\n{dying.remedies_table(out)}\n{dying.clipped_table(out)}\n"
     assert report.count(one) == 2 and report.startswith(dying.t("dying.book_scale"))
+    previous = relulab.current_language()
+    relulab.use_language("it")  # the headline follows the language (it was English in the Italian notebook)
+    try:
+        report = dying.remedies_report(out, out)
+        assert report.startswith("scala del libro (dal vivo): 2 seed\n") and "scala piena (registrata): 2 seed\n" in report
+        assert "seeds" not in report
+    finally:
+        relulab.use_language(previous)
     with pytest.raises(TypeError, match="full"):
         dying.remedies_report(out, {"seeds": [0]})
     with pytest.raises(ValueError, match="arms"):

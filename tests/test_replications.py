@@ -6,6 +6,7 @@ import json
 import math
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -120,8 +121,8 @@ def test_the_records_are_package_data_of_relulab():
     assert _records(), f"no record in {replication.RECORD_DIR}"
     assert {p.name for p in _records()} == {f.name for f in folder.iterdir() if f.name.endswith(".json")}
     assert replication.record_path("ch1-sin-fit").is_file()
-    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
-    assert 'relulab = ["records/*.json"]' in pyproject
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert "records/*.json" in pyproject["tool"]["setuptools"]["package-data"]["relulab"]
 
 
 def test_no_record_is_left_in_the_old_folder():

@@ -214,6 +214,7 @@ register(
         "dying.scale.book": {"en": "book", "it": "del libro"},
         "dying.scale.full": {"en": "full", "it": "piena"},
         "dying.full_scale": {"en": "full scale (recorded)", "it": "scala piena (registrata)"},
+        "dying.scale_seeds": {"en": "{scale}: {n} seeds", "it": "{scale}: {n} seed"},
         "dying.arm": {"en": "remedy", "it": "rimedio"},
         "dying.largest_rate": {"en": "largest rate, all seeds train", "it": "learning rate massimo, tutti i seed addestrano"},
         "dying.tuned_rate": {"en": "tuned rate (validation)", "it": "learning rate scelto (validazione)"},
@@ -1880,7 +1881,7 @@ def remedies_report(book: Mapping, full: Mapping) -> str:
     for name, (title, res) in (("book", (t("dying.book_scale"), book)), ("full", (t("dying.full_scale"), full))):
         if not isinstance(res, Mapping) or not {"seeds", "arms", "clipped"} <= set(res):
             raise TypeError(f"{name} must be the result dict of dying.remedies (keys seeds, arms, clipped...), got {type(res).__name__}")
-        parts.append(f"{title}: {len(res['seeds'])} seeds\n{remedies_table(res)}\n{clipped_table(res)}\n")
+        parts.append(f"{t('dying.scale_seeds', scale=title, n=len(res['seeds']))}\n{remedies_table(res)}\n{clipped_table(res)}\n")
     return "\n".join(parts)
 
 

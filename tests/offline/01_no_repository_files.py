@@ -9,7 +9,8 @@ opens such a file, so a chapter that would break once downloaded fails its nbval
 
 ``tests/conftest.py`` names the repository in ``RELULAB_GUARD_REPOSITORY``; without it the guard
 does nothing. Files of the package (``<repository>/src/relulab``) and of the Python environment
-(``sys.prefix``, e.g. a ``.venv`` inside the repository) stay allowed. Only opening a file is
+(``sys.prefix``, e.g. a ``.venv`` inside the repository, and every site-packages folder on
+``sys.path``, e.g. the one a fresh venv borrows its dependencies from) stay allowed. Only opening a file is
 refused (reading or writing): listing a folder is not (the import system lists ``sys.path``).
 """
 
@@ -22,9 +23,10 @@ def _install_repository_guard():
     if not root:
         return
     root = _os.path.abspath(root)
+    site = [p for p in _sys.path if _os.path.basename(p.rstrip(_os.sep)) in ("site-packages", "dist-packages")]
     allowed = tuple(
         _os.path.join(_os.path.abspath(p), "")
-        for p in (_os.path.join(root, "src", "relulab"), _sys.prefix, _sys.base_prefix, _sys.exec_prefix)
+        for p in (_os.path.join(root, "src", "relulab"), _sys.prefix, _sys.base_prefix, _sys.exec_prefix, *site)
     )
     inside = _os.path.join(root, "")
 
