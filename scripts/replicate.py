@@ -2,12 +2,14 @@
 
 Usage:
     python scripts/replicate.py --list            # registered experiments, with their state
-    python scripts/replicate.py NAME [NAME ...]   # run each at full scale, write data/replications/NAME.json
+    python scripts/replicate.py NAME [NAME ...]   # run each at full scale, write src/relulab/records/NAME.json
     python scripts/replicate.py --stale           # run every experiment whose record is missing or stale
 
 Each experiment is defined once in ``src/relulab`` (see :mod:`relulab.replication`): the notebook runs it
 at book scale, this script at full scale (≥ 10 seeds, full training sets, tuned rates, to a plateau).
 Runs on any CPU or GPU; the record says which machine, which code version and how long it took.
+The records are package data of relulab (``src/relulab/records``, shipped in the wheel): this script
+imports relulab from this repository's ``src`` (never an installed copy), so it writes them there.
 The pinned numerical environment (``relulab.numerics``) is set before torch is imported.
 """
 
@@ -39,13 +41,14 @@ def main(argv: list[str] | None = None) -> int:
     from relulab import replication
 
     registry = replication.discover()
+    folder = ROOT / replication.RECORD_DIR  # this repository's src/relulab/records, whichever relulab is installed
     state = {}
     for name in sorted(registry):
-        path = replication.record_path(name)
+        path = replication.record_path(name, folder)
         if not path.is_file():
             state[name] = "missing"
         else:
-            state[name] = "stale" if replication.load(name, allow_stale=True).stale else "current"
+            state[name] = "stale" if replication.load(name, folder=folder, allow_stale=True).stale else "current"
     if args.list or not (args.names or args.stale):
         for name, st in state.items():
             print(f"{name:32s} {st}")
@@ -57,8 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in names:
         command = "python scripts/replicate.py " + shlex.quote(name)
         print(f"[replicate] {name} at full scale ...", flush=True)
-        path = replication.record(name, command=command)
-        rec = replication.load(name)
+        path = replication.record(name, command=command, folder=folder)
+        rec = replication.load(name, folder=folder)
         print(f"[replicate] {name}: {rec.provenance['wall_s']} s -> {path.relative_to(ROOT)}", flush=True)
     return 0
 

@@ -70,6 +70,19 @@ def test_activation_training_small_runs_pairs_and_tunes():
     assert comps[("tuned", "tanh/xavier")].n == 2
     rows = gradients.activation_rows(r)
     assert len(rows) == 4 and "n = 2" in rows[3][3]
+    # the two-scale report prints itself (here the same small run stands in for both scales)
+    rec = replication.Recorded("ch2-activations", {}, r, {"date": "2026-12-06T00:00:00", "wall_s": 12.4})
+    report = gradients.activation_scales(r, rec)
+    text = str(report).splitlines()
+    assert text[0].startswith("book scale (live): 2 seeds") and "n = 2" in "\n".join(text)
+    assert sum(line.endswith("book and full scale agree (" + line.rsplit("(", 1)[-1]) for line in text) == len(comps)
+    values = report.glue_values()
+    assert values["act_nval"] == r["n_val"] and values["act_book_tuned_tanh_xavier"].endswith("n = 2")
+    assert report.full is r and report.comparisons["full"].keys() == comps.keys()
+    with pytest.raises(ValueError, match="live"):
+        gradients.activation_scales({"arms": []}, rec)
+    with pytest.raises(ValueError, match="recorded"):
+        gradients.activation_scales(r, replication.Recorded("x", {}, r, {}))
     with pytest.raises(ValueError, match="rates"):
         gradients.activation_training(seeds=2, epochs=1, rates={"relu/he": [0.1]})
     with pytest.raises(ValueError, match="seeds"):

@@ -17,6 +17,17 @@ def test_digits_arrays_are_exactly_sklearns_load_digits():
     assert x.shape == (1797, 64) and set(np.unique(y)) == set(range(10))
 
 
+def test_digits_arrays_parse_the_file_once_and_return_copies(monkeypatch):
+    bunch = load_digits()
+    x, y = data.digits_arrays()
+    x[0, 0], y[0] = -1.0, -1  # a caller that changes its copy changes nothing else
+    monkeypatch.setattr(data.np, "loadtxt", lambda *a, **k: pytest.fail("the digits file was parsed again"))
+    x2, y2 = data.digits_arrays()
+    np.testing.assert_array_equal(x2, bunch.data)
+    np.testing.assert_array_equal(y2, bunch.target)
+    assert x2 is not x and not np.shares_memory(x2, data.digits_arrays()[0])
+
+
 def test_digits_arrays_fall_back_to_load_digits_when_the_file_is_missing(monkeypatch):
     monkeypatch.setattr(data.importlib.util, "find_spec", lambda name: None)
     x, y = data.digits_arrays()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -517,6 +518,33 @@ def test_tables_and_curves(tiny_sweep):
     assert col[2].split()[-4] == "5"
 
 
+def test_at_end_keeps_the_matching_runs_that_did_not_diverge(tiny_sweep):
+    """``SweepResult.at_end``: the chapter's per-run end-of-training dead share and accuracy."""
+    dead, acc = tiny_sweep.at_end("act2", 0.1, optimizer="sgd")
+    runs = tiny_sweep.select(lr=0.1, optimizer="sgd")
+    np.testing.assert_array_equal(dead, tiny_sweep.dead_fraction("act2")[runs, -1])
+    np.testing.assert_array_equal(acc, tiny_sweep.test_acc[runs, -1])
+    assert tiny_sweep.at_end("act2", np.float64(0.1))[0].size == 4  # sgd and adam at lr 0.1
+    assert tiny_sweep.at_end(None)[0].size == len(tiny_sweep)
+    frozen = dataclasses.replace(tiny_sweep, diverged=np.array([True] + [False] * (len(tiny_sweep) - 1)))
+    assert frozen.at_end("act2", 0.1, optimizer="sgd")[0].size == 1  # the diverged run is left out
+    with pytest.raises(ValueError, match="lr"):
+        tiny_sweep.at_end("act2", -1.0)
+    with pytest.raises(ValueError, match="layer"):
+        tiny_sweep.at_end("act7")
+
+
+def test_one_neuron_table_has_one_row_per_rate():
+    steps = {lr: dying.one_neuron_step(lr) for lr in (0.1, 1.0)}
+    lines = dying.one_neuron_table(steps).splitlines()
+    rows = [line.split() for line in lines[2:]]  # every cell is one number
+    assert len(lines) == 4 and [r[0] for r in rows] == ["0.1", "1"] and all(len(r) == 6 for r in rows)
+    assert float(rows[0][2]) == 1 and float(rows[0][-1]) > 0  # alive after a step of 0.1
+    assert float(rows[1][2]) == 0 and float(rows[1][-1]) == 0  # dead after a step of 1: inactive, no gradient
+    with pytest.raises(TypeError, match="steps"):
+        dying.one_neuron_table({0.1: 3})
+
+
 def test_born_dead_check_table():
     one = [dying.born_dead_monte_carlo(w, 5, np.ones((1, 3)), n_nets=200, seed=w) for w in (2, 3)]
     many = [dying.born_dead_monte_carlo(w, 5, np.random.default_rng(0).normal(size=(10, 3)), n_nets=200, seed=w) for w in (2, 3)]
@@ -539,7 +567,7 @@ def test_plots_draw_without_error(tiny_sweep):
     dying.plot_vs_lr(tiny_sweep, "dead", axes[0], label="x", where={"optimizer": "sgd"})
     assert axes[0].get_xscale() == "log" and len(axes[0].lines) == 1
     dying.plot_dead_over_steps(tiny_sweep, [0.1, 8.0], axes[1], layer="act2")
-    assert len(axes[1].lines) == 2
+    assert len(axes[1].lines) == 2 and axes[1].get_ylabel().endswith("layer act2")
     with pytest.raises(ValueError, match="no run"):
         dying.plot_dead_over_steps(tiny_sweep, [0.3], axes[1])
     dying.plot_collapse([tiny_sweep], axes[2])
@@ -549,4 +577,15 @@ def test_plots_draw_without_error(tiny_sweep):
     dying.plot_born_dead_maps([1, 2], [1, 2, 3], [("a", p), ("b", p + 1)], ax2)
     with pytest.raises(ValueError, match="shape"):
         dying.plot_born_dead_maps([1, 2], [1, 2, 3], [("a", np.zeros((2, 2)))], ax2)
+    x = torch.randn(5, 4)
+    one = [dying.born_dead_monte_carlo(n, 3, x[:1], n_nets=20, seed=n) for n in (1, 2)]
+    many = [dying.born_dead_monte_carlo(n, 3, x, n_nets=20, seed=10 + n) for n in (1, 2)]
+    fig3, ax3 = plt.subplots(1, 3)
+    dying.plot_born_dead_comparison(one, many, ax3)
+    assert [a.get_title() for a in ax3] == ["formula, one input", "Monte Carlo, one input", "Monte Carlo, 5 digits"]
+    assert len(fig3.axes) == 4  # the three maps and their shared colour bar
+    with pytest.raises(ValueError, match="same widths"):
+        dying.plot_born_dead_comparison(one, many[:1], ax3)
+    with pytest.raises(TypeError, match="many"):
+        dying.plot_born_dead_comparison(one, [3], ax3)
     plt.close("all")

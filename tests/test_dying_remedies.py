@@ -143,6 +143,11 @@ def test_remedies_small_is_json_and_paired():
     assert len(relu["table"]) == 2 and relu["lr_tuned"] in (0.5, 3.0)
     if "tuned_test_acc" in relu:
         assert len(relu["tuned_test_acc"]) == 2
+    report = dying.remedies_report(out, out)  # both scales, each titled with its number of seeds
+    one = f"2 seeds\n{dying.remedies_table(out)}\n{dying.clipped_table(out)}\n"
+    assert report.count(one) == 2 and report.startswith(dying.t("dying.book_scale"))
+    with pytest.raises(TypeError, match="full"):
+        dying.remedies_report(out, {"seeds": [0]})
     with pytest.raises(ValueError, match="arms"):
         dying.remedies(seeds=2, arms=["leaky"], lrs=[1.0], epochs=1, clip=None, shared_lr=2.0, record_every=None)
     with pytest.raises(ValueError, match="arms"):

@@ -270,3 +270,38 @@ def test_leaky_reference_against_monte_carlo():
         u, v = _pair(c)
         f = lambda x: np.where(x > 0, x, a * x)  # noqa: E731
         _close(f(u) * f(v) / ((1 + a * a) / 2), _leaky_reference(c, a))
+
+
+def test_chapter_2b_figures_and_tables_draw_themselves_in_the_current_language():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from relulab import i18n
+
+    theory = P.correlations_through_depth(0.0, 6, "relu")
+    pair = P.simulate_pair(0.0, 6, 64, "relu", seeds=[0, 1, 2])
+    try:
+        for lang, word in (("en", "layer"), ("it", "strato")):
+            i18n.use_language(lang)
+            ax1, ax2 = P.plot_correlation_maps(theory, pair, width=64)
+            assert ax2.get_xlabel() == word
+            # the formula's curve is the theory, the Monte Carlo points every third layer
+            np.testing.assert_array_equal(ax2.lines[0].get_ydata(), theory)
+            assert len(ax1.get_legend().get_texts()) == 5  # diagonal, ReLU, two tanh, fixed point
+            table = P.correlation_table(theory, pair, width=64, layers=(2, 6))
+            assert table.splitlines()[0].split()[0] == word.capitalize() or word in table.splitlines()[0]
+            assert f"{theory[5]:.3f}".replace(".", "," if lang == "it" else ".") in table
+            (a1, a2), crit = P.plot_phases(bias_var=0.05)
+            assert crit == P.critical_weight_var("tanh", bias_var=0.05) and a2.get_yscale() == "log"
+            assert a2.lines[1].get_xdata()[0] == crit  # the critical weight variance, dotted
+            phases = P.phase_table((1.0, 2.0), bias_var=0.05)
+            assert len(phases.splitlines()) == 4 and "ξ_c" in phases
+            plt.close("all")
+    finally:
+        i18n.use_language("en")
+    with pytest.raises(ValueError, match="one value per layer"):
+        P.correlation_table(theory[:3], pair, width=64)
+    with pytest.raises(ValueError, match="layers"):
+        P.correlation_table(theory, pair, width=64, layers=(7,))

@@ -4,23 +4,28 @@ from __future__ import annotations
 
 import json
 import math
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
 from relulab import replication
-from relulab._paths import book_root
 
+ROOT = Path(__file__).resolve().parent.parent
 REQUIRED_PROVENANCE = ("command", "code_version", "source_hash", "functions", "machine", "date", "wall_s")
+#: Where the records lived before they became package data of relulab (issue 22).
+OLD_RECORD_DIR = Path("data") / "replications"
 
 
 def _records() -> list:
-    folder = book_root() / replication.RECORD_DIR
+    folder = ROOT / replication.RECORD_DIR
     return sorted(folder.glob("*.json")) if folder.is_dir() else []
 
 
 @pytest.fixture()
 def toy(monkeypatch, tmp_path):
-    """A private registry with one toy experiment, recorded under a temporary book root."""
+    """A private registry with one toy experiment, recorded in a temporary folder."""
     # import every module first, so that none registers its experiments in the private registry and is lost
     replication.discover()
     monkeypatch.setattr(replication, "EXPERIMENTS", {})
@@ -46,24 +51,24 @@ def test_book_and_full_scale_run_the_same_function(toy):
 
 def test_record_then_load_round_trips_with_provenance(toy):
     exp, root = toy
-    path = replication.record("toy", command="python scripts/replicate.py toy", root=root)
+    path = replication.record("toy", command="python scripts/replicate.py toy", folder=root)
     data = json.loads(path.read_text())
     assert set(REQUIRED_PROVENANCE) <= set(data["provenance"])
     assert data["arguments"] == {"seeds": 10}
-    rec = replication.load("toy", root=root)
+    rec = replication.load("toy", folder=root)
     assert rec.result["values"][-1] == 18
     assert not rec.stale
 
 
 def test_a_record_made_by_other_code_is_refused(toy):
     exp, root = toy
-    path = replication.record("toy", command="x", root=root)
+    path = replication.record("toy", command="x", folder=root)
     data = json.loads(path.read_text())
     data["provenance"]["source_hash"] = "0" * 64
     path.write_text(json.dumps(data))
     with pytest.raises(replication.StaleReplication, match="replicate.py toy"):
-        replication.load("toy", root=root)
-    assert replication.load("toy", root=root, allow_stale=True).stale
+        replication.load("toy", folder=root)
+    assert replication.load("toy", folder=root, allow_stale=True).stale
 
 
 def test_the_hash_follows_the_dependencies_source():
@@ -95,7 +100,7 @@ def test_bad_registrations_are_refused(monkeypatch):
 def test_a_missing_record_says_how_to_make_it(toy):
     _, root = toy
     with pytest.raises(FileNotFoundError, match="replicate.py toy"):
-        replication.load("toy", root=root)
+        replication.load("toy", folder=root)
 
 
 def test_every_registered_experiment_has_a_current_record():
@@ -104,6 +109,37 @@ def test_every_registered_experiment_has_a_current_record():
         path = replication.record_path(name)
         assert path.is_file(), f"no full-scale record for {name!r}: run python scripts/replicate.py {name}"
         replication.load(name)  # raises StaleReplication when the code changed since
+
+
+def test_the_records_are_package_data_of_relulab():
+    """The loader reads the records through importlib.resources, from the package's folder records/,
+    which is this repository's src/relulab/records here; pyproject.toml ships it in the wheel
+    (tests/test_student_notebook.py checks the wheel and runs a downloaded chapter that shows a record)."""
+    folder = replication.records_folder()
+    assert Path(str(folder)).resolve() == (ROOT / replication.RECORD_DIR).resolve()
+    assert _records(), f"no record in {replication.RECORD_DIR}"
+    assert {p.name for p in _records()} == {f.name for f in folder.iterdir() if f.name.endswith(".json")}
+    assert replication.record_path("ch1-sin-fit").is_file()
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'relulab = ["records/*.json"]' in pyproject
+
+
+def test_no_record_is_left_in_the_old_folder():
+    """Before issue 22 the records lived in data/replications/, which a wheel does not ship: a record
+    that a branch made there must be moved (the message says how) or the chapters would not see it."""
+    stray = sorted((ROOT / OLD_RECORD_DIR).glob("*.json"))
+    assert not stray, "records in the old folder: " + "; ".join(
+        f"git mv {OLD_RECORD_DIR.as_posix()}/{p.name} {replication.RECORD_DIR.as_posix()}/{p.name}" for p in stray
+    )
+
+
+def test_replicate_lists_the_records_of_this_repository():
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts" / "replicate.py"), "--list"],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    states = dict(line.split() for line in proc.stdout.splitlines() if line.strip())
+    assert set(states) == set(replication.discover())
+    assert set(states.values()) == {"current"}, states
 
 
 @pytest.mark.parametrize("path", _records(), ids=lambda p: p.stem)
@@ -192,3 +228,44 @@ def test_agreements_pairs_the_effects_of_both_scales():
         replication.agreements(book, {"y": (_iv(1.0, 0.5, 1.5), 0.0)})
     with pytest.raises(TypeError, match="full"):
         replication.agreements(book, {"x": 3.0})
+
+
+def test_compare_scales_prints_both_scales_in_the_notebook_language(toy):
+    from relulab import i18n
+
+    exp, root = toy
+    replication.record("toy", command="python scripts/replicate.py toy", folder=root)
+
+    def effects(result):
+        v = result["values"]
+        return {"mean value": ({"mean": sum(v) / len(v), "low": min(v), "high": max(v), "n": len(v)}, 0.0)}
+
+    live = exp.run("book")
+    i18n.use_language("en")
+    with pytest.raises(ValueError, match="describe"):  # the toy result has no seeds to describe itself by
+        replication.compare_scales("toy", live, effects, folder=root)
+    live["seeds"] = list(range(5))
+    sc = replication.compare_scales("toy", live, effects, folder=root, describe=lambda r: f"{len(r['values'])} seeds")
+    text = str(sc)
+    assert sc.full == replication.load("toy", folder=root).result and sc.live is live
+    assert sc.agreeing == (1, 1) and list(sc.agreements) == ["mean value"]
+    first, line = text.splitlines()
+    assert first.startswith("Book scale (live): 5 seeds. Full scale (recorded ") and "python scripts/replicate.py toy" in first
+    assert first.endswith(": 10 seeds.")
+    assert line == sc.agreements["mean value"].text("mean value", 1)
+    i18n.use_language("it")
+    try:
+        it_text = str(replication.compare_scales("toy", live, effects, folder=root, describe=lambda r: f"{len(r['values'])} valori"))
+    finally:
+        i18n.use_language("en")
+    assert it_text.startswith("Scala del libro (dal vivo): 5 valori. Scala piena") and "concordano" in it_text
+    with pytest.raises(TypeError, match="live"):
+        replication.compare_scales("toy", [1], effects, folder=root)
+    with pytest.raises(TypeError, match="effects"):
+        replication.compare_scales("toy", live, None, folder=root)
+    with pytest.raises(TypeError, match="describe"):
+        replication.compare_scales("toy", live, effects, describe="x", folder=root)
+    with pytest.raises(ValueError, match="digits"):
+        replication.compare_scales("toy", live, effects, digits=-1, folder=root)
+    with pytest.raises(FileNotFoundError):
+        replication.compare_scales("toy", live, effects, folder=root / "elsewhere")

@@ -146,6 +146,8 @@ class R:
 
 
 _G = torch.Generator().manual_seed(0)
+_PAIR3 = propagation.simulate_pair(0.0, 3, 8, "relu", seeds=[0, 1])
+_THEORY3 = propagation.correlations_through_depth(0.0, 3, "relu")
 X_NP = np.array([-2.0, -0.5, 0.0, 1.5])
 X_T = torch.tensor([[-2.0, -0.5], [0.0, 1.5]])
 Z = np.array([[1.0, -1.0, 2.0, 0.5]])
@@ -316,6 +318,7 @@ ROWS: dict[str, R] = {
                                                                      "layers": [3, ["no-such-layer"]], "eval_mode": "bool"}),
     "dying.dead_fraction": R(dying.dead_fraction, dict(model=MODEL, data=XM), {"model": "model", "data": [None, "abc", torch.ones(3, 5)]}),
     "dying.one_neuron_step": R(dying.one_neuron_step, dict(), {"lr": "pos", "n": "size", "seed": "seed", "w": ["abc", None, [1.0], [NAN, 1.0], [1.0, "a"]], "b": "float"}, valid=False),
+    "dying.one_neuron_table": R(dying.one_neuron_table, dict(steps={0.5: dying.one_neuron_step(0.5, n=20)}), {"steps": [None, 3, "abc", {}, {0.5: 3}]}),
     "dying.with_batchnorm": R(dying.with_batchnorm, dict(model=MODEL), {"model": "model"}),
     "dying.kill_units": R(dying.kill_units, dict(model=MODEL, fraction=0.5), {"model": "model", "fraction": "prob", "seed": "seed"}),
     "dying.make_model": R(dying.make_model, dict(widths=[4, 3, 2]), {"widths": "ints", "activation": "str", "init": "str", "weight_scale": "float",
@@ -444,6 +447,7 @@ ROWS: dict[str, R] = {
     "i18n.template": R(i18n.template, dict(key="input"), {"key": [None, 3, 1.5, b"input", ["input"]], "lang": [3, "fr", "", ["en"]]}),
     "i18n.keys": R(i18n.keys, dict(), {}),
     "i18n.number": R(i18n.number, dict(x=1.5), {"x": _NOT_A_NUMBER, "digits": [*_NOT_AN_INT, -1, 10**6], "lang": [3, "fr", "", ["en"]]}),
+    "i18n.significant": R(i18n.significant, dict(x=1.5), {"x": _NOT_A_NUMBER, "digits": [*_NOT_AN_INT, 0, 18, 10**6], "lang": [3, "fr", "", ["en"]]}),
     "i18n.echo": R(i18n.echo, dict(), {"sep": [None, 3, b" ", [" "]], "end": [None, 3, b"\n", ["\n"]]}),
     "i18n.localize_numbers": R(i18n.localize_numbers, dict(text="x = 0.5"), {"text": [None, 3, 0.5, b"0.5", ["0.5"]], "lang": [3, "fr", "", ["en"]]}),
     "i18n.localized_value": R(i18n.localized_value, dict(value=0.5, text="0.5"), {"text": [None, 3, 0.5, b"0.5", ["0.5"]]}),  # value: any object
@@ -511,6 +515,15 @@ ROWS: dict[str, R] = {
     "propagation.simulate_layers": R(propagation.simulate_layers, dict(x=Z, depth=2, width=8, seeds=[0]),
                                      {"x": "farray", "depth": "count", "width": "size", "init": "str", "seeds": "seeds", "float32": "bool"}),
     "propagation.mean_ci": R(propagation.mean_ci, dict(values=[1.0, 2.0, 4.0]), {"values": "floats"}),
+    "propagation.plot_correlation_maps": R(propagation.plot_correlation_maps, dict(theory=_THEORY3, pair=_PAIR3, width=8),
+                                           {"theory": [*BAD["farray"], np.ones((3, 2)), np.ones(4)], "pair": [None, 3, "x", _THEORY3],
+                                            "width": "count", "tanh_weight_vars": [[-1.0], [NAN], ["a"], None, 3], "bias_var": "nonneg"}),
+    "propagation.correlation_table": R(propagation.correlation_table, dict(theory=_THEORY3, pair=_PAIR3, width=8, layers=[1, 3]),
+                                       {"theory": BAD["farray"], "pair": [None, 3, "x"], "width": "count",
+                                        "layers": [[0], [4], "x", None, [1.5], []]}),
+    "propagation.plot_phases": R(propagation.plot_phases, dict(bias_var=0.05), {"bias_var": "nonneg"}),
+    "propagation.phase_table": R(propagation.phase_table, dict(weight_vars=[1.0, 2.0], bias_var=0.05),
+                                 {"weight_vars": [[], [-1.0], [0.0], [NAN], "x", None, 3], "bias_var": "nonneg"}),
     "propagation.ci_text": R(propagation.ci_text, dict(values=[1.0, 2.0, 4.0]), {"values": "floats", "decimals": [*_NOT_AN_INT, -1]}),
     # ---- relulab.replication
     "replication.source_hash": R(replication.source_hash, dict(functions=[training.mlp]), {"functions": [None, 3, "abc", [], [3]]}),
@@ -518,7 +531,8 @@ ROWS: dict[str, R] = {
                                 {"name": [None, 3, "", "a b", "a/b"], "book": [None, 3, "abc"], "full": [None, 3, "abc"], "depends": [3, "abc", [3]]}),
     "replication.discover": R(replication.discover, dict(), {}),
     "replication.get": R(replication.get, dict(name="no-such-experiment"), {"name": [None, 3, ["x"], "no-such-experiment"]}, valid=False),
-    "replication.record_path": R(replication.record_path, dict(name="x"), {"name": [None, 3, "", "a/b"], "root": [3, b"x"]}),
+    "replication.record_path": R(replication.record_path, dict(name="x"), {"name": [None, 3, "", "a/b"], "folder": [3, b"x"]}),
+    "replication.records_folder": R(replication.records_folder, dict(), {}),
     "replication.agreements": R(replication.agreements, dict(book={"e": ({"mean": 1.0, "low": 0.5, "high": 1.5}, 0.0)}, full={"e": ({"mean": 0.2, "low": -0.1, "high": 0.5}, 0.0)}),
                                 {"book": [None, 3, "abc", {}, {"e": 3}, {"x": ({"mean": 1.0, "low": 0.5, "high": 1.5}, 0.0)}], "full": [None, 3, "abc", {}, {"e": (1, 2, 3)}, {"e": ({"mean": 1.0, "low": 0.5, "high": 1.5}, 1.0)}]}),
     "replication.agreement": R(replication.agreement, dict(book={"mean": 1.0, "low": 0.5, "high": 1.5}, full={"mean": 0.2, "low": -0.1, "high": 0.5}),
@@ -608,7 +622,7 @@ ROWS: dict[str, R] = {
     "training.train": R(training.train, dict(model=MODEL, x=XM, y=Y, epochs=1),
                         {"model": "model", "x": "ftensor", "y": Y_BAD, "x_test": BAD["ftensor"][1:], "y_test": Y_BAD[1:], "optimizer": "str", "lr": "pos",
                          "epochs": "count", "batch_size": "size", "weight_decay": [*_NOT_A_NUMBER, NAN, INF, -1.0], "seed": "seed",
-                         "loss_fn": [3, "mse"], "on_step": [3, "print"]}),
+                         "loss_fn": [3, "mse"], "on_step": [3, "print"], "track_accuracy": "bool"}),
     # ---- relulab.transformer
     "transformer.char_vocab": R(transformer.char_vocab, dict(text="abcab"), {"text": [None, 3, b"x", ""], "min_count": [*_NOT_AN_INT, 0, -1]}),
     "transformer.ffn_width": R(transformer.ffn_width, dict(kind="relu", d_model=8), {"kind": "str", "d_model": [*_NOT_AN_INT, 0, -1], "mult": [*_NOT_AN_INT, 0, -1]}),
@@ -687,18 +701,19 @@ ROWS: dict[str, R] = {
 #: tests/test_checker_robustness.py.
 UNPROBED: dict[str, str] = {
     **{f"dying.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
-       for n in ('forty_percent', 'remedies', 'remedies_analysis', 'dead_shares', 'forty_percent_summary', 'forty_percent_table', 'clipped_table', 'remedies_table')},
+       for n in ('forty_percent', 'remedies', 'remedies_analysis', 'dead_shares', 'forty_percent_summary', 'forty_percent_table', 'clipped_table', 'remedies_table',
+                 'remedies_report')},
     **{f"gan.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('grid_comparison', 'train_gan_arms')},
     **{f"gradients.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
-       for n in ('activation_training', 'activation_comparisons', 'activation_rows')},
+       for n in ('activation_training', 'activation_comparisons', 'activation_rows', 'activation_scales')},
     **{f"sparsity.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('regularizers', 'sparsity_training', 'regularizer_summary', 'regularizer_table', 'dropout_table', 'sparsity_training_table',
                  'tune_regularizer_rates', 'tuned_runs', 'regularizer_comparison', 'tuning_table', 'tuned_shared_table',
                  'regularizer_agreement', 'regularizer_agreement_table')},
     **{f"variants.{n}": "runs a verdict-bearing experiment (seconds to minutes of training) or formats its result dict; exercised at small sizes by its unit tests and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('tuned_variants', 'tuned_comparisons', 'tuned_rows', 'recovery_scales', 'recovery_effects', 'prelu_scales',
-                 'prelu_effects', 'selu_scales', 'selu_effects')},
+                 'prelu_effects', 'selu_scales', 'selu_effects', 'selu_layer_stats', 'describe_scale')},
     **{f"expressivity.{n}": "runs chapter 1's verdict-bearing fit of sin x (seconds to minutes) or reads its result dict; exercised at small sizes by tests/test_scales_ch1_ch6.py and, at both scales, by the chapter and scripts/replicate.py"
        for n in ('sin_fit_scales', 'sin_fit_effects')},
     **{f"bench.{n}": "needs measurements of a timing run" for n in ("rows", "plot_ratios", "plot_sweep", "plot_recorded")},
@@ -707,7 +722,7 @@ UNPROBED: dict[str, str] = {
     **{f"dying.{n}": "reads the result of a training sweep (SweepResult, BornDead, OneNeuronStep)"
        for n in ("plot_one_neuron", "train_ensemble", "sweep", "summarize", "summary_table", "revival_table", "side_by_side",
                  "collapse_table", "born_dead_check", "plot_collapse", "curve", "plot_vs_lr", "plot_dead_over_steps",
-                 "plot_born_dead_maps")},
+                 "plot_born_dead_maps", "plot_born_dead_comparison")},
     **{f"exercises.{n}": "a checker of a trained experiment's result: see tests/test_checker_robustness.py"
        for n in ("depth.check_gradient_edge", "domains.check_quantize_prediction", "domains.check_dying_thresholds",
                  "domains.check_pruning", "domains.check_large_lr_prediction", "domains.check_dead_mode_correlation",
@@ -718,6 +733,7 @@ UNPROBED: dict[str, str] = {
     "exercises.core.register_exercise": "changes the global registry of exercises (tests/test_exercises.py checks its refusals)",
     "replication.record": "runs an experiment at full scale (minutes to hours)",
     "replication.load": "reads a full-scale record of an experiment",
+    "replication.compare_scales": "reads a full-scale record and runs its effects function (tests/test_replications.py checks its refusals)",
     "images.cnn_digits": "trains convolutional networks on the digits",
     "plotting.plot_mean_spread": "draws the runs of an experiment on given axes",
     **{f"sparsity.{n}": "trains probed networks, or reads their runs"
@@ -739,6 +755,8 @@ EXEMPT: dict[str, str] = {
     "twodomains.TokenDomain": RECORD,
     "replication.Experiment": RECORD,
     "replication.Recorded": RECORD,
+    "replication.ScaleComparison": RECORD,
+    "gradients.ActivationScales": RECORD,
     "replication.Agreement": RECORD,
     "activations.Activation": RECORD,
     "bench.Kernel": RECORD,
@@ -801,16 +819,7 @@ EXEMPT: dict[str, str] = {
 #: Failures the probe still finds, by row: parameter -> why it is not fixed yet. A ratchet: an entry that
 #: no longer fails must be removed (test_bad_arguments_raise_clear_errors says so), and a new public callable
 #: gets a row, not an entry.
-_RECORDED = ("its source is hashed by the full-scale record {rec}: a fix makes the record stale, and re-recording it on "
-             "an AMD EPYC host gave results that differ from the Intel Xeon record ({how}), which the chapter prints; "
-             "fix it together with a re-record on the reference (Intel) host")
-KNOWN_GAPS: dict[str, dict[str, str]] = {
-    # n = 10**12 ends in numpy's MemoryError (no upper bound on n)
-    "gan.mixture_of_gaussians": {"n": _RECORDED.format(rec="ch5c-gan", how="in the 2nd digit: GAN training amplifies last-bit differences")},
-    # a model without parameters ends in StopIteration, inputs of the wrong width in torch's RuntimeError,
-    # nan test inputs give nan silently, out-of-range test labels end in IndexError
-    "sparsity.test_nll": {p: _RECORDED.format(rec="ch3-regularizers", how="in the last bits") for p in ("model", "split")},
-}
+KNOWN_GAPS: dict[str, dict[str, str]] = {}
 
 #: Cases run, by test (printed by test_report_counts).
 CASES: Counter[str] = Counter()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 from relulab import expressivity, replication
@@ -64,5 +65,22 @@ def test_prelu_and_selu_scales_report_their_effects():
     _intervals_ok(V.selu_effects(sel))
     with pytest.raises(ValueError, match="result"):
         V.selu_effects({})
+    # the figure's statistics read from the result equal direct calls of deep_forward_stats, labels included
+    stats = V.selu_layer_stats(sel)
+    for (act, init, drop), st in zip(V.SELU_SETTINGS, stats, strict=True):
+        direct = V.deep_forward_stats(act, init=init, dropout=drop, depth=3, width=8, seeds=[0, 1], n_inputs=8)
+        assert st.label == direct.label and st.seeds == direct.seeds == [0, 1]
+        np.testing.assert_array_equal(st.var, direct.var)
+        np.testing.assert_array_equal(st.mean, direct.mean)
+    with pytest.raises(ValueError, match="every arm of result needs"):
+        V.selu_layer_stats({"seeds": [0], "arms": [{"activation": "selu"}]})
+    with pytest.raises(ValueError, match="selu_scales"):
+        V.selu_layer_stats({"arms": []})
+    assert V.describe_scale(sel) == f"2 seeds, {sel['n_inputs']} training images" or V.describe_scale(sel).startswith("2 seed")
+    assert V.describe_scale(res).startswith("2 seed")
+    with pytest.raises(ValueError, match="factors"):
+        V.describe_scale({"seeds": [0]})
+    with pytest.raises(ValueError, match="same shape"):
+        V.selu_layer_stats({"seeds": [0, 1], "arms": [dict(sel["arms"][0], var=[[1.0]])]})
     with pytest.raises(ValueError, match="configs"):
         V.prelu_slopes(seeds=[0], epochs=1, configs=["some"])

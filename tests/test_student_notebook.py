@@ -5,7 +5,8 @@ The site's ``.ipynb`` download (``_sources/<page>.ipynb``) is rewritten by
 plain text for MyST roles. Its first code cell installs relulab when it is missing
 (``scripts/notebooks.py``), or says in both languages how to install it. The last test runs such a
 notebook in a fresh virtual environment, outside the repository, with relulab installed from a
-wheel built from the repository, offline.
+wheel built from the repository, offline: 01_definition, which shows a recorded full-scale replication
+(package data of relulab, ``relulab/records``), and 02_derivative.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import zipfile
 import subprocess
 import sys
 import sysconfig
@@ -125,9 +127,18 @@ def test_the_site_offers_the_student_version_for_download():
 
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
+    """relulab's wheel, built as ``%pip install`` builds the repository's archive: from a copy of the files
+    git would commit (tracked or not ignored), so no stale ``build/`` or egg-info of this checkout leaks in."""
+    out, tree = tmp_path_factory.mktemp("wheel"), tmp_path_factory.mktemp("tree")
+    listed = subprocess.run(["git", "-C", str(ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard",
+                             "--", "src", "pyproject.toml", "README.md", "LICENSE*"],
+                            capture_output=True, text=True, check=True).stdout.split("\0")
+    for rel in filter(None, listed):
+        if (ROOT / rel).is_file():
+            (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+            (tree / rel).write_bytes((ROOT / rel).read_bytes())
     proc = subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(out), str(ROOT)],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "--no-index", "-q", "-w", str(out), str(tree)],
         capture_output=True, text=True,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
@@ -135,10 +146,31 @@ def wheel(tmp_path_factory) -> Path:
     return found
 
 
+def test_the_wheel_ships_every_recorded_replication(wheel):
+    """The chapters' full-scale records are package data (``relulab/records/*.json``, see
+    ``relulab.replication.records_folder``): an installed relulab reads them without the repository."""
+    from relulab import replication
+
+    records = sorted(p.name for p in (ROOT / replication.RECORD_DIR).glob("*.json"))
+    assert records, f"no record in {replication.RECORD_DIR}"
+    with zipfile.ZipFile(wheel) as zf:
+        shipped = sorted(Path(n).name for n in zf.namelist() if n.startswith("relulab/records/") and n.endswith(".json"))
+        assert shipped == records
+        for name in records:
+            assert zf.read(f"relulab/records/{name}") == (ROOT / replication.RECORD_DIR / name).read_bytes(), name
+
+
+#: The downloaded chapters run by the last test: 01 shows the recorded full-scale replication
+#: ch1-sin-fit (read from the installed wheel), 02 is the chapter that follows it.
+DOWNLOADED = ("01_definition.ipynb", "02_derivative.ipynb")
+
+
 def test_a_downloaded_notebook_runs_in_a_fresh_venv_without_the_repository(tmp_path, wheel, cites):
-    """A fresh venv holds the relulab wheel; its other dependencies come from this environment's
-    site-packages (added by a .pth line: not processed as a site dir, so this environment's
-    editable relulab stays invisible). The notebook runs in a folder outside the repository."""
+    """A fresh venv holds the relulab wheel, installed as the first cell's ``%pip install`` installs
+    the repository's archive (a built wheel, not an editable install); its other dependencies come from
+    this environment's site-packages (added by a .pth line: not processed as a site dir, so this
+    environment's editable relulab stays invisible). The notebooks run in a folder outside the
+    repository; 01's recorded full-scale result is read from the wheel's ``relulab/records``."""
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
     python = venv / "bin" / "python"
@@ -148,36 +180,47 @@ def test_a_downloaded_notebook_runs_in_a_fresh_venv_without_the_repository(tmp_p
         [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-index", "--target", str(purelib), str(wheel)],
         check=True,
     )
-    # 02_derivative: a chapter that reads no file of the book's repository (01 now prints the
-    # recorded full-scale ch1-sin-fit, which a downloaded notebook cannot read yet: open defect)
-    name = "02_derivative.ipynb"
-    assert name in NOTEBOOKS
-    downloaded = SITE_SOURCES / "en" / "_sources" / name
-    nb = json.loads(downloaded.read_text(encoding="utf-8")) if downloaded.is_file() else student(BOOK / "en" / name, cites)
-    nb = nbformat.from_dict(nb)
-    for cell in nb.cells:
-        if cell.cell_type == "code":
-            cell.outputs, cell.execution_count = [], None
-    nb.cells.append(nbformat.v4.new_code_cell("import relulab, sys\nprint(relulab.__file__)\nprint(sys.prefix)"))
     work = tmp_path / "student"
     work.mkdir()
-    target = work / name
-    nbformat.write(nb, target)
+    targets = []
+    for name in DOWNLOADED:
+        assert name in NOTEBOOKS
+        downloaded = SITE_SOURCES / "en" / "_sources" / name
+        nb = json.loads(downloaded.read_text(encoding="utf-8")) if downloaded.is_file() else student(BOOK / "en" / name, cites)
+        nb = nbformat.from_dict(nb)
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        nb.cells.append(nbformat.v4.new_code_cell(
+            "import relulab, sys\nfrom relulab import replication\n"
+            "print(relulab.__file__)\nprint(sys.prefix)\nprint(replication.records_folder())"))
+        targets.append(work / name)
+        nbformat.write(nb, targets[-1])
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "RELULAB_BOOK_ROOT", "VIRTUAL_ENV")}
     env["PATH"] = f"{venv / 'bin'}:{env.get('PATH', '')}"
     script = (
         "import sys, nbformat\n"
         "from nbclient import NotebookClient\n"
-        "from jupyter_client.kernelspec import KernelSpecManager\n"
-        "nb = nbformat.read(sys.argv[1], as_version=4)\n"
-        "NotebookClient(nb, timeout=300, kernel_name='python3', resources={'metadata': {'path': sys.argv[2]}}).execute()\n"
-        "nbformat.write(nb, sys.argv[1])\n"
+        "for path in sys.argv[2:]:\n"
+        "    nb = nbformat.read(path, as_version=4)\n"
+        "    NotebookClient(nb, timeout=300, kernel_name='python3', resources={'metadata': {'path': sys.argv[1]}}).execute()\n"
+        "    nbformat.write(nb, path)\n"
     )
-    proc = subprocess.run([str(python), "-c", script, str(target), str(work)], cwd=work, env=env, capture_output=True, text=True, timeout=900)
+    proc = subprocess.run([str(python), "-c", script, str(work), *map(str, targets)], cwd=work, env=env,
+                          capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    ran = nbformat.read(target, as_version=4)
-    last = "".join(o.get("text", "") for o in ran.cells[-1].outputs)
-    module, prefix = last.split()[:2]
-    assert Path(module).is_relative_to(purelib), f"relulab came from {module}, not from the wheel in {purelib}"
-    assert Path(prefix) == venv, f"the kernel ran in {prefix}, not in the fresh venv {venv}"
-    assert not Path(module).is_relative_to(ROOT)
+    for target in targets:
+        ran = nbformat.read(target, as_version=4)
+        last = "".join(o.get("text", "") for o in ran.cells[-1].outputs)
+        module, prefix, records = last.split()[:3]
+        assert Path(module).is_relative_to(purelib), f"relulab came from {module}, not from the wheel in {purelib}"
+        assert Path(prefix) == venv, f"the kernel ran in {prefix}, not in the fresh venv {venv}"
+        assert not Path(module).is_relative_to(ROOT)
+        assert Path(records) == purelib / "relulab" / "records", records
+    # 01 printed the recorded full-scale ch1-sin-fit (date, wall time, seeds), read from the wheel.
+    record = json.loads((ROOT / "src" / "relulab" / "records" / "ch1-sin-fit.json").read_text(encoding="utf-8"))
+    expected = (f"Full scale (recorded {record['provenance']['date'][:10]}, {round(record['provenance']['wall_s'])} s): "
+                f"{len(record['result']['seeds'])} seeds")
+    ran = nbformat.read(targets[0], as_version=4)
+    printed = "".join(o.get("text", "") for c in ran.cells if c.cell_type == "code" for o in c.outputs)
+    assert expected in printed, f"01_definition did not print the recorded full scale {expected!r}"

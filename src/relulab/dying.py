@@ -82,6 +82,7 @@ __all__ = [
     "plot_vs_lr",
     "plot_dead_over_steps",
     "plot_born_dead_maps",
+    "plot_born_dead_comparison",
     "revival_table",
     "side_by_side",
     "collapse_table",
@@ -101,6 +102,8 @@ __all__ = [
     "REMEDY_ARMS",
     "remedies_analysis",
     "remedies",
+    "one_neuron_table",
+    "remedies_report",
 ]
 
 #: The MLP of this chapter's experiments: 64 pixels, two hidden layers of 32 ReLUs, 10 classes.
@@ -208,6 +211,8 @@ register(
         "dying.disagree": {"en": "disagree", "it": "non concordano"},
         "dying.level": {"en": "denominator", "it": "denominatore"},
         "dying.book_scale": {"en": "book scale (live)", "it": "scala del libro (dal vivo)"},
+        "dying.scale.book": {"en": "book", "it": "del libro"},
+        "dying.scale.full": {"en": "full", "it": "piena"},
         "dying.full_scale": {"en": "full scale (recorded)", "it": "scala piena (registrata)"},
         "dying.arm": {"en": "remedy", "it": "rimedio"},
         "dying.largest_rate": {"en": "largest rate, all seeds train", "it": "learning rate massimo, tutti i seed addestrano"},
@@ -725,6 +730,19 @@ class SweepResult:
         if layer not in self.layers:
             raise ValueError(f"layer must be one of {self.layers}, got {layer!r}")
         return self.dead[self.layers.index(layer)].mean(axis=2)
+
+    def at_end(self, layer: str | None, lr: float | None = None, **where) -> tuple[np.ndarray, np.ndarray]:
+        """Per run matching ``lr`` and ``where`` (diverged runs left out): dead share of ``layer`` at the
+        end of training (``None``: all hidden units) and test accuracy at the end.
+
+        ``result.at_end("act2", 2.15)`` are the dead shares of act2 and the accuracies of the runs at
+        ``lr = 2.15``; other settings filter as in :meth:`select` (``optimizer="adam"``).
+        """
+        if lr is not None:
+            lr = check_scalar_in(lr, "lr", 0.0, 1e6, low_open=True)
+        dead = self.dead_fraction(layer)
+        runs = [i for i in self.select(**where, **({} if lr is None else {"lr": lr})) if not self.diverged[i]]
+        return dead[runs, -1], self.test_acc[runs, -1]
 
     def whole_layer_dead(self) -> np.ndarray:
         """(runs, records) some hidden layer has every unit dead: the network is constant on the data."""
@@ -1371,7 +1389,8 @@ def plot_vs_lr(result: SweepResult, quantity: str, ax, *, label: str, index: int
 
 
 def plot_dead_over_steps(result: SweepResult, lrs: Sequence[float], ax, *, layer: str | None = None):
-    """Dead fraction (``layer``, or all hidden units) against training step, one band per learning rate."""
+    """Dead fraction (``layer``, or all hidden units) against training step, one band per learning rate;
+    the y axis names the layer."""
     from .plotting import plot_mean_spread
 
     frac = result.dead_fraction(layer)
@@ -1380,7 +1399,8 @@ def plot_dead_over_steps(result: SweepResult, lrs: Sequence[float], ax, *, layer
         if idx.size == 0:
             raise ValueError(f"no run with lr={lr}")
         plot_mean_spread(ax, result.record_steps, frac[idx], label=localize_numbers(f"lr = {lr:.3g}"), index=i)
-    ax.set(xlabel=t("dying.step"), ylabel=t("dying.dead_frac"))
+    ylabel = t("dying.dead_frac") if layer is None else f"{t('dying.dead_frac')}, {t('dying.layer', name=layer)}"
+    ax.set(xlabel=t("dying.step"), ylabel=ylabel)
     return ax
 
 
@@ -1398,6 +1418,31 @@ def plot_born_dead_maps(widths: Sequence[int], depths: Sequence[int], maps: Sequ
         ax.set(title=title, xlabel=t("dying.width"))
         ax.grid(False)
     axes[0].set_ylabel(t("dying.depth"))
+    return image
+
+
+def plot_born_dead_comparison(one: Sequence[BornDead], many: Sequence[BornDead], axes):
+    """Three maps of P(born dead) over width and depth (see :func:`plot_born_dead_maps`), titled in the
+    current language: the formula, the Monte Carlo estimate at one input (``one``) and on many inputs
+    (``many``), each a list of :func:`born_dead_monte_carlo` results, one per width, in the same order and
+    with the same depths; one colour bar for the three. Returns the image of the last map."""
+    for name, runs in (("one", one), ("many", many)):
+        if isinstance(runs, (str, bytes)) or not isinstance(runs, Sequence) or not runs or \
+                not all(isinstance(r, BornDead) for r in runs):
+            raise TypeError(f"{name} must be a non-empty sequence of BornDead (born_dead_monte_carlo), got {runs!r}")
+    if [r.width for r in one] != [r.width for r in many] or \
+            any(not np.array_equal(r.depths, one[0].depths) for r in (*one, *many)):
+        raise ValueError(f"one and many must have the same widths and depths, got widths {[r.width for r in one]} "
+                         f"and {[r.width for r in many]}")
+    if isinstance(axes, (str, bytes)) or len(axes) != 3:
+        raise ValueError(f"axes must hold three matplotlib axes, got {axes!r}")
+    widths, depths = [r.width for r in one], one[0].depths
+    exact = np.array([[born_dead_probability(n, d) for n in widths] for d in depths])
+    maps = [(t("dying.formula"), exact),
+            (t("dying.mc_one"), np.stack([m.p for m in one], axis=1)),
+            (t("dying.mc_data", n=many[0].n_inputs), np.stack([m.p for m in many], axis=1))]
+    image = plot_born_dead_maps(widths, depths, maps, axes)
+    axes[0].figure.colorbar(image, ax=list(axes), label=t("dying.p_dead"))
     return image
 
 
@@ -1812,6 +1857,31 @@ def forty_percent_table(book: Mapping, full: Mapping | None = None, *, lrs: Sequ
             rows.append(cells)
     headers = [t("dying.lr"), t("dying.level"), t("dying.book_scale")] + ([t("dying.full_scale")] if full else [])
     return format_table(rows, headers)
+
+
+def one_neuron_table(steps: Mapping[float, OneNeuronStep]) -> str:
+    """A printed table of :func:`one_neuron_step` results, one row per learning rate: share of points on
+    which the neuron is active before and after the step, loss before and after, largest gradient after."""
+    from .tables import format_table
+
+    if not isinstance(steps, Mapping) or not steps or not all(isinstance(v, OneNeuronStep) for v in steps.values()):
+        raise TypeError(f"steps must be a non-empty mapping learning rate -> OneNeuronStep, got {type(steps).__name__}")
+    rows = [[lr, s.active_before, s.active_after, s.loss_before, s.loss_after, np.abs(s.grad_after).max()]
+            for lr, s in steps.items()]
+    keys = ["dying.lr", "dying.h.active_before", "dying.h.active_after", "dying.h.loss_before",
+            "dying.h.loss_after", "dying.h.grad_after"]
+    return format_table(rows, [t(k) for k in keys])
+
+
+def remedies_report(book: Mapping, full: Mapping) -> str:
+    """Both scales of a :func:`remedies` result, each under its title with its number of seeds:
+    :func:`remedies_table` and :func:`clipped_table` of the live book scale, then of the recorded full scale."""
+    parts = []
+    for name, (title, res) in (("book", (t("dying.book_scale"), book)), ("full", (t("dying.full_scale"), full))):
+        if not isinstance(res, Mapping) or not {"seeds", "arms", "clipped"} <= set(res):
+            raise TypeError(f"{name} must be the result dict of dying.remedies (keys seeds, arms, clipped...), got {type(res).__name__}")
+        parts.append(f"{title}: {len(res['seeds'])} seeds\n{remedies_table(res)}\n{clipped_table(res)}\n")
+    return "\n".join(parts)
 
 
 def remedies_table(result: Mapping) -> str:

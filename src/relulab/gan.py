@@ -121,7 +121,7 @@ def _points(x: object, name: str) -> np.ndarray:
 
 def mixture_of_gaussians(n: int, centres: np.ndarray, *, std: float = 0.05, rng: np.random.Generator) -> np.ndarray:
     """``n`` points from an equal mixture of round Gaussians (standard deviation ``std``) at ``centres`` ``(k, 2)``."""
-    n = check_int_in(n, "n", 1)
+    n = check_int_in(n, "n", 1, 100_000_000)
     c = _points(centres, "centres")
     std = check_scalar_in(std, "std", 0.0, 1e6, low_open=True)
     if not isinstance(rng, np.random.Generator):

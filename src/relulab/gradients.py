@@ -1398,6 +1398,86 @@ def activation_rows(result: Mapping, *, digits: int = 3) -> list[list[str]]:
              cell(a["shared"]), cell(a["tuned"])] for a in result["arms"]]
 
 
+@dataclass(frozen=True)
+class ActivationScales:
+    """Chapter 2's activation experiment at both scales; ``str()`` is what the chapter prints, in its language.
+
+    For each scale a table (one row per arm: tuned rate, test accuracy at the shared and at the tuned
+    rate) and the paired comparisons ReLU/He minus each other arm; then the last values of each arm's
+    validation curve at full scale (to see the plateau) and, per comparison, whether the two scales
+    reach the same outcome.
+    """
+
+    live: dict
+    recorded: object  # relulab.replication.Recorded
+    comparisons: dict  # {"book": {...}, "full": {...}}: activation_comparisons of each scale
+
+    @property
+    def full(self) -> dict:
+        """The recorded full-scale result."""
+        return self.recorded.result
+
+    def __str__(self) -> str:
+        from .i18n import number, t
+        from .tables import format_table
+
+        headers = [t("gradients.activation"), t("gradients.init"), t("gradients.tuned_lr"),
+                   t("gradients.acc_shared", lr=number(self.live["shared_lr"], 2)), t("gradients.acc_tuned")]
+        prov, full = self.recorded.provenance, self.full
+        scales = [("book", self.live, t("gradients.book_scale", seeds=len(self.live["seeds"]), epochs=self.live["epochs"])),
+                  ("full", full, t("gradients.full_scale", date=str(prov["date"])[:10], wall=round(prov["wall_s"]),
+                                   seeds=len(full["seeds"]), epochs=full["epochs"]))]
+        lines = []
+        for scale, res, label in scales:
+            lines += [label, format_table(activation_rows(res), headers)]
+            lines += [f"  {t('gradients.setting_' + setting)}: {comp.verdict()}" for (setting, _), comp in self.comparisons[scale].items()]
+            lines.append("")
+        for arm in full["arms"]:
+            curve, tail = arm["tuned_val_curve"], arm.get("tuned_tail_drop")
+            drop = "—" if tail is None else f"{number(100 * tail, 1)} %"  # None: a curve too short to have a tail
+            lines.append(t("gradients.val_tail", act=f"{arm['activation']}/{arm['init']}", first=number(curve[0], 3),
+                           last=number(curve[-1], 3), drop=drop))
+        for key, comp in self.comparisons["book"].items():
+            other = self.comparisons["full"][key]
+            words = dict(setting=t("gradients.setting_" + key[0]), arm=key[1])
+            if comp.outcome == other.outcome:
+                lines.append(t("gradients.scales_agree", outcome=t("gradients.outcome_" + comp.outcome), **words))
+            else:
+                lines.append(t("gradients.scales_differ", book=t("gradients.outcome_" + comp.outcome),
+                               full=t("gradients.outcome_" + other.outcome), **words))
+        return "\n".join(lines)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # IPython shows the same text
+        printer.text(str(self))
+
+    def glue_values(self) -> dict[str, object]:
+        """The values the chapter's prose quotes, by glue name: each comparison as "mean [low, high], n = k"
+        (``act_<scale>_<setting>_<activation>_<init>``), and the sizes of the fitting and validation splits."""
+        from .i18n import number
+
+        out: dict[str, object] = {}
+        for scale in ("book", "full"):
+            for (setting, arm), comp in self.comparisons[scale].items():
+                out[f"act_{scale}_{setting}_{arm.replace('/', '_')}"] = (
+                    f"{number(comp.mean, 3)} [{number(comp.low, 3)}, {number(comp.high, 3)}], n = {comp.n}")
+        out["act_nval"], out["act_nfit"] = self.live["n_val"], self.live["n_fit"]
+        return out
+
+
+def activation_scales(live: Mapping, recorded: object) -> ActivationScales:
+    """``live`` (the book-scale result of ``ch2-activations``) beside ``recorded`` (its full-scale record,
+    ``relulab.replication.load("ch2-activations")``), with the paired comparisons of both."""
+    for name, res in (("live", live), ("recorded.result", getattr(recorded, "result", None))):
+        if not isinstance(res, Mapping) or not isinstance(res.get("arms"), list) or not {"seeds", "epochs", "shared_lr"} <= set(res):
+            raise ValueError(f"{name} must be a result of activation_training (with arms, seeds, epochs and shared_lr), got {type(res).__name__}")
+    if not isinstance(getattr(recorded, "provenance", None), Mapping) or not {"date", "wall_s"} <= set(recorded.provenance):
+        raise ValueError("recorded must be a record of relulab.replication.load (with a provenance holding date and wall_s)")
+    if "n_val" not in live or "n_fit" not in live:
+        raise ValueError("live must hold n_val and n_fit (the sizes of the validation and fitting splits)")
+    comps = {"book": activation_comparisons(live), "full": activation_comparisons(recorded.result)}
+    return ActivationScales(dict(live), recorded, comps)
+
+
 register(
     {
         "gradients.scales_agree": {"en": "{setting}, ReLU/He against {arm}: book and full scale agree ({outcome})",

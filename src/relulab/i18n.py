@@ -196,6 +196,27 @@ def number(x: float, digits: int = 2, lang: str | None = None) -> str:
     return text.replace(".", ",") if lang == "it" else text
 
 
+def significant(x: float, digits: int = 2, lang: str | None = None) -> str:
+    """``x`` to ``digits`` significant digits (Python's ``g`` format): decimal comma in Italian.
+
+    The numbers of a chapter's check lines: ``significant(0.8571)`` is ``"0.86"`` in English and
+    ``"0,86"`` in Italian, ``significant(2.15, 3)`` is ``"2.15"``, ``significant(3e-7)`` is ``"3e-07"``.
+    """
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
+        raise ValueError(f"digits must be an int in [1, 17], got {digits!r}")
+    if isinstance(x, (str, bytes, bool)):
+        raise TypeError(f"x must be a real number, got {type(x).__name__} {x!r}")
+    try:
+        value = float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"x must be a real number, got {x!r}") from None
+    lang = current_language() if lang is None else lang
+    if lang not in ("it", "en"):
+        raise ValueError(f"lang must be 'it' or 'en', got {lang!r}")
+    text = f"{value:.{digits}g}"
+    return text.replace(".", ",") if lang == "it" else text
+
+
 #: A number with a decimal point that stands alone (not a version ``2.11.0``, not ``1.5e-3``).
 _DECIMAL = re.compile(r"(?<![\w.])([-+−]?\d+)\.(\d+)(?![\w.])")
 #: Text shown as code keeps its decimal points: a `backtick` span, a call ``f(x, 0.5)`` (one level of

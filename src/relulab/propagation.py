@@ -71,6 +71,10 @@ __all__ = [
     "simulate_layers",
     "mean_ci",
     "ci_text",
+    "plot_correlation_maps",
+    "correlation_table",
+    "plot_phases",
+    "phase_table",
 ]
 
 #: Activations the variance and correlation maps know.
@@ -637,6 +641,104 @@ def ci_text(values: Sequence[float] | np.ndarray, decimals: int = 2) -> str:
     mean, half = mean_ci(values)
     return f"{mean:.{decimals}f} ± {half:.{decimals}f}"
 
+
+
+# --------------------------------------------------------------------------- figures and tables of chapter 2b
+# (they draw and print themselves in the current language: the chapter's cells only choose what to show)
+
+
+def plot_correlation_maps(theory: np.ndarray, pair: PairSimulation, *, width: int, tanh_weight_vars: Sequence[float] = (1.5, 3.0),
+                          bias_var: float = 0.05):
+    """Two panels, one above the other: the correlation maps (ReLU, tanh at ``tanh_weight_vars``) with the
+    tanh fixed point, and the correlation of two inputs through depth, formula (``theory``) against the
+    random networks of ``pair`` (mean and 95% interval over its seeds, every third layer). Returns the axes."""
+    from .i18n import localize_numbers, t
+    from .plotting import OKABE_ITO, series_style, subplots
+
+    theory = check_finite_array(theory, "theory")
+    if not isinstance(pair, PairSimulation):
+        raise TypeError(f"pair must be the PairSimulation of simulate_pair, got {type(pair).__name__}")
+    depth = theory.shape[0]
+    if theory.ndim != 1 or pair.c.shape[1] != depth:
+        raise ValueError(f"theory must have one value per layer of pair ({pair.c.shape[1]}), got shape {theory.shape}")
+    width = check_int_in(width, "width", 1)
+    weight_vars = [_check_var(v, "tanh_weight_vars[]", positive=True) for v in check_numbers(tanh_weight_vars, "tanh_weight_vars", finite=True)]
+    bias_var = _check_var(bias_var, "bias_var")
+    cs = np.linspace(-1, 1, 201)
+    fig, (ax1, ax2) = subplots(1, 2, width=6.4, height=3.4)
+    ax1.plot(cs, cs, color="0.6", linestyle=":", label=t("prop.identity"))
+    ax1.plot(cs, relu_correlation_map(cs), label="ReLU", **{**series_style(0), "marker": None})
+    for i, wv in enumerate(weight_vars, start=1):
+        ax1.plot(cs, [correlation_map(c, "tanh", weight_var=wv, bias_var=bias_var) for c in cs],
+                 label=localize_numbers(f"tanh, σ_w² = {wv}, σ_b² = {bias_var}"), **{**series_style(i), "marker": None})
+    c_star = correlation_fixed_point("tanh", weight_var=weight_vars[-1], bias_var=bias_var)
+    ax1.plot([c_star, 1.0], [c_star, 1.0], "ko", label=t("prop.fixed_point"))
+    ax1.set(xlabel=t("prop.correlation_in"), ylabel=t("prop.correlation_out"))
+    ax1.legend(fontsize=8)
+    layers = np.arange(1, depth + 1)
+    ax2.plot(layers, theory, label=t("prop.theory"), **{**series_style(0), "marker": None})
+    ci = np.array([mean_ci(pair.c[:, k]) for k in range(depth)])
+    ax2.errorbar(layers[::3], ci[::3, 0], yerr=ci[::3, 1], fmt="s", color=OKABE_ITO[1], label=t("prop.mc", width=width))
+    ax2.set(xlabel=t("prop.layer"), ylabel=t("prop.correlation"), ylim=(-0.05, 1.02))
+    ax2.legend()
+    return ax1, ax2
+
+
+def correlation_table(theory: np.ndarray, pair: PairSimulation, *, width: int, layers: Sequence[int] = (2, 5, 10, 30)) -> str:
+    """The correlation at some ``layers`` (1-based): formula against the random networks (mean [95% interval])."""
+    from .i18n import t
+    from .tables import format_table
+
+    theory = check_finite_array(theory, "theory")
+    if not isinstance(pair, PairSimulation):
+        raise TypeError(f"pair must be the PairSimulation of simulate_pair, got {type(pair).__name__}")
+    if theory.ndim != 1 or theory.shape[0] != pair.c.shape[1]:
+        raise ValueError(f"theory must have one value per layer of pair ({pair.c.shape[1]}), got shape {theory.shape}")
+    layers = check_int_list(layers, "layers")
+    for k in layers:
+        if not 1 <= k <= min(theory.shape[0], pair.c.shape[1]):
+            raise ValueError(f"layers must lie in 1..{min(theory.shape[0], pair.c.shape[1])}, got {k}")
+    width = check_int_in(width, "width", 1)
+    rows = [[k, f"{theory[k - 1]:.3f}", ci_text(pair.c[:, k - 1], 3)] for k in layers]
+    return format_table(rows, [t("prop.layer"), t("prop.theory"), t("prop.mc", width=width)])
+
+
+def plot_phases(*, bias_var: float = 0.05):
+    """Two panels, one above the other: the tanh edge of chaos in the (σ_w², σ_b²) plane with ReLU's
+    (σ_w² = 2), and tanh's correlation depth ξ_c against σ_w² at ``bias_var`` (log scale, the critical
+    σ_w² dotted). Returns the axes and the critical σ_w² at ``bias_var``."""
+    from .i18n import localize_numbers, t
+    from .plotting import series_style, subplots
+
+    bias_var = _check_var(bias_var, "bias_var")
+    bias_vars = np.linspace(0.0, 0.3, 9)
+    edge = [critical_weight_var("tanh", bias_var=b, tol=1e-8) for b in bias_vars]
+    weight_vars = np.linspace(0.3, 4.0, 38)
+    xi = [correlation_depth("tanh", weight_var=v, bias_var=bias_var) for v in weight_vars]
+    fig, (ax1, ax2) = subplots(1, 2, width=6.4, height=3.2)
+    ax1.plot(edge, bias_vars, label=t("prop.edge_tanh"), **{**series_style(0), "marker": None})
+    ax1.axvline(2.0, label=t("prop.edge_relu"), **{k: v for k, v in series_style(1).items() if k in ("color", "linestyle")})
+    ax1.text(0.4, 0.25, t("prop.ordered"))
+    ax1.text(2.8, 0.05, t("prop.chaotic"))
+    ax1.set(xlabel=t("prop.weight_var"), ylabel=t("prop.bias_var"), xlim=(0, 4))
+    ax1.legend(loc="upper right", fontsize=8)
+    ax2.plot(weight_vars, np.minimum(xi, 1e4), **{**series_style(0), "marker": None})
+    crit = critical_weight_var("tanh", bias_var=bias_var)
+    ax2.axvline(crit, color="0.5", linestyle=":")
+    ax2.set(yscale="log", xlabel=t("prop.weight_var"), ylabel=t("prop.depth_scale"), title=localize_numbers(f"tanh, σ_b² = {bias_var}"))
+    return (ax1, ax2), crit
+
+
+def phase_table(weight_vars: Sequence[float] = (1.0, 1.5, 2.0, 3.0), *, bias_var: float = 0.05) -> str:
+    """tanh at some σ_w² (and ``bias_var``): χ₁, the correlation fixed point c* and the correlation depth ξ_c;
+    then ReLU at σ_w² = 2 (He) on one line."""
+    from .tables import format_table
+
+    weight_vars = [_check_var(v, "weight_vars[]", positive=True) for v in check_numbers(weight_vars, "weight_vars", finite=True)]
+    bias_var = _check_var(bias_var, "bias_var")
+    rows = [[v, f"{chi1('tanh', weight_var=v, bias_var=bias_var):.3f}", f"{correlation_fixed_point('tanh', weight_var=v, bias_var=bias_var):.3f}",
+             f"{correlation_depth('tanh', weight_var=v, bias_var=bias_var):.1f}"] for v in weight_vars]
+    return format_table(rows, ["σ_w²", "χ₁", "c*", "ξ_c"])
 
 from .i18n import register as _register  # noqa: E402
 

@@ -5,8 +5,14 @@ A chapter runs each experiment that carries a verdict *live*, at **book scale**
 function, called with larger arguments (≥ 10 seeds, full training sets, tuned
 rates, trained to a plateau), is the **full-scale replication**: it runs once,
 outside the book, through ``scripts/replicate.py``, and its result is stored in
-``data/replications/<name>.json`` with its provenance. The chapter shows the
+``src/relulab/records/<name>.json`` with its provenance. The chapter shows the
 live result beside the recorded one and says whether they agree.
+
+The records are **package data** of relulab (``relulab/records/``, listed in
+``pyproject.toml``) and are read through :mod:`importlib.resources`: the same
+:func:`load` works from the repository, from an editable install and from a
+wheel, so a notebook downloaded alone, with relulab installed from the
+repository's archive, shows the recorded full-scale results too.
 
 An experiment is registered where it is defined::
 
@@ -31,6 +37,7 @@ from __future__ import annotations
 import datetime as _dt
 import hashlib
 import importlib
+import importlib.resources
 import inspect
 import json
 import math
@@ -41,14 +48,18 @@ import subprocess
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-from ._paths import book_root, missing
 from .i18n import current_language, number, register, t
 
-#: Folder (relative to the book's root) of the recorded full-scale results.
-RECORD_DIR = Path("data") / "replications"
+#: Where the recorded full-scale results live in the book's repository (relative to its root): the
+#: folder ``records`` of the package, shipped in the wheel as package data (see :func:`records_folder`).
+RECORD_DIR = Path("src") / "relulab" / "records"
+
+#: The package and the folder inside it that hold the records.
+RECORD_PACKAGE, RECORD_SUBDIR = "relulab", "records"
 
 SCALES = ("book", "full")
 
@@ -187,29 +198,46 @@ def _machine() -> dict[str, Any]:
     return info
 
 
-def record_path(name: str, root: Path | None = None) -> Path:
-    """Where the full-scale record of ``name`` lives."""
+def records_folder() -> Traversable:
+    """The folder of the recorded full-scale results: ``records`` inside the installed package.
+
+    Read through :mod:`importlib.resources`, so it is ``src/relulab/records`` in the repository
+    (and in an editable install) and ``site-packages/relulab/records`` in a wheel install.
+    """
+    return importlib.resources.files(RECORD_PACKAGE).joinpath(RECORD_SUBDIR)
+
+
+def record_path(name: str, folder: str | Path | None = None) -> Path | Traversable:
+    """Where the full-scale record of ``name`` lives: in ``folder``, or by default in :func:`records_folder`."""
     if not isinstance(name, str) or not name or any(c in name for c in "/\\ "):
         raise ValueError(f"name must be a non-empty string without spaces or slashes, got {name!r}")
-    if root is not None and not isinstance(root, (str, Path)):
-        raise TypeError(f"root must be None or a path (str or Path), got {type(root).__name__}")
-    return (book_root() if root is None else Path(root)) / RECORD_DIR / f"{name}.json"
+    if folder is not None and not isinstance(folder, (str, Path)):
+        raise TypeError(f"folder must be None or a path (str or Path), got {type(folder).__name__}")
+    return (records_folder() if folder is None else Path(folder)).joinpath(f"{name}.json")
 
 
-def record(name: str, *, command: str, root: Path | None = None, **overrides: Any) -> Path:
-    """Run ``name`` at full scale and store result and provenance in ``data/replications/<name>.json``."""
+def record(name: str, *, command: str, folder: str | Path | None = None, **overrides: Any) -> Path:
+    """Run ``name`` at full scale and store result and provenance in ``<folder>/<name>.json``.
+
+    By default ``folder`` is :func:`records_folder`, the package's own ``records`` (``src/relulab/records``
+    when ``scripts/replicate.py`` runs it from the repository).
+    """
     exp = get(name)
+    path = record_path(name, folder)
+    if not isinstance(path, Path):
+        raise TypeError(f"cannot write the record of {name!r} into {path}: relulab is not installed as plain files; "
+                        f"give folder=, or run scripts/replicate.py from the book's repository")
+    path.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     result = exp.run("full", **overrides)
     wall = time.perf_counter() - start
-    base = book_root() if root is None else Path(root)
     payload = {
         "name": name,
         "arguments": {**exp.full, **overrides},
         "result": result,
         "provenance": {
             "command": command,
-            "code_version": _git_version(base),
+            "code_version": _git_version(path.parent),
             "source_hash": exp.source_hash(),
             "functions": [f"{f.__module__}.{f.__qualname__}" for f in (exp.fn, *exp.depends)],
             "machine": _machine(),
@@ -217,8 +245,6 @@ def record(name: str, *, command: str, root: Path | None = None, **overrides: An
             "wall_s": round(wall, 1),
         },
     }
-    path = record_path(name, base)
-    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(payload, indent=1, sort_keys=False, allow_nan=False) + "\n", encoding="utf-8")
     return path
 
@@ -238,11 +264,15 @@ class Recorded:
         return self.provenance.get("source_hash") != get(self.name).source_hash()
 
 
-def load(name: str, *, root: Path | None = None, allow_stale: bool = False) -> Recorded:
-    """The recorded full-scale result of ``name``; :class:`StaleReplication` if its code changed since."""
-    path = record_path(name, root)
+def load(name: str, *, folder: str | Path | None = None, allow_stale: bool = False) -> Recorded:
+    """The recorded full-scale result of ``name`` (from ``folder``, by default :func:`records_folder`);
+    :class:`StaleReplication` if its code changed since."""
+    path = record_path(name, folder)
     if not path.is_file():
-        raise missing(path, f"recorded replication {name!r} (make it with scripts/replicate.py {name})")
+        raise FileNotFoundError(
+            f"no recorded replication {name!r} at {path}: make it with python scripts/replicate.py {name} "
+            f"(the records ship inside relulab, in {RECORD_DIR.as_posix()} of the book's repository)"
+        )
     data = json.loads(path.read_text(encoding="utf-8"))
     rec = Recorded(data["name"], data["arguments"], data["result"], data["provenance"])
     if rec.name != name:
@@ -413,6 +443,86 @@ def agreements(book: Mapping[str, tuple[Any, float]], full: Mapping[str, tuple[A
     return out
 
 
+def _default_describe(result: Mapping[str, Any]) -> str:
+    """A result's scale in words: its seeds, and its epochs or steps when it has them."""
+    seeds = result.get("seeds") if isinstance(result, Mapping) else None
+    if isinstance(seeds, bool) or not isinstance(seeds, (list, tuple, int)):
+        raise ValueError(f"a result without a list of 'seeds' needs describe=..., a function result -> words; got keys {sorted(result)}")
+    n = len(seeds) if isinstance(seeds, (list, tuple)) else seeds
+    words = t("replication.n_seeds", n=n)
+    for key in ("epochs", "steps"):
+        if isinstance(result, Mapping) and isinstance(result.get(key), int):
+            words += ", " + t(f"replication.n_{key}", n=result[key])
+    return words
+
+
+@dataclass(frozen=True)
+class ScaleComparison:
+    """One verdict-bearing experiment at both scales; it prints itself in the notebook's language.
+
+    ``live`` is the book-scale result computed in the notebook, ``record`` the recorded full scale,
+    ``agreements`` one :class:`Agreement` per effect (label -> agreement, in the order of the
+    effects). ``str()`` gives what a chapter prints: a header naming both scales and the record's
+    provenance (date, command, wall time), then one line per effect.
+    """
+
+    name: str
+    live: dict
+    record: Recorded
+    agreements: dict[str, Agreement]
+    header: str
+    digits: int = 1
+
+    @property
+    def full(self) -> dict:
+        """The recorded full-scale result."""
+        return self.record.result
+
+    @property
+    def agreeing(self) -> tuple[int, int]:
+        """``(k, n)``: how many of the ``n`` effects agree (same side of the null, or overlapping intervals)."""
+        return sum(a.agree for a in self.agreements.values()), len(self.agreements)
+
+    def __str__(self) -> str:
+        return "\n".join([self.header] + [a.text(label, self.digits) for label, a in self.agreements.items()])
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython shows the same text
+        printer.text(str(self))
+
+
+def compare_scales(
+    name: str,
+    live: dict,
+    effects: Callable[[dict], Mapping[str, tuple[Any, float]]],
+    *,
+    describe: Callable[[dict], str] | None = None,
+    digits: int = 1,
+    folder: str | Path | None = None,
+) -> ScaleComparison:
+    """Experiment ``name`` at both scales: ``live`` (its book-scale result) against its record.
+
+    ``effects`` turns a result into ``{label: (interval, null)}`` (the experiment's ``*_effects``
+    function); ``describe`` turns a result into words for the header (default: its seeds and its
+    epochs or steps). The record is read with :func:`load` from ``folder`` (default: the records
+    that ship with relulab; a stale record raises
+    :class:`StaleReplication`). Print the returned :class:`ScaleComparison` to show it.
+    """
+    if not isinstance(live, dict):
+        raise TypeError(f"live must be the dict an experiment returns, got {type(live).__name__}")
+    if not callable(effects):
+        raise TypeError(f"effects must be a function result -> {{label: (interval, null)}}, got {effects!r}")
+    if describe is not None and not callable(describe):
+        raise TypeError(f"describe must be None or a function result -> str, got {describe!r}")
+    if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 12:
+        raise ValueError(f"digits must be an int in [0, 12], got {digits!r}")
+    rec = load(name, folder=folder)
+    words = describe or _default_describe
+    prov = rec.provenance
+    header = t("replication.header", book=words(live), full=words(rec.result), date=str(prov.get("date", "?"))[:10],
+               command=prov.get("command", "?"), wall=round(float(prov.get("wall_s", float("nan")))))
+    return ScaleComparison(name, live, rec, agreements(effects(live), effects(rec.result)), header, digits)
+
+
 register(
     {
         "replication.side_above": {"en": "above {null}", "it": "sopra {null}"},
@@ -424,6 +534,9 @@ register(
             "en": "Book scale (live): {book}. Full scale (recorded {date} by `{command}`, {wall} s): {full}.",
             "it": "Scala del libro (dal vivo): {book}. Scala piena (registrata il {date} da `{command}`, {wall} s): {full}.",
         },
+        "replication.n_seeds": {"en": "{n} seeds", "it": "{n} seed"},
+        "replication.n_epochs": {"en": "{n} epochs", "it": "{n} epoche"},
+        "replication.n_steps": {"en": "{n} steps", "it": "{n} passi"},
         "replication.both_includes": {"en": "both include {null}: no effect shown", "it": "entrambi includono {null}: nessun effetto dimostrato"},
         "replication.agree": {
             "en": "{what}book scale and full scale agree ({both}): book {book}, full {full}",

@@ -509,7 +509,8 @@ def train_probed(
             dead.append([float(dead_mask(a).mean()) for a in acts.values()])
 
     with ActivationL1(model, l1) as loss_fn:
-        hist = train(model, x, y, optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, loss_fn=loss_fn, on_step=on_step)
+        hist = train(model, x, y, optimizer=optimizer, lr=lr, epochs=epochs, batch_size=batch_size, seed=seed, loss_fn=loss_fn,
+                     on_step=on_step, track_accuracy=False)  # the accuracies that matter are measured below, once
     if hist.diverged:
         raise RuntimeError(f"training diverged (seed {seed}, lr {lr}); lower the learning rate")
     if not every_epoch:
@@ -1478,15 +1479,32 @@ def test_nll(model: nn.Module, split: Split) -> float:
         raise TypeError(f"model must be an nn.Module, got {type(model).__name__}")
     if not isinstance(split, Split):
         raise TypeError(f"split must be a relulab.data.Split, got {type(split).__name__}")
+    param = next(model.parameters(), None)
+    if param is None:
+        raise ValueError(f"model must be a network with parameters (a classifier), got a {type(model).__name__} without any")
+    x = split.x_test
+    check_finite_tensor(x, "split.x_test")
+    if x.dim() != 2 or x.shape[0] == 0:
+        raise ValueError(f"split.x_test must be a non-empty (examples, features) tensor, got shape {tuple(x.shape)}")
+    first = next((m for m in model.modules() if any(True for _ in m.parameters(recurse=False))), None)
+    if isinstance(first, nn.Linear) and first.in_features != x.shape[1]:
+        raise ValueError(
+            f"model must take the split's {x.shape[1]} input features (split.x_test has shape {tuple(x.shape)}), "
+            f"got a model whose first Linear layer takes {first.in_features}"
+        )
     was = model.training
     model.eval()
     try:
         with torch.no_grad():
-            dtype = next(model.parameters()).dtype
-            logits = model(split.x_test.to(dtype))
-            return float(F.cross_entropy(logits, split.y_test))
+            logits = model(x.to(param.dtype))
     finally:
         model.train(was)
+    if logits.dim() != 2 or logits.shape[0] != x.shape[0]:
+        raise ValueError(
+            f"model must map split.x_test {tuple(x.shape)} to logits (examples, classes), got shape {tuple(logits.shape)}"
+        )
+    check_labels(split.y_test, "split.y_test", x.shape[0], logits.shape[1])
+    return float(F.cross_entropy(logits, split.y_test))
 
 
 def _paired(a: Sequence[float], b: Sequence[float], *, higher_is_better: bool = True) -> dict:

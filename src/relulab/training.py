@@ -18,6 +18,7 @@ from torch import nn
 
 from ._checks import (
     check_callable,
+    check_flag,
     check_inputs_fit,
     check_int_in,
     check_int_list,
@@ -183,13 +184,17 @@ def train(
     seed: int = 0,
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None,
     on_step: Callable[[int, nn.Module], None] | None = None,
+    track_accuracy: bool = True,
 ) -> History:
     """Train ``model`` on ``(x, y)`` for classification (cross-entropy by default).
 
     Mini-batches are drawn from a generator seeded with ``seed``. ``on_step(step, model)``
     runs after every optimizer step. Training stops early, with ``diverged=True``,
-    if the loss becomes non-finite.
+    if the loss becomes non-finite. ``track_accuracy=False`` leaves ``train_acc`` and
+    ``test_acc`` of the history empty and saves their forward passes after every epoch
+    (the training itself is the same, bit for bit).
     """
+    track_accuracy = check_flag(track_accuracy, "track_accuracy")
     if optimizer not in OPTIMIZERS:
         raise ValueError(f"optimizer must be one of {OPTIMIZERS}, got {optimizer!r}")
     lr = check_scalar_in(lr, "lr", 0.0, 1e6, low_open=True)
@@ -237,6 +242,8 @@ def train(
             step += 1
             if on_step is not None:
                 on_step(step, model)
+        if not track_accuracy:
+            continue
         hist.train_acc.append(accuracy(model, x, y))
         if x_test is not None and y_test is not None:
             hist.test_acc.append(accuracy(model, x_test, y_test))

@@ -1529,6 +1529,51 @@ def selu_scales(seeds: int = 5, n_inputs: int = 256, depth: int = 32, width: int
     return {"seeds": evals, "n_inputs": n_inputs, "depth": depth, "width": width, "arms": arms}
 
 
+def describe_scale(result: dict) -> str:
+    """The scale of a result of chapter 6's experiments in words (the header of ``replication.compare_scales``).
+
+    A trained experiment (``recovery_scales``, ``prelu_scales``: with ``factors``) gives its seeds and
+    epochs, and at full scale the range of learning-rate multiples tuned over; ``selu_scales`` (no
+    training) its seeds and number of input images.
+    """
+    from .i18n import number
+
+    if not isinstance(result, dict) or "seeds" not in result:
+        raise ValueError("result must be a dict returned by recovery_scales, prelu_scales or selu_scales (with 'seeds')")
+    seeds = len(result["seeds"])
+    if "factors" in result and "epochs" in result:
+        f = list(result["factors"])
+        if len(f) == 1:
+            return t("variants.scale_book", seeds=seeds, epochs=result["epochs"])
+        return t("variants.scale_full", seeds=seeds, epochs=result["epochs"], k=len(f), lo=number(min(f), 2), hi=number(max(f), 0))
+    if "n_inputs" in result:
+        return t("variants.scale_selu", seeds=seeds, n=result["n_inputs"])
+    raise ValueError(f"result must have 'factors' and 'epochs' (a trained experiment) or 'n_inputs' (selu_scales); got keys {sorted(result)}")
+
+
+def selu_layer_stats(result: dict) -> list[LayerStats]:
+    """The per-layer statistics of a ``selu_scales`` result, one :class:`LayerStats` per setting, in its order.
+
+    The labels are those :func:`deep_forward_stats` gives the same setting, so a figure drawn from a
+    recorded or live result reads like one drawn from direct calls (and the experiment runs once).
+    """
+    if not isinstance(result, dict) or not isinstance(result.get("arms"), list) or "seeds" not in result:
+        raise ValueError("result must be the dict returned by selu_scales (with 'seeds' and an 'arms' list)")
+    out = []
+    for arm in result["arms"]:
+        try:
+            act, init, drop = arm["activation"], arm["init"], arm["dropout"]
+            mean, var = np.asarray(arm["mean"], dtype=float), np.asarray(arm["var"], dtype=float)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValueError(f"every arm of result needs activation, init, dropout, mean and var lists; got {arm!r:.80}") from exc
+        if mean.ndim != 2 or mean.shape != var.shape or mean.shape[0] != len(result["seeds"]):
+            raise ValueError(f"arm {act}/{init}/{drop}: mean and var must be (seeds, depth) arrays of the same shape, "
+                             f"got {mean.shape} and {var.shape} for {len(result['seeds'])} seeds")
+        name = f"{A.get(act).name}, {t(f'variants.init_{init}')}" + (f", {t(f'variants.dropout_{drop}')}" if drop else "")
+        out.append(LayerStats(name, mean, var, list(result["seeds"])))
+    return out
+
+
 def selu_effects(result: dict) -> dict[str, tuple[dict, float]]:
     """The effects behind chapter 6's verdict on SELU at initialization (C33), from a ``selu_scales`` result.
 
