@@ -498,7 +498,7 @@ def _network(run: dict, key: str) -> float:
           "batch_size": 8, "d_model": 16, "n_layer": 2, "context": 16, "vocab": 32, "tokens": 28_000, "evals": 6},
     full={"domains": ["text", "digits", "photos"], "seeds": 10, "tune_seeds": 2, "lrs": [3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
           "steps": 4000, "batch_size": 8, "d_model": 32, "n_layer": 2, "context": 16, "vocab": 64, "tokens": 28_000,
-          "evals": 30, "patience": 4, "tol": 0.01, "gelu": True},
+          "evals": 40, "patience": 4, "tol": 0.01, "gelu": True},
     depends=(train_models, ffn_measures, make_domain, text_stream, digit_patches, photo_patches, kmeans_codebook,
              _nearest, _patch_grid, ngram_baselines, _network, TinyLM, lm_batches, validation_batch),
 )
