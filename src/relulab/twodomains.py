@@ -104,6 +104,7 @@ register(
         "twodomains.unigram": {"en": "unigram", "it": "unigramma"},
         "twodomains.bigram": {"en": "bigram", "it": "bigramma"},
         "twodomains.val_loss": {"en": "validation loss", "it": "loss di validazione"},
+        "twodomains.tuning_loss": {"en": "tuning loss", "it": "loss di taratura"},
         "twodomains.dead": {"en": "dead", "it": "morte"},
         "twodomains.rare": {"en": "rarely active", "it": "raramente attive"},
         "twodomains.active": {"en": "active per token", "it": "attive per token"},
