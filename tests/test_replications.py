@@ -61,6 +61,28 @@ def test_record_then_load_round_trips_with_provenance(toy):
     assert not rec.stale
 
 
+def test_record_hashes_the_code_that_ran_not_the_code_on_disk_at_the_end(toy, monkeypatch):
+    """An edit saved while a long run is under way must make the record stale, not pass for the code that ran."""
+    exp, root = toy
+    before = exp.source_hash()
+    original = replication._source
+
+    def edit_the_source() -> None:
+        # simulate an edit of the experiment's source while it runs: from now on its source reads differently
+        monkeypatch.setattr(replication, "_source", lambda fn: original(fn) + "# edited\n")
+
+    real_run = replication.Experiment.run
+    monkeypatch.setattr(replication.Experiment, "run",
+                        lambda self, scale="book", **kw: (real_run(self, scale, **kw), edit_the_source())[0])
+    path = replication.record("toy", command="x", folder=root)
+    data = json.loads(path.read_text())
+    assert data["provenance"]["source_hash"] == before
+    assert replication.get("toy").source_hash() != before  # the code on disk changed during the run ...
+    assert replication.load("toy", folder=root, allow_stale=True).stale  # ... so the record is stale
+    with pytest.raises(replication.StaleReplication):
+        replication.load("toy", folder=root)
+
+
 def test_a_record_made_by_other_code_is_refused(toy):
     exp, root = toy
     path = replication.record("toy", command="x", folder=root)

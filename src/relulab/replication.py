@@ -219,6 +219,10 @@ def record_path(name: str, folder: str | Path | None = None) -> Path | Traversab
 def record(name: str, *, command: str, folder: str | Path | None = None, **overrides: Any) -> Path:
     """Run ``name`` at full scale and store result and provenance in ``<folder>/<name>.json``.
 
+    The source hash, the list of functions and the code version are taken *before* the run, from the
+    code that is about to run: an edit saved while the run is under way makes the record stale, never
+    a record of the edited code.
+
     By default ``folder`` is :func:`records_folder`, the package's own ``records`` (``src/relulab/records``
     when ``scripts/replicate.py`` runs it from the repository).
     """
@@ -228,6 +232,11 @@ def record(name: str, *, command: str, folder: str | Path | None = None, **overr
         raise TypeError(f"cannot write the record of {name!r} into {path}: relulab is not installed as plain files; "
                         f"give folder=, or run scripts/replicate.py from the book's repository")
     path.parent.mkdir(parents=True, exist_ok=True)
+    # The code that runs is the code on disk when the run starts: hash it (and name its functions) now,
+    # so that an edit made while a long run is under way cannot pass for the code that made the record.
+    code_hash = exp.source_hash()
+    functions = [f"{f.__module__}.{f.__qualname__}" for f in (exp.fn, *exp.depends)]
+    version = _git_version(path.parent)
     start = time.perf_counter()
     result = exp.run("full", **overrides)
     wall = time.perf_counter() - start
@@ -237,9 +246,9 @@ def record(name: str, *, command: str, folder: str | Path | None = None, **overr
         "result": result,
         "provenance": {
             "command": command,
-            "code_version": _git_version(path.parent),
-            "source_hash": exp.source_hash(),
-            "functions": [f"{f.__module__}.{f.__qualname__}" for f in (exp.fn, *exp.depends)],
+            "code_version": version,
+            "source_hash": code_hash,
+            "functions": functions,
             "machine": _machine(),
             "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
             "wall_s": round(wall, 1),

@@ -104,6 +104,7 @@ register(
         "twodomains.unigram": {"en": "unigram", "it": "unigramma"},
         "twodomains.bigram": {"en": "bigram", "it": "bigramma"},
         "twodomains.val_loss": {"en": "validation loss", "it": "loss di validazione"},
+        "twodomains.tuning_loss": {"en": "tuning loss", "it": "loss di taratura"},
         "twodomains.dead": {"en": "dead", "it": "morte"},
         "twodomains.rare": {"en": "rarely active", "it": "raramente attive"},
         "twodomains.active": {"en": "active per token", "it": "attive per token"},
@@ -496,9 +497,9 @@ def _network(run: dict, key: str) -> float:
     "ch5b-two-domains",
     book={"domains": ["text", "digits"], "seeds": 5, "tune_seeds": 1, "lrs": [1e-2, 3e-2, 1e-1], "steps": 120,
           "batch_size": 8, "d_model": 16, "n_layer": 2, "context": 16, "vocab": 32, "tokens": 28_000, "evals": 6},
-    full={"domains": ["text", "digits", "photos"], "seeds": 10, "tune_seeds": 2, "lrs": [3e-3, 1e-2, 3e-2],
-          "steps": 3000, "batch_size": 8, "d_model": 32, "n_layer": 2, "context": 16, "vocab": 64, "tokens": 28_000,
-          "evals": 30, "patience": 4, "tol": 0.01, "gelu": True},
+    full={"domains": ["text", "digits", "photos"], "seeds": 10, "tune_seeds": 2, "lrs": [3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
+          "steps": 4000, "batch_size": 8, "d_model": 32, "n_layer": 2, "context": 16, "vocab": 64, "tokens": 28_000,
+          "evals": 40, "patience": 4, "tol": 0.01, "gelu": True},
     depends=(train_models, ffn_measures, make_domain, text_stream, digit_patches, photo_patches, kmeans_codebook,
              _nearest, _patch_grid, ngram_baselines, _network, TinyLM, lm_batches, validation_batch),
 )
@@ -516,7 +517,9 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     same seed is the same initial model in every domain, so domains pair up
     seed by seed). Returns a JSON-serialisable dict: the
     settings, ``baselines`` (domain -> unigram and bigram losses),
-    ``criterion`` (domain -> mean tuning loss per rate), ``tuned`` (domain ->
+    ``criterion`` (domain -> mean tuning loss per rate), ``tune_plateau``
+    (domain -> per rate, per tuning seed: whether that tuning run reached the
+    plateau rule within ``steps``), ``tuned`` (domain ->
     rate), ``shared`` (rate) and ``runs``: domain -> {"tuned": measures,
     "shared": measures}, each measure a list over seeds (``val_loss``,
     ``final_train``, ``curve``, ``val_curve``, ``val_steps``, ``plateau``,
@@ -572,9 +575,10 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
         return out
 
     crit_json = {n: [c if math.isfinite(c) else None for c in vals] for n, vals in crit.items()}
+    tune_plateau = {n: [[bool(by[(n, v, s)]["plateau"]) for s in tune] for v in lrs] for n in names}
     arms = {n: {"tuned": measures(n, tuned[n]), "shared": measures(n, shared)} for n in names}
     if gelu:
         for n in names:
             arms[n]["gelu"] = measures(n, None)
     return {"domains": names, "kind": kind, "lrs": lrs, "seeds": seeds_, "tune_seeds": tune, "baselines": base,
-            "criterion": crit_json, "tuned": tuned, "shared": shared, "runs": arms}
+            "criterion": crit_json, "tune_plateau": tune_plateau, "tuned": tuned, "shared": shared, "runs": arms}
