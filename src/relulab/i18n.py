@@ -183,6 +183,11 @@ def number(x: float, digits: int = 2, lang: str | None = None) -> str:
     """Format ``x`` with ``digits`` decimals: decimal comma in Italian, decimal point in English."""
     if isinstance(digits, bool) or not isinstance(digits, int) or not 0 <= digits <= 20:
         raise ValueError(f"digits must be an int in [0, 20], got {digits!r}")
+    return _formatted(x, f".{digits}f", lang)
+
+
+def _formatted(x: float, spec: str, lang: str | None) -> str:
+    """``x`` (a real number) formatted with ``spec``; a decimal comma when ``lang`` (default: current) is Italian."""
     if isinstance(x, (str, bytes, bool)):
         raise TypeError(f"x must be a real number, got {type(x).__name__} {x!r}")
     try:
@@ -192,7 +197,7 @@ def number(x: float, digits: int = 2, lang: str | None = None) -> str:
     lang = current_language() if lang is None else lang
     if lang not in ("it", "en"):
         raise ValueError(f"lang must be 'it' or 'en', got {lang!r}")
-    text = f"{value:.{digits}f}"
+    text = format(value, spec)
     return text.replace(".", ",") if lang == "it" else text
 
 
@@ -204,17 +209,7 @@ def significant(x: float, digits: int = 2, lang: str | None = None) -> str:
     """
     if isinstance(digits, bool) or not isinstance(digits, int) or not 1 <= digits <= 17:
         raise ValueError(f"digits must be an int in [1, 17], got {digits!r}")
-    if isinstance(x, (str, bytes, bool)):
-        raise TypeError(f"x must be a real number, got {type(x).__name__} {x!r}")
-    try:
-        value = float(x)
-    except (TypeError, ValueError):
-        raise ValueError(f"x must be a real number, got {x!r}") from None
-    lang = current_language() if lang is None else lang
-    if lang not in ("it", "en"):
-        raise ValueError(f"lang must be 'it' or 'en', got {lang!r}")
-    text = f"{value:.{digits}g}"
-    return text.replace(".", ",") if lang == "it" else text
+    return _formatted(x, f".{digits}g", lang)
 
 
 #: A number with a decimal point that stands alone (not a version ``2.11.0``, not ``1.5e-3``).

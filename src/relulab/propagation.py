@@ -647,6 +647,16 @@ def ci_text(values: Sequence[float] | np.ndarray, decimals: int = 2) -> str:
 # (they draw and print themselves in the current language: the chapter's cells only choose what to show)
 
 
+def _check_theory_pair(theory: object, pair: object) -> np.ndarray:
+    """``theory`` as a finite 1-D array with one value per layer of ``pair`` (a :class:`PairSimulation`)."""
+    theory = check_finite_array(theory, "theory")
+    if not isinstance(pair, PairSimulation):
+        raise TypeError(f"pair must be the PairSimulation of simulate_pair, got {type(pair).__name__}")
+    if theory.ndim != 1 or theory.shape[0] != pair.c.shape[1]:
+        raise ValueError(f"theory must have one value per layer of pair ({pair.c.shape[1]}), got shape {theory.shape}")
+    return theory
+
+
 def plot_correlation_maps(theory: np.ndarray, pair: PairSimulation, *, width: int, tanh_weight_vars: Sequence[float] = (1.5, 3.0),
                           bias_var: float = 0.05):
     """Two panels, one above the other: the correlation maps (ReLU, tanh at ``tanh_weight_vars``) with the
@@ -655,12 +665,8 @@ def plot_correlation_maps(theory: np.ndarray, pair: PairSimulation, *, width: in
     from .i18n import localize_numbers, t
     from .plotting import OKABE_ITO, series_style, subplots
 
-    theory = check_finite_array(theory, "theory")
-    if not isinstance(pair, PairSimulation):
-        raise TypeError(f"pair must be the PairSimulation of simulate_pair, got {type(pair).__name__}")
+    theory = _check_theory_pair(theory, pair)
     depth = theory.shape[0]
-    if theory.ndim != 1 or pair.c.shape[1] != depth:
-        raise ValueError(f"theory must have one value per layer of pair ({pair.c.shape[1]}), got shape {theory.shape}")
     width = check_int_in(width, "width", 1)
     weight_vars = [_check_var(v, "tanh_weight_vars[]", positive=True) for v in check_numbers(tanh_weight_vars, "tanh_weight_vars", finite=True)]
     bias_var = _check_var(bias_var, "bias_var")
@@ -689,15 +695,11 @@ def correlation_table(theory: np.ndarray, pair: PairSimulation, *, width: int, l
     from .i18n import t
     from .tables import format_table
 
-    theory = check_finite_array(theory, "theory")
-    if not isinstance(pair, PairSimulation):
-        raise TypeError(f"pair must be the PairSimulation of simulate_pair, got {type(pair).__name__}")
-    if theory.ndim != 1 or theory.shape[0] != pair.c.shape[1]:
-        raise ValueError(f"theory must have one value per layer of pair ({pair.c.shape[1]}), got shape {theory.shape}")
+    theory = _check_theory_pair(theory, pair)
     layers = check_int_list(layers, "layers")
     for k in layers:
-        if not 1 <= k <= min(theory.shape[0], pair.c.shape[1]):
-            raise ValueError(f"layers must lie in 1..{min(theory.shape[0], pair.c.shape[1])}, got {k}")
+        if not 1 <= k <= theory.shape[0]:
+            raise ValueError(f"layers must lie in 1..{theory.shape[0]}, got {k}")
     width = check_int_in(width, "width", 1)
     rows = [[k, f"{theory[k - 1]:.3f}", ci_text(pair.c[:, k - 1], 3)] for k in layers]
     return format_table(rows, [t("prop.layer"), t("prop.theory"), t("prop.mc", width=width)])

@@ -330,6 +330,20 @@ def validation_loss(model: TinyLM, val_ids: np.ndarray) -> float:
         model.train(was)
 
 
+def _check_vocab_ids(train_ids: np.ndarray, val_ids: np.ndarray, vocab: int, context: int) -> None:
+    """Both id streams are valid for ``context`` and hold only ids below ``vocab``."""
+    for ids, name in ((train_ids, "train_ids"), (val_ids, "val_ids")):
+        if int(_check_ids(ids, name, context).max()) >= vocab:
+            raise ValueError(f"{name} must hold token ids below vocab = {vocab}")
+
+
+def _adamw_warmup(params, lr: float, steps: int):
+    """The language models' optimizer: AdamW (weight decay 0.01), rate warmed up linearly over the first 10% of ``steps``."""
+    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01, foreach=True)
+    warm = max(1, steps // 10)
+    return opt, torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm))
+
+
 def train_lm(
     train_ids: np.ndarray,
     val_ids: np.ndarray,
@@ -360,13 +374,9 @@ def train_lm(
     context = check_int_in(context, "context", 1, 100_000)
     batch_size = check_int_in(batch_size, "batch_size", 1, 100_000)
     vocab = check_int_in(vocab, "vocab", 2, 1_000_000)
-    for ids, name in ((train_ids, "train_ids"), (val_ids, "val_ids")):
-        if int(_check_ids(ids, name, context).max()) >= vocab:
-            raise ValueError(f"{name} must hold token ids below vocab = {vocab}")
+    _check_vocab_ids(train_ids, val_ids, vocab, context)
     xs, ys = lm_batches(train_ids, context=context, batch_size=batch_size, steps=steps, seed=seed)
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01, foreach=True)
-    warm = max(1, steps // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm))
+    opt, sched = _adamw_warmup(model.parameters(), lr, steps)
     losses = np.empty(steps)
     for step in range(steps):
         logits = model(xs[step])
@@ -417,17 +427,13 @@ def _train_lm_seeds(
         models.append(TinyLM(vocab, kind=kind, d_model=d_model, n_head=n_head, n_layer=n_layer, context=context).double())
     context = check_int_in(context, "context", 1, 100_000)
     batch_size = check_int_in(batch_size, "batch_size", 1, 100_000)
-    for ids, name in ((train_ids, "train_ids"), (val_ids, "val_ids")):
-        if int(_check_ids(ids, name, context).max()) >= vocab:
-            raise ValueError(f"{name} must hold token ids below vocab = {vocab}")
+    _check_vocab_ids(train_ids, val_ids, vocab, context)
     xs, ys = zip(*(lm_batches(train_ids, context=context, batch_size=batch_size, steps=steps, seed=s) for s in seeds))
     xs, ys = torch.stack(xs, 1), torch.stack(ys, 1)  # (steps, seeds, batch, context)
     params, buffers = stack_module_state(models)
     base = copy.deepcopy(models[0]).to("meta")
     forward = torch.vmap(lambda p, b, x: functional_call(base, (p, b), (x,)))
-    opt = torch.optim.AdamW(list(params.values()), lr=lr, weight_decay=0.01, foreach=True)
-    warm = max(1, steps // 10)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm))
+    opt, sched = _adamw_warmup(list(params.values()), lr, steps)
     losses = np.empty((steps, len(models)))
     for step in range(steps):
         logits = forward(params, buffers, xs[step])

@@ -1529,6 +1529,13 @@ def selu_scales(seeds: int = 5, n_inputs: int = 256, depth: int = 32, width: int
     return {"seeds": evals, "n_inputs": n_inputs, "depth": depth, "width": width, "arms": arms}
 
 
+def _setting_name(setting: tuple[str, str, str | None]) -> str:
+    """A SELU_SETTINGS entry ``(activation, init, dropout)`` in words, as :func:`deep_forward_stats` labels it
+    (that function, hashed by the ch6-selu-init record, keeps its own copy of this line)."""
+    act, init, drop = setting
+    return f"{A.get(act).name}, {t(f'variants.init_{init}')}" + (f", {t(f'variants.dropout_{drop}')}" if drop else "")
+
+
 def describe_scale(result: dict) -> str:
     """The scale of a result of chapter 6's experiments in words (the header of ``replication.compare_scales``).
 
@@ -1569,8 +1576,7 @@ def selu_layer_stats(result: dict) -> list[LayerStats]:
         if mean.ndim != 2 or mean.shape != var.shape or mean.shape[0] != len(result["seeds"]):
             raise ValueError(f"arm {act}/{init}/{drop}: mean and var must be (seeds, depth) arrays of the same shape, "
                              f"got {mean.shape} and {var.shape} for {len(result['seeds'])} seeds")
-        name = f"{A.get(act).name}, {t(f'variants.init_{init}')}" + (f", {t(f'variants.dropout_{drop}')}" if drop else "")
-        out.append(LayerStats(name, mean, var, list(result["seeds"])))
+        out.append(LayerStats(_setting_name((act, init, drop)), mean, var, list(result["seeds"])))
     return out
 
 
@@ -1589,15 +1595,14 @@ def selu_effects(result: dict) -> dict[str, tuple[dict, float]]:
     def last(setting, what):
         return [row[-1] for row in arms[setting][what]]
 
-    name = lambda s: f"{A.get(s[0]).name}, {t(f'variants.init_{s[1]}')}" + (f", {t(f'variants.dropout_{s[2]}')}" if s[2] else "")  # noqa: E731
     out = {}
     for s in (("selu", "lecun", None), ("selu", "lecun", "alpha")):
-        out[t("variants.eff_mean_last", setting=name(s))] = (_iv(last(s, "mean")), 0.0)
-        out[t("variants.eff_var_last", setting=name(s))] = (_iv(last(s, "var")), 1.0)
+        out[t("variants.eff_mean_last", setting=_setting_name(s))] = (_iv(last(s, "mean")), 0.0)
+        out[t("variants.eff_var_last", setting=_setting_name(s))] = (_iv(last(s, "var")), 1.0)
     s = ("selu", "lecun", "standard")
-    out[t("variants.eff_var_last", setting=name(s))] = (_iv(last(s, "var")), 1.0)
+    out[t("variants.eff_var_last", setting=_setting_name(s))] = (_iv(last(s, "var")), 1.0)
     for s, null in ((("selu", "he", None), 1.0), (("selu", "default", None), -4.0)):
-        out[t("variants.eff_logvar_last", setting=name(s))] = (_iv(np.log10(last(s, "var"))), null)
+        out[t("variants.eff_logvar_last", setting=_setting_name(s))] = (_iv(np.log10(last(s, "var"))), null)
     return out
 
 
