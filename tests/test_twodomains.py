@@ -132,12 +132,20 @@ def test_the_experiment_tunes_each_domain_and_pairs_the_seeds():
             assert len(m["dead"]) == 2 and len(m["layers"]["dead"][0]) == 1 and len(m["curve"][0]) == 4
         assert res["baselines"][name]["bigram"] > 0
     res = TD.two_domains(["text", "digits"], seeds=2, tune_seeds=1, lrs=[1e-2, 3e-2], steps=4, batch_size=4, d_model=8,
-                         n_layer=1, context=6, vocab=12, tokens=1200, gelu=True)
+                         n_layer=1, context=6, vocab=12, tokens=1200, references=["gelu", "swiglu"])
     for name in ("text", "digits"):
-        assert len(res["runs"][name]["gelu"]["active"]) == 2 and res["runs"][name]["gelu"]["val_loss"] != res["runs"][name]["tuned"]["val_loss"]
-    with pytest.raises(TypeError, match="gelu"):
+        for ref in ("gelu", "swiglu"):
+            m = res["runs"][name][ref]
+            assert len(m["active"]) == 2 and m["val_loss"] != res["runs"][name]["tuned"]["val_loss"]
+            assert all(0 < a < 1 for a in m["active"])  # a share of units switched on per token, not 0 or 1
+        assert res["runs"][name]["gelu"]["val_loss"] != res["runs"][name]["swiglu"]["val_loss"]
+    with pytest.raises(TypeError, match="references must be a sequence"):
         TD.two_domains(["text"], seeds=2, tune_seeds=1, lrs=[1e-2], steps=2, batch_size=2, d_model=8, n_layer=1,
-                       context=6, vocab=12, tokens=1200, gelu=1)
+                       context=6, vocab=12, tokens=1200, references="gelu")
+    for bad in (["gelu", "gelu"], ["relu"], ["tanh"], [["gelu"]]):
+        with pytest.raises(ValueError, match="references must be distinct FFN kinds"):
+            TD.two_domains(["text"], seeds=2, tune_seeds=1, lrs=[1e-2], steps=2, batch_size=2, d_model=8, n_layer=1,
+                           context=6, vocab=12, tokens=1200, references=bad)
     with pytest.raises(ValueError, match="domains must be distinct"):
         TD.two_domains(["text", "text"], seeds=2, tune_seeds=1, lrs=[1e-2], steps=2, batch_size=2, d_model=8,
                        n_layer=1, context=6, vocab=12, tokens=1200)

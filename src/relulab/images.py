@@ -1,9 +1,11 @@
-"""Images that ship inside scikit-learn, cut into patches; and a small CNN with dead-channel probes.
+"""Images that ship inside scikit-learn and scikit-image, cut into patches; and a small CNN with dead-channel probes.
 
 Nothing is downloaded: :func:`photographs` reads the two colour photographs of
 ``sklearn.datasets.load_sample_images`` (a building in China and a flower, 427×640
 pixels, JPEG files inside the scikit-learn wheel, decoded with Pillow) and
-turns them into grey levels 0–255; :func:`digit_images` returns the 1,797
+turns them into grey levels 0–255; :func:`skimage_photographs` reads every
+photograph that ships inside the scikit-image wheel (:data:`SKIMAGE_PHOTOS`, 19
+of them), as equal grey squares; :func:`digit_images` returns the 1,797
 handwritten digits of ``load_digits`` (8×8 pixels, grey levels 0–16).
 :func:`patches` cuts square patches at random positions.
 
@@ -28,7 +30,7 @@ from ._checks import check_callable, check_finite_array, check_int_in, check_sca
 from .i18n import register
 from .probes import ActivationRecorder
 
-__all__ = ["photographs", "digit_images", "patches", "BatchedCNN", "CNNResult", "cnn_digits"]
+__all__ = ["SKIMAGE_PHOTOS", "photographs", "skimage_photographs", "digit_images", "patches", "BatchedCNN", "CNNResult", "cnn_digits"]
 
 register(
     {
@@ -51,6 +53,57 @@ def photographs() -> list[np.ndarray]:
     for img in load_sample_images().images:
         grey = img[..., 0] * 0.299 + img[..., 1] * 0.587 + img[..., 2] * 0.114
         out.append(np.clip(np.rint(grey), 0, 255).astype(np.uint8))
+    return out
+
+
+#: The photographs inside the scikit-image 0.26 wheel (``skimage/data``), by file name, in alphabetical order: every
+#: image there taken by a camera, a microscope or a telescope. Left out: the synthetic images (``chessboard_*``,
+#: ``color``, ``logo``, ``phantom``), the drawn silhouette ``horse``, ``motorcycle_right`` (the second view of the
+#: stereo pair whose first view, ``motorcycle_left``, is in), and the files that are not single images
+#: (``lfw_subset.npy``, ``motorcycle_disp.npz``, ``multipage*.tif``, ``no_time_for_that_tiny.gif``). Every other
+#: image of ``skimage.data`` is downloaded on first use, so the book does not use it.
+SKIMAGE_PHOTOS: tuple[str, ...] = (
+    "astronaut.png", "brick.png", "camera.png", "cell.png", "chelsea.png", "clock_motion.png", "coffee.png",
+    "coins.png", "grass.png", "gravel.png", "hubble_deep_field.jpg", "ihc.png", "microaneurysms.png", "moon.png",
+    "motorcycle_left.png", "page.png", "retina.jpg", "rocket.jpg", "text.png",
+)
+
+
+def skimage_photographs(side: int = 156) -> dict[str, np.ndarray]:
+    """Every photograph of :data:`SKIMAGE_PHOTOS` as a grey ``side × side`` ``uint8`` array, by file name.
+
+    Each file is read from the installed scikit-image package (nothing is
+    downloaded; ``skimage`` itself is not imported), converted to grey levels
+    by Pillow (``L = (299 R + 587 G + 114 B) / 1000``, BT.601 luma, integer
+    arithmetic), cropped to the largest centred square and resized to
+    ``side × side`` with Pillow's box filter (the mean of the pixels each new
+    pixel covers; ``microaneurysms``, 102 pixels wide, is enlarged). Integer
+    arithmetic throughout, so the pixels are the same on every machine.
+    Raises ``FileNotFoundError`` if scikit-image is not installed or a file is
+    missing (another version of the wheel).
+    """
+    import importlib.util
+    from pathlib import Path
+
+    from PIL import Image
+
+    side = check_int_in(side, "side", 8, 4096)
+    spec = importlib.util.find_spec("skimage")
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError("scikit-image is not installed: pip install scikit-image==0.26.0 (requirements.txt)")
+    folder = Path(next(iter(spec.submodule_search_locations))) / "data"
+    out = {}
+    for name in SKIMAGE_PHOTOS:
+        path = folder / name
+        if not path.is_file():
+            raise FileNotFoundError(f"{path} is missing: the book expects the files of the scikit-image 0.26.0 wheel")
+        with Image.open(path) as img:
+            grey = img.convert("L")
+            w, h = grey.size
+            s = min(w, h)
+            left, top = (w - s) // 2, (h - s) // 2
+            square = grey.crop((left, top, left + s, top + s)).resize((side, side), Image.Resampling.BOX)
+            out[name.rsplit(".", 1)[0]] = np.asarray(square, dtype=np.uint8).copy()
     return out
 
 

@@ -23,10 +23,11 @@ which **the data are the only difference**:
   * ``"digits"``: scikit-learn's 8×8 handwritten digits, each cut into 16
     patches of 2×2 pixels read in raster order (ViT-style: a patch is a token),
     image after image;
-  * ``"photos"``: scikit-learn's two bundled photographs
-    (``load_sample_images``), in grey levels, cut into 4×4 patches read in
-    raster order (scikit-image is not installed in the book's environment, so
-    its photos are not used).
+  * ``"photos"``: the 19 photographs that ship inside scikit-image
+    (:func:`relulab.images.skimage_photographs`: from an astronaut and a cat to
+    bricks, coins, cells under a microscope and the Hubble deep field), each a
+    grey 156×156 square, cut into 4×4 patches read in raster order, photo after
+    photo (1,521 patches each).
 
   Image patches are turned into tokens by a codebook of ``vocab`` centroids
   (:func:`kmeans_codebook`, fitted on the training patches only), so both
@@ -40,7 +41,8 @@ which **the data are the only difference**:
   exactly independent training, only faster). At full scale every model trains
   to a plateau of validation loss (a stated stopping rule, see
   :func:`train_models`) and is measured at its best evaluation; the same seeds
-  also train a GELU FFN at each domain's tuned rate, a reference for the loss.
+  also train a GELU and a SwiGLU FFN at each domain's tuned rate, references
+  for the loss.
 
 The mechanism is measured on the real FFN inputs and pre-activations of the
 trained models, on a fixed validation batch (:func:`ffn_measures`): the
@@ -184,12 +186,17 @@ def digit_patches(patch: int = 2) -> np.ndarray:
 
 
 def photo_patches(patch: int = 4) -> np.ndarray:
-    """scikit-learn's two sample photos in grey levels (0..1), cut into ``patch × patch`` patches, raster order."""
-    from sklearn.datasets import load_sample_images
+    """scikit-image's 19 bundled photographs in grey levels (0..1), cut into ``patch × patch`` patches.
+
+    Each photo is a 156×156 square (:func:`relulab.images.skimage_photographs`),
+    read patch by patch in raster order, photo after photo in the order of
+    :data:`relulab.images.SKIMAGE_PHOTOS`.
+    """
+    from .images import skimage_photographs
 
     patch = check_int_in(patch, "patch", 1, 64)
-    photos = load_sample_images().images
-    return np.concatenate([_patch_grid(im.astype(np.float64).mean(axis=2) / 255.0, patch) for im in photos])
+    photos = skimage_photographs(156).values()
+    return np.concatenate([_patch_grid(im.astype(np.float64) / 255.0, patch) for im in photos])
 
 
 def kmeans_codebook(x: np.ndarray, k: int, *, seed: int = 0, iters: int = 25) -> np.ndarray:
@@ -230,7 +237,9 @@ def make_domain(name: str, *, vocab: int = 64, tokens: int = 28_000, val_share: 
     """The first ``tokens`` tokens of domain ``name`` (one of :data:`DOMAINS`), split into training and validation.
 
     The last ``val_share`` of the stream is for validation (for the digits: the
-    last images; for the photos: the bottom rows of the second photo). The
+    last images; for the photos, with the default 28,000 tokens: the last
+    photos: the last 657 patches of ``page``, ``retina``, ``rocket`` and the first 622
+    patches of ``text``, whose other 899 patches are not used). The
     image codebook (``vocab`` centroids) is fitted on the training patches only.
     """
     if name not in DOMAINS:
@@ -283,7 +292,8 @@ def ffn_measures(model: TinyLM, idx: torch.Tensor) -> dict[str, list[float]]:
 
     - ``eff_rank``: effective rank of the covariance of the FFN input (the output of ``ln2``);
     - ``lam_max``: share of that covariance's variance along its first eigenvector;
-    - ``dead``: share of FFN units whose pre-activation is never positive;
+    - ``dead``: share of FFN units whose pre-activation is never positive (for
+      SwiGLU, the gate's pre-activation: the unit's "on" switch);
     - ``rare``: share of units positive on fewer than :data:`RARE` of the tokens (dead ones included);
     - ``active``: mean over tokens of the share of units positive on the token.
     """
@@ -294,7 +304,8 @@ def ffn_measures(model: TinyLM, idx: torch.Tensor) -> dict[str, list[float]]:
     if idx.shape[1] > model.context or int(idx.min()) < 0 or int(idx.max()) >= model.tok.num_embeddings:
         raise ValueError(f"idx must hold at most {model.context} ids per row, in [0, {model.tok.num_embeddings - 1}]")
     n = len(model.blocks)
-    ins, ups = [f"blocks.{i}.ln2" for i in range(n)], [f"blocks.{i}.ffn.up" for i in range(n)]
+    switch = "gate" if model.kind == "swiglu" else "up"  # the projection whose sign turns a unit on
+    ins, ups = [f"blocks.{i}.ln2" for i in range(n)], [f"blocks.{i}.ffn.{switch}" for i in range(n)]
     was = model.training
     model.eval()
     try:
@@ -499,13 +510,13 @@ def _network(run: dict, key: str) -> float:
           "batch_size": 8, "d_model": 16, "n_layer": 2, "context": 16, "vocab": 32, "tokens": 28_000, "evals": 6},
     full={"domains": ["text", "digits", "photos"], "seeds": 10, "tune_seeds": 2, "lrs": [3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
           "steps": 4000, "batch_size": 8, "d_model": 32, "n_layer": 2, "context": 16, "vocab": 64, "tokens": 28_000,
-          "evals": 40, "patience": 4, "tol": 0.01, "gelu": True},
+          "evals": 40, "patience": 4, "tol": 0.01, "references": ["gelu", "swiglu"]},
     depends=(train_models, ffn_measures, make_domain, text_stream, digit_patches, photo_patches, kmeans_codebook,
              _nearest, _patch_grid, ngram_baselines, _network, TinyLM, lm_batches, validation_batch),
 )
 def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequence[float], steps: int, batch_size: int,
                 d_model: int, n_layer: int, context: int, vocab: int, tokens: int, kind: str = "relu", evals: int = 10,
-                patience: int = 0, tol: float = 0.0, gelu: bool = False) -> dict:
+                patience: int = 0, tol: float = 0.0, references: Sequence[str] = ()) -> dict:
     """The same ReLU Transformer on each of ``domains``, each at its own tuned rate and at one shared rate.
 
     Tuning: every domain and rate of ``lrs`` trains on ``tune_seeds`` seeds
@@ -529,11 +540,12 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     Every model trains with the validation schedule and plateau rule of
     :func:`train_models` (``evals``, ``patience``, ``tol``): with
     ``patience > 0`` it trains until its validation loss has plateaued (or
-    ``steps`` run out) and is measured at its best evaluation. With ``gelu``
-    the same seeds also train a GELU FFN at each domain's tuned ReLU rate
-    (``runs[domain]["gelu"]``), a reference for the loss and for the share of
-    units on the positive side per token (a GELU unit is never exactly zero,
-    so "dead" means a unit whose pre-activation is never positive).
+    ``steps`` run out) and is measured at its best evaluation. For each FFN
+    kind of ``references`` (``"gelu"``, ``"swiglu"``) the same seeds also train
+    that FFN at each domain's tuned ReLU rate (``runs[domain][kind]``), a
+    reference for the loss and for the share of units on the positive side per
+    token (a GELU or SwiGLU unit is never exactly zero, so "dead" means a unit
+    whose pre-activation, for SwiGLU the gate's, is never positive).
     """
     names = check_sequence(domains, "domains")
     if len(set(names)) != len(names) or any(n not in DOMAINS for n in names):
@@ -544,8 +556,11 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     doms = [make_domain(n, vocab=vocab, tokens=tokens) for n in names]
     tune = [1000 + i for i in range(tune_seeds)]
     seeds_ = list(range(seeds))
-    if not isinstance(gelu, bool):
-        raise TypeError(f"gelu must be True or False, got {gelu!r}")
+    refs = check_sequence(references, "references", min_len=0)
+    if any(not isinstance(r, str) for r in refs) or len(set(refs)) != len(refs) or any(
+            r not in ("gelu", "swiglu") or r == kind for r in refs):
+        raise ValueError(f"references must be distinct FFN kinds from ('gelu', 'swiglu'), other than kind={kind!r}, "
+                         f"got {refs!r}")
     common = dict(kind=kind, steps=steps, batch_size=batch_size, d_model=d_model, n_layer=n_layer, context=context,
                   evals=evals, patience=patience, tol=tol)
     by = {(r["domain"], r["lr"], r["seed"]): r
@@ -561,12 +576,12 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     shared = lrs[int(np.argmin(rel))]
     plan = sorted({(d, s, v) for d, n in enumerate(names) for v in (tuned[n], shared) for s in seeds_})
     by.update({(r["domain"], r["lr"], r["seed"]): r for r in train_models(doms, plan, **common)})
-    if gelu:
+    for ref in refs:
         plan = [(d, s, tuned[n]) for d, n in enumerate(names) for s in seeds_]
-        by.update({("gelu", r["domain"], r["seed"]): r for r in train_models(doms, plan, **{**common, "kind": "gelu"})})
+        by.update({(ref, r["domain"], r["seed"]): r for r in train_models(doms, plan, **{**common, "kind": ref})})
 
-    def measures(n: str, v: float | None) -> dict:
-        rows = [by[(n, v, s)] if v is not None else by[("gelu", n, s)] for s in seeds_]
+    def measures(n: str, v: float | str) -> dict:
+        rows = [by[(v, n, s)] if isinstance(v, str) else by[(n, v, s)] for s in seeds_]
         out: dict = {k: [r[k] for r in rows] for k in ("val_loss", "final_train", "curve", "val_curve", "val_steps",
                                                          "plateau", "stop", "best_step")}
         for k in ("dead", "rare", "active", "eff_rank", "lam_max"):
@@ -577,8 +592,8 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     crit_json = {n: [c if math.isfinite(c) else None for c in vals] for n, vals in crit.items()}
     tune_plateau = {n: [[bool(by[(n, v, s)]["plateau"]) for s in tune] for v in lrs] for n in names}
     arms = {n: {"tuned": measures(n, tuned[n]), "shared": measures(n, shared)} for n in names}
-    if gelu:
+    for ref in refs:
         for n in names:
-            arms[n]["gelu"] = measures(n, None)
+            arms[n][ref] = measures(n, ref)
     return {"domains": names, "kind": kind, "lrs": lrs, "seeds": seeds_, "tune_seeds": tune, "baselines": base,
             "criterion": crit_json, "tune_plateau": tune_plateau, "tuned": tuned, "shared": shared, "runs": arms}
