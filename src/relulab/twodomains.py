@@ -70,6 +70,7 @@ from torch import nn
 
 from ._checks import check_finite_array, check_int_in, check_scalar_in, check_seeds, check_sequence
 from .heterogeneity import covariance_spectrum, effective_rank
+from .images import SKIMAGE_PHOTOS, skimage_photographs
 from .i18n import register
 from .probes import ActivationRecorder
 from .replication import experiment
@@ -192,8 +193,6 @@ def photo_patches(patch: int = 4) -> np.ndarray:
     read patch by patch in raster order, photo after photo in the order of
     :data:`relulab.images.SKIMAGE_PHOTOS`.
     """
-    from .images import skimage_photographs
-
     patch = check_int_in(patch, "patch", 1, 64)
     photos = skimage_photographs(156).values()
     return np.concatenate([_patch_grid(im.astype(np.float64) / 255.0, patch) for im in photos])
@@ -511,7 +510,7 @@ def _network(run: dict, key: str) -> float:
     full={"domains": ["text", "digits", "photos"], "seeds": 10, "tune_seeds": 2, "lrs": [3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
           "steps": 4000, "batch_size": 8, "d_model": 32, "n_layer": 2, "context": 16, "vocab": 64, "tokens": 28_000,
           "evals": 40, "patience": 4, "tol": 0.01, "references": ["gelu", "swiglu"]},
-    depends=(train_models, ffn_measures, make_domain, text_stream, digit_patches, photo_patches, kmeans_codebook,
+    depends=(train_models, ffn_measures, make_domain, text_stream, digit_patches, photo_patches, skimage_photographs, kmeans_codebook,
              _nearest, _patch_grid, ngram_baselines, _network, TinyLM, lm_batches, validation_batch),
 )
 def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequence[float], steps: int, batch_size: int,
@@ -527,7 +526,8 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     ``0 .. seeds - 1`` at each domain's tuned rate and at the shared rate (the
     same seed is the same initial model in every domain, so domains pair up
     seed by seed). Returns a JSON-serialisable dict: the
-    settings, ``baselines`` (domain -> unigram and bigram losses),
+    settings, ``photos`` (the file names of the photographs of the photo
+    domain, empty without it), ``baselines`` (domain -> unigram and bigram losses),
     ``criterion`` (domain -> mean tuning loss per rate), ``tune_plateau``
     (domain -> per rate, per tuning seed: whether that tuning run reached the
     plateau rule within ``steps``), ``tuned`` (domain ->
@@ -595,5 +595,6 @@ def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequen
     for ref in refs:
         for n in names:
             arms[n][ref] = measures(n, ref)
-    return {"domains": names, "kind": kind, "lrs": lrs, "seeds": seeds_, "tune_seeds": tune, "baselines": base,
+    photos = list(SKIMAGE_PHOTOS) if "photos" in names else []  # the photographs behind the photo domain, in order
+    return {"domains": names, "kind": kind, "photos": photos, "lrs": lrs, "seeds": seeds_, "tune_seeds": tune, "baselines": base,
             "criterion": crit_json, "tune_plateau": tune_plateau, "tuned": tuned, "shared": shared, "runs": arms}
