@@ -16,6 +16,34 @@ def test_photographs_are_two_grey_images_from_the_sklearn_wheel():
         assert p.std() > 20  # real photographs, not blank
 
 
+def test_skimage_photographs_are_every_bundled_photo_as_equal_grey_squares():
+    from pathlib import Path
+
+    from PIL import Image
+
+    photos = images.skimage_photographs()
+    assert list(photos) == [n.rsplit(".", 1)[0] for n in images.SKIMAGE_PHOTOS] and len(photos) == 19
+    for name, p in photos.items():
+        assert p.shape == (156, 156) and p.dtype == np.uint8
+        assert p.std() > 5, name  # real pictures, not blank squares
+    flat = {p.tobytes() for p in photos.values()}
+    assert len(flat) == 19  # no photo twice
+    # every file of skimage/data that is a picture is either used or left out on purpose (see SKIMAGE_PHOTOS)
+    import skimage
+
+    folder = Path(skimage.__file__).parent / "data"
+    pictures = {f.name for f in folder.iterdir() if f.suffix in (".png", ".jpg")}
+    left_out = {"chessboard_GRAY.png", "chessboard_RGB.png", "color.png", "logo.png", "phantom.png", "horse.png",
+                "motorcycle_right.png"}
+    assert pictures == set(images.SKIMAGE_PHOTOS) | left_out
+    # the square is the centred crop of the grey picture, box-filtered: at its own size it is the crop itself
+    with Image.open(folder / "camera.png") as img:
+        camera = np.asarray(img.convert("L"))
+    assert np.array_equal(images.skimage_photographs(512)["camera"], camera)
+    # a box filter averages: the mean grey level barely moves when the square shrinks
+    assert abs(float(photos["camera"].mean()) - float(camera.mean())) < 1.0
+
+
 def test_digit_images():
     d = images.digit_images()
     assert d.shape == (1797, 8, 8) and d.min() == 0 and d.max() == 16

@@ -453,6 +453,7 @@ ROWS: dict[str, R] = {
     "i18n.localized_value": R(i18n.localized_value, dict(value=0.5, text="0.5"), {"text": [None, 3, 0.5, b"0.5", ["0.5"]]}),  # value: any object
     # ---- relulab.images
     "images.photographs": R(images.photographs, dict(), {}),
+    "images.skimage_photographs": R(images.skimage_photographs, dict(side=8), {"side": "size"}),
     "images.digit_images": R(images.digit_images, dict(), {}),
     "images.patches": R(images.patches, dict(images=[np.ones((8, 8))], size=4, n=3, seed=0),
                         {"images": [None, "abc", [], [np.ones((2, 2))], [np.array([[1 + 2j] * 8] * 8)], [np.full((8, 8), NAN)]], "size": "size", "n": "size", "seed": "seed"}),
