@@ -127,6 +127,23 @@ def test_compare_ffn_trains_the_seeds_together_as_train_lm_trains_each_alone():
         assert together[0].val_loss != together[1].val_loss
 
 
+def test_compare_ffn_trains_the_kinds_concurrently_with_the_results_of_one_after_another(monkeypatch):
+    rng = np.random.default_rng(1)
+    tr, va = rng.integers(0, 6, 600), rng.integers(0, 6, 200)
+    cfg = dict(steps=15, batch_size=4, d_model=8, context=6, lr=3e-2)
+    threads = torch.get_num_threads()
+    for seeds in ([0, 2], [5]):  # the vmapped path and the one-seed path
+        monkeypatch.setattr(T.os, "sched_getaffinity", lambda pid: {0, 1, 2}, raising=False)
+        threaded = T.compare_ffn(tr, va, 6, seeds=seeds, **cfg)
+        monkeypatch.setattr(T.os, "sched_getaffinity", lambda pid: {0}, raising=False)
+        serial = T.compare_ffn(tr, va, 6, seeds=seeds, **cfg)
+        assert [(r.kind, r.seed) for r in threaded] == [(k, s) for k in T.FFN_KINDS for s in seeds]
+        for a, b in zip(threaded, serial):
+            assert np.array_equal(a.train_loss, b.train_loss) and a.val_loss == b.val_loss
+            assert all(torch.equal(p, q) for p, q in zip(a.model.parameters(), b.model.parameters()))
+    assert torch.get_num_threads() == threads  # the caller's thread count is kept
+
+
 def test_validation_loss_and_summary_rows():
     ids = np.array([0, 1, 2, 3] * 60)
     runs = T.compare_ffn(ids, ids, 4, kinds=["relu", "gelu"], seeds=[0, 1], steps=4, d_model=8, context=6, lr=1e-2)
