@@ -35,6 +35,11 @@ LANGS = ("en", "it")
 BUDGET_NOTEBOOK_S = 30.0
 BUDGET_NOTEBOOK_MIB = 1024.0
 BUDGET_BOOK_S = 240.0
+# Speed targets (the speed issue): stricter than the budgets, reported but not enforced.
+TARGET_MEDIAN_S = 10.0
+TARGET_SLOWEST_S = 20.0
+TARGET_BOOK_S = 180.0
+TARGET_MIB = 800.0
 
 
 @dataclass
@@ -158,6 +163,21 @@ def _f(v: float, digits: int = 1) -> str:
     return "n/a" if v != v else f"{v:.{digits}f}"
 
 
+def _targets(ok: list[Run], total: float, peak: float) -> list[str]:
+    """The speed targets, each with the measured value and whether it is met (a table of Markdown lines)."""
+    if not ok:
+        return ["No notebook ran."]
+    times = sorted(r.total_s for r in ok)
+    mid = len(times) // 2
+    median = times[mid] if len(times) % 2 else (times[mid - 1] + times[mid]) / 2
+    rows = [("median notebook", f"≤ {TARGET_MEDIAN_S:.0f} s", f"{_f(median)} s", median <= TARGET_MEDIAN_S),
+            ("slowest notebook", f"≤ {TARGET_SLOWEST_S:.0f} s", f"{_f(times[-1])} s", times[-1] <= TARGET_SLOWEST_S),
+            ("whole book", f"≤ {TARGET_BOOK_S:.0f} s", f"{_f(total)} s", total <= TARGET_BOOK_S),
+            ("peak RSS of any notebook", f"≤ {TARGET_MIB:.0f} MiB", f"{_f(peak, 0)} MiB", peak <= TARGET_MIB)]
+    return ["| target | goal | measured | met |", "|---|---|---:|---|",
+            *[f"| {name} | {goal} | {value} | {'yes' if met else '**no**'} |" for name, goal, value, met in rows]]
+
+
 def report(runs: list[Run], machine: dict[str, str], *, date: str, command: str, load_before: str,
            load_after: str, top: int = 10) -> str:
     """The Markdown report of a profile."""
@@ -208,6 +228,10 @@ def report(runs: list[Run], machine: dict[str, str], *, date: str, command: str,
         f"Whole book: {_f(total)} s ({_f(total / 60, 2)} min) against a budget of {BUDGET_BOOK_S / 60:.0f} min; "
         f"{sum(1 for r in ok if not over(r))} of {len(runs)} notebooks within their budgets"
         + (f"; {len(runs) - len(ok)} failed." if len(ok) < len(runs) else "."),
+        "",
+        "## Speed targets",
+        "",
+        *_targets(ok, total, peak),
         "",
         f"## Slowest cells (top {top})",
         "",
