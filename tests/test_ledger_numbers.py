@@ -34,9 +34,13 @@ QUOTED = [
     # issue 19: the same Transformer on text and on image patches, trained to a plateau (full scale, recorded)
     ("C26", "05b_transformers",
      r"text − images, is (-?[0-9.]+) \[(-?[0-9.]+), (-?[0-9.]+)\] against digits and (-?[0-9.]+) \[(-?[0-9.]+), (-?[0-9.]+)\] "
-     r"against photos \(n = 10\)", _same,
+     r"against photos \(n = 10\), means at or below 0 and upper bounds below 0\.035", _same,
      "text − digits {} [{}, {}], text − photos {} [{}, {}] nats per token, 10 paired seeds",
      "testo − cifre {} [{}; {}], testo − foto {} [{}; {}] nat per token, 10 seed appaiati"),
+    ("C26", "05b_transformers",
+     r"text − images, is (-?[0-9.]+) \[(-?[0-9.]+), (-?[0-9.]+)\] against digits and (-?[0-9.]+) \[(-?[0-9.]+), (-?[0-9.]+)\] "
+     r"against photos \(n = 10\), means at or below 0 and upper bounds below 0\.04:", _same,
+     "nor relative to SwiGLU ({} [{}, {}] and {} [{}, {}])", "né rispetto alla SwiGLU ({} [{}; {}] e {} [{}; {}])"),
     ("C27", "05b_transformers",
      r"full \(recorded\)\s+digits\s+tuned\s+dead\s+(-?[0-9.]+) \[(-?[0-9.]+), (-?[0-9.]+)\]", _same,
      "(dead share text − images {} [{}, {}], 10 paired seeds)", "(quota di morte testo − immagini {} [{}; {}], 10 seed appaiati)"),

@@ -133,8 +133,11 @@ register(
         "twodomains.best_step": {"en": "best step", "it": "passo migliore"},
         "twodomains.relu_gelu": {"en": "ReLU − GELU loss [95% CI]", "it": "loss ReLU − GELU [IC 95%]"},
         "twodomains.positive": {"en": "positive per token", "it": "positive per token"},
-        "twodomains.interaction": {"en": "difference of the ReLU − GELU loss gaps [95% CI]",
-                                   "it": "differenza degli scarti di loss ReLU − GELU [IC 95%]"},
+        "twodomains.relu_swiglu": {"en": "ReLU − SwiGLU loss [95% CI]", "it": "loss ReLU − SwiGLU [IC 95%]"},
+        "twodomains.interaction_gelu": {"en": "difference of the ReLU − GELU loss gaps [95% CI]",
+                                        "it": "differenza degli scarti di loss ReLU − GELU [IC 95%]"},
+        "twodomains.interaction_swiglu": {"en": "difference of the ReLU − SwiGLU loss gaps [95% CI]",
+                                          "it": "differenza degli scarti di loss ReLU − SwiGLU [IC 95%]"},
         "twodomains.rank_axis": {"en": "effective rank of the FFN input", "it": "rango effettivo dell'ingresso della FFN"},
     }
 )
