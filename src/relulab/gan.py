@@ -145,8 +145,13 @@ def energy_distance(x: np.ndarray, y: np.ndarray) -> float:
 
     def mean_dist(p: np.ndarray, q: np.ndarray, same: bool) -> float:
         total = 0.0
-        for start in range(0, len(p), 500):
-            total += np.linalg.norm(p[start : start + 500, None, :] - q[None], axis=2).sum()
+        for start in range(0, len(p), 500):  # 500 rows of distances at a time: sqrt(dx² + dy²), summed
+            dx = p[start : start + 500, 0, None] - q[:, 0]
+            dy = p[start : start + 500, 1, None] - q[:, 1]
+            dx *= dx
+            dy *= dy
+            dx += dy
+            total += np.sqrt(dx, out=dx).sum()
         return total / (len(p) * (len(q) - 1) if same else len(p) * len(q))
 
     return float(2 * mean_dist(a, b, False) - mean_dist(a, a, True) - mean_dist(b, b, True))
@@ -196,7 +201,9 @@ class BatchedLeakyReLU(nn.Module):
 
     Slope 0 is ReLU (``max(0, x)``, exactly), slope 0.2 is DCGAN's Leaky ReLU.
     Lets ReLU and Leaky ReLU discriminators train side by side in one
-    :class:`relulab.domains.BatchedMLP`.
+    :class:`relulab.domains.BatchedMLP`. Models with the same slope next to
+    each other share one ``leaky_relu`` call (``x`` where ``x > 0``, else
+    ``slope * x``, and the matching gradient).
     """
 
     def __init__(self, slopes: Sequence[float]):
@@ -205,12 +212,20 @@ class BatchedLeakyReLU(nn.Module):
         if not vals:
             raise ValueError("slopes is empty")
         self.register_buffer("slopes", torch.tensor(vals, dtype=torch.float64))
+        self._runs: list[tuple[int, int, float]] = []  # (first model, end, slope) of each run of equal slopes
+        for i, v in enumerate(vals):
+            if self._runs and self._runs[-1][2] == v:
+                self._runs[-1] = (self._runs[-1][0], i + 1, v)
+            else:
+                self._runs.append((i, i + 1, v))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         if x.shape[0] != self.slopes.numel():
             raise ValueError(f"input has {x.shape[0]} models, the activation has {self.slopes.numel()} slopes")
-        slope = self.slopes.to(x.dtype).view(-1, *([1] * (x.dim() - 1)))
-        return torch.where(x > 0, x, slope * x)
+        if len(self._runs) == 1:
+            return nn.functional.leaky_relu(x, self._runs[0][2])
+        blocks = x.split([b - a for a, b, _ in self._runs])
+        return torch.cat([nn.functional.leaky_relu(h, v) for h, (_, _, v) in zip(blocks, self._runs)])
 
 
 @dataclass(frozen=True)
@@ -250,19 +265,30 @@ def _adversarial_step(
     each run's loss the mean over its batch. ``z(n)``/``real(n)`` draw a batch of
     ``n = ones.shape[1]`` points per run; ``step_d``/``step_g`` apply the optimizers'
     updates (the caller may scale them per run).
+
+    Only the gradients that an update uses are computed: the generator's batch for
+    the discriminator's step is drawn without a graph, and during the generator's
+    step the discriminator's parameters are frozen (the gradient still flows through
+    them to the generated points). The updates are exactly those of full backward
+    passes, whose extra gradients the next ``zero_grad`` would discard.
     """
     bce = nn.functional.binary_cross_entropy_with_logits
     batch_size = ones.shape[1]
-    fake = gen(z(batch_size)).detach()
+    with torch.no_grad():
+        fake = gen(z(batch_size))
     loss_d = bce(disc(real(batch_size)), ones, reduction="none").mean((1, 2)) + bce(disc(fake), 0 * ones, reduction="none").mean((1, 2))
     opt_d.zero_grad()
     loss_d.sum().backward()
     step_d()
     fake = gen(z(batch_size))
     fake.retain_grad()
-    loss_g = bce(disc(fake), ones, reduction="none").mean((1, 2))
-    opt_g.zero_grad()
-    loss_g.sum().backward()
+    disc.requires_grad_(False)
+    try:
+        loss_g = bce(disc(fake), ones, reduction="none").mean((1, 2))
+        opt_g.zero_grad()
+        loss_g.sum().backward()
+    finally:
+        disc.requires_grad_(True)
     step_g()
     return fake
 
@@ -319,8 +345,10 @@ def train_gan(
     data_rngs = [np.random.default_rng(x) for x in seeds]
     noise_rngs = [np.random.default_rng(2**31 + x) for x in seeds]
 
-    def real(n: int) -> torch.Tensor:
-        return per_seed(lambda r: ring_of_gaussians(n, std=std, rng=r), data_rngs)
+    centres = ring_centres()
+
+    def real(n: int) -> torch.Tensor:  # ring_of_gaussians(n, std=std, rng=r), its draws in the same order
+        return per_seed(lambda r: centres[r.integers(0, len(centres), size=n)] + std * r.standard_normal((n, 2)), data_rngs)
 
     def z(n: int) -> torch.Tensor:
         return per_seed(lambda r: r.standard_normal((n, z_dim)), noise_rngs)
