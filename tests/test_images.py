@@ -110,17 +110,3 @@ def test_cnn_digits_refuses_bad_arguments():
     with pytest.raises(ValueError, match="distinct"):
         images.cnn_digits({"r": nn.ReLU}, lrs=[0.1], seeds=[1, 1])
 
-
-def test_sgd_momentum_step_is_torch_sgd():
-    # cnn_digits writes SGD with momentum out (no torch.optim: its import costs a second); it must be the same steps
-    g = torch.Generator().manual_seed(0)
-    mine = torch.randn(3, 4, generator=g, dtype=torch.float64)
-    ref = torch.nn.Parameter(mine.clone())
-    opt = torch.optim.SGD([ref], lr=1.0, momentum=0.9)
-    buffers = [None]
-    for _ in range(4):
-        grad = torch.randn(3, 4, generator=g, dtype=torch.float64)
-        ref.grad = grad.clone()
-        opt.step()
-        images._sgd_momentum_step(mine, grad, buffers, 0, 0.9)
-        assert torch.equal(mine, ref.detach())

@@ -27,6 +27,7 @@ from torch import nn
 from ._checks import check_callable, check_finite_array, check_int_in, check_scalar_in, check_seeds
 from .i18n import register
 from .probes import ActivationRecorder
+from .training import _Optimizer
 
 __all__ = ["photographs", "digit_images", "patches", "BatchedCNN", "CNNResult", "cnn_digits"]
 
@@ -150,22 +151,6 @@ class BatchedCNN(nn.Module):
         return torch.baddbmm(self.b3, h, self.w3)
 
 
-def _sgd_momentum_step(p: torch.Tensor, grad: torch.Tensor, buffers: list, k: int, momentum: float) -> None:
-    """One step of ``torch.optim.SGD(lr=1, momentum=momentum)`` on parameter ``p`` (buffer ``buffers[k]``).
-
-    The same operations in the same order as PyTorch's single-tensor SGD (the path it takes on a CPU):
-    the first step copies the gradient into the buffer, later ones do ``buf = momentum * buf + grad``;
-    then ``p -= buf``. Written out because creating a ``torch.optim`` optimizer imports
-    ``torch._dynamo``, about a second of a chapter's run time, and this is all the CNN needs.
-    """
-    buf = buffers[k]
-    if buf is None:
-        buf = buffers[k] = torch.clone(grad).detach()
-    else:
-        buf.mul_(momentum).add_(grad, alpha=1)
-    p.add_(buf, alpha=-1.0)
-
-
 @dataclass(frozen=True)
 class CNNResult:
     """One activation and learning rate of :func:`cnn_digits`, one entry per seed."""
@@ -219,8 +204,7 @@ def cnn_digits(
         for k in ("w1", "b1", "w2", "b2", "w3", "b3"):
             setattr(net, k, nn.Parameter(getattr(net, k).detach().repeat(len(lrs), *([1] * (getattr(net, k).dim() - 1)))))
         net.m = n_seeds * len(lrs)
-        params = list(net.parameters())
-        buffers: list[torch.Tensor | None] = [None] * len(params)
+        opt = _Optimizer(net.parameters(), "sgd", lr=1.0, momentum=momentum)  # torch.optim.SGD's steps, bit for bit
         gen = torch.Generator().manual_seed(0)
         alive = torch.ones(net.m, dtype=torch.bool)
         for _ in range(epochs):
@@ -230,12 +214,11 @@ def cnn_digits(
                 logits = net(xtr[b])
                 per = nn.functional.cross_entropy(logits.reshape(-1, 10), ytr[b].repeat(net.m), reduction="none").view(net.m, -1).mean(1)
                 alive &= torch.isfinite(per.detach())
-                for p in params:
-                    p.grad = None
+                opt.zero_grad()
                 torch.where(alive, per, torch.zeros_like(per)).sum().backward()
-                with torch.no_grad():
-                    for k, p in enumerate(params):
-                        _sgd_momentum_step(p, torch.nan_to_num(p.grad) * rate.view(-1, *([1] * (p.dim() - 1))), buffers, k, momentum)
+                for p in net.parameters():
+                    p.grad = torch.nan_to_num(p.grad) * rate.view(-1, *([1] * (p.dim() - 1)))
+                opt.step()
         with torch.no_grad(), ActivationRecorder(net, ["act1", "act2"]) as rec:
             pred = net(xte).argmax(-1)
         acc_all = (pred == yte).double().mean(1).numpy()
