@@ -137,3 +137,4 @@ def test_cnn_digits_refuses_bad_arguments():
         images.cnn_digits({"r": nn.ReLU}, lrs=[0.0], seeds=[0])
     with pytest.raises(ValueError, match="distinct"):
         images.cnn_digits({"r": nn.ReLU}, lrs=[0.1], seeds=[1, 1])
+

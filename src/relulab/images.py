@@ -29,6 +29,7 @@ from torch import nn
 from ._checks import check_callable, check_finite_array, check_int_in, check_scalar_in, check_seeds
 from .i18n import register
 from .probes import ActivationRecorder
+from .training import _Optimizer
 
 __all__ = ["SKIMAGE_PHOTOS", "photographs", "skimage_photographs", "digit_images", "patches", "BatchedCNN", "CNNResult", "cnn_digits"]
 
@@ -256,7 +257,7 @@ def cnn_digits(
         for k in ("w1", "b1", "w2", "b2", "w3", "b3"):
             setattr(net, k, nn.Parameter(getattr(net, k).detach().repeat(len(lrs), *([1] * (getattr(net, k).dim() - 1)))))
         net.m = n_seeds * len(lrs)
-        opt = torch.optim.SGD(net.parameters(), lr=1.0, momentum=momentum)
+        opt = _Optimizer(net.parameters(), "sgd", lr=1.0, momentum=momentum)  # torch.optim.SGD's steps, bit for bit
         gen = torch.Generator().manual_seed(0)
         alive = torch.ones(net.m, dtype=torch.bool)
         for _ in range(epochs):

@@ -169,6 +169,71 @@ class History:
     diverged: bool = False
 
 
+class _Optimizer:
+    """``torch.optim.SGD`` (optionally with momentum) or ``torch.optim.Adam`` (default betas and eps), written out.
+
+    Each step performs the same operations, in the same order and with the same scalars, as PyTorch's
+    single-tensor implementations (the path PyTorch takes for tensors on a CPU), so training gives the same
+    bits. Written out because creating a ``torch.optim`` optimizer imports ``torch._dynamo``, which costs a
+    chapter about a second; ``tests/test_optimizer_steps.py`` compares the steps with ``torch.optim``.
+    Parameters without a gradient are skipped, as ``torch.optim`` skips them.
+    """
+
+    def __init__(self, params: Sequence[torch.Tensor], kind: str, *, lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8):
+        if kind not in ("sgd", "adam"):
+            raise ValueError(f"kind must be 'sgd' or 'adam', got {kind!r}")
+        self.params, self.kind, self.lr = list(params), kind, float(lr)
+        self.momentum, self.weight_decay, self.betas, self.eps = float(momentum), float(weight_decay), betas, float(eps)
+        self.state: list[dict] = [{} for _ in self.params]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """As ``torch.optim.Optimizer.zero_grad``: drop the gradients, or (``set_to_none=False``) fill them with 0."""
+        for p in self.params:
+            if p.grad is None:
+                continue
+            if set_to_none:
+                p.grad = None
+            else:
+                if p.grad.grad_fn is not None:
+                    p.grad.detach_()
+                else:
+                    p.grad.requires_grad_(False)
+                p.grad.zero_()
+
+    @torch.no_grad()
+    def step(self) -> None:
+        for p, st in zip(self.params, self.state):
+            if p.grad is None:
+                continue
+            grad = p.grad
+            if self.weight_decay != 0:
+                grad = grad.add(p, alpha=self.weight_decay)
+            if self.kind == "sgd":
+                if self.momentum != 0:
+                    if "buf" not in st:
+                        st["buf"] = grad.detach().clone()
+                    else:
+                        st["buf"].mul_(self.momentum).add_(grad, alpha=1)
+                    grad = st["buf"]
+                p.add_(grad, alpha=-self.lr)
+                continue
+            beta1, beta2 = self.betas
+            if not st:  # torch.optim.Adam counts steps in a float32 tensor; integers are exact there
+                st.update(step=0.0, exp_avg=torch.zeros_like(p, memory_format=torch.preserve_format),
+                          exp_avg_sq=torch.zeros_like(p, memory_format=torch.preserve_format))
+            st["step"] += 1.0
+            exp_avg, exp_avg_sq, step = st["exp_avg"], st["exp_avg_sq"], st["step"]
+            exp_avg.lerp_(grad, 1 - beta1)
+            exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+            bias_correction1 = 1 - beta1**step
+            bias_correction2 = 1 - beta2**step
+            step_size = self.lr / bias_correction1
+            bias_correction2_sqrt = bias_correction2**0.5
+            denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(self.eps)
+            p.addcdiv_(exp_avg, denom, value=-step_size)
+
+
 def train(
     model: nn.Module,
     x: torch.Tensor,
@@ -218,10 +283,10 @@ def train(
     if x.shape[0] != y.shape[0] or x.shape[0] == 0:
         raise ValueError(f"x and y must have the same, non-zero number of rows, got {x.shape[0]} and {y.shape[0]}")
     params = [p for p in model.parameters() if p.requires_grad]
-    if optimizer == "adam":
-        opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
-    else:
-        opt = torch.optim.SGD(params, lr=lr, momentum=0.9 if optimizer == "momentum" else 0.0, weight_decay=weight_decay)
+    if optimizer == "adam":  # torch.optim.Adam(params, lr=lr, weight_decay=weight_decay), step for step
+        opt = _Optimizer(params, "adam", lr=lr, weight_decay=weight_decay)
+    else:  # torch.optim.SGD(params, lr=lr, momentum=0.9 or 0, weight_decay=weight_decay)
+        opt = _Optimizer(params, "sgd", lr=lr, momentum=0.9 if optimizer == "momentum" else 0.0, weight_decay=weight_decay)
     loss_fn = loss_fn or nn.functional.cross_entropy
     gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
     hist = History()

@@ -1,0 +1,74 @@
+"""training.train and images.cnn_digits write their optimizer steps out (creating a torch.optim optimizer imports
+torch._dynamo, about a second per chapter): the steps must be torch.optim's, bit for bit."""
+
+import pytest
+import torch
+from torch import nn
+
+from relulab import training
+
+
+def _reference_train(model, x, y, optimizer, lr, weight_decay, epochs, batch_size, seed):
+    """relulab.training.train as it was written with torch.optim (the loop is the same)."""
+    params = [p for p in model.parameters() if p.requires_grad]
+    if optimizer == "adam":
+        opt = torch.optim.Adam(params, lr=lr, weight_decay=weight_decay)
+    else:
+        opt = torch.optim.SGD(params, lr=lr, momentum=0.9 if optimizer == "momentum" else 0.0, weight_decay=weight_decay)
+    gen = torch.Generator().manual_seed(seed)
+    losses = []
+    model.train()
+    for _ in range(epochs):
+        order = torch.randperm(x.shape[0], generator=gen)
+        for i in range(0, x.shape[0], batch_size):
+            idx = order[i : i + batch_size]
+            opt.zero_grad()
+            loss = nn.functional.cross_entropy(model(x[idx]), y[idx])
+            loss.backward()
+            opt.step()
+            losses.append(float(loss.detach()))
+    return losses
+
+
+@pytest.mark.parametrize("optimizer", ["sgd", "momentum", "adam"])
+@pytest.mark.parametrize("weight_decay", [0.0, 0.01])
+@pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
+def test_train_steps_are_torch_optim_bit_for_bit(optimizer, weight_decay, dtype):
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(100, 6, generator=g, dtype=dtype)
+    y = torch.randint(0, 3, (100,), generator=g)
+    mine = training.mlp([6, 8, 8, 3], seed=0).to(dtype)
+    ref = training.mlp([6, 8, 8, 3], seed=0).to(dtype)
+    lr = 1e-2 if optimizer == "adam" else 0.1
+    hist = training.train(mine, x, y, optimizer=optimizer, lr=lr, weight_decay=weight_decay, epochs=3, batch_size=16,
+                          seed=5, track_accuracy=False)
+    want = _reference_train(ref, x, y, optimizer, lr, weight_decay, epochs=3, batch_size=16, seed=5)
+    assert hist.loss == want
+    for a, b in zip(mine.parameters(), ref.parameters()):
+        assert torch.equal(a, b)
+    assert hist.loss[0] != hist.loss[-1]  # it did train
+
+
+def test_optimizer_skips_parameters_without_gradient_as_torch_does():
+    a, b = torch.ones(3, requires_grad=True), torch.ones(3, requires_grad=True)
+    a_ref, b_ref = torch.ones(3, requires_grad=True), torch.ones(3, requires_grad=True)
+    mine = training._Optimizer([a, b], "adam", lr=0.1)
+    ref = torch.optim.Adam([a_ref, b_ref], lr=0.1)
+    for k in range(3):
+        for p, q in ((a, a_ref), (b, b_ref)):
+            p.grad = q.grad = None
+        (a * torch.arange(3.0)).sum().backward()
+        (a_ref * torch.arange(3.0)).sum().backward()
+        if k == 2:  # b gets its first gradient only now: its step count starts at 1
+            (b * 2.0).sum().backward()
+            (b_ref * 2.0).sum().backward()
+        mine.step()
+        ref.step()
+        assert torch.equal(a, a_ref) and torch.equal(b, b_ref)
+    assert not torch.equal(b, torch.ones(3))
+
+
+def test_optimizer_refuses_an_unknown_kind():
+    with pytest.raises(ValueError, match="kind"):
+        training._Optimizer([torch.ones(1)], "rmsprop", lr=0.1)
+
