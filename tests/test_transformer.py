@@ -144,6 +144,34 @@ def test_compare_ffn_trains_the_kinds_concurrently_with_the_results_of_one_after
     assert torch.get_num_threads() == threads  # the caller's thread count is kept
 
 
+@pytest.mark.parametrize("kind", ["relu", "swiglu"])
+def test_the_written_out_adamw_is_torch_optim_adamw_with_its_warm_up_bit_for_bit(kind):
+    def train(written_out):
+        torch.manual_seed(0)
+        model = T.TinyLM(11, kind=kind, d_model=8, context=6).double()
+        model.blocks[0].ln1.weight.requires_grad_(False)  # a parameter without a gradient is skipped
+        start = [p.detach().clone() for p in model.parameters()]
+        if written_out:
+            opt, sched = T._adamw_warmup(model.parameters(), 0.03, 40)
+        else:
+            opt = torch.optim.AdamW(model.parameters(), lr=0.03, weight_decay=0.01, foreach=True)
+            sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / 4))
+        g = torch.Generator().manual_seed(1)
+        for _ in range(40):
+            loss = model(torch.randint(0, 11, (4, 6), generator=g)).logsumexp(-1).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            sched.step()
+        return start, [p.detach().clone() for p in model.parameters()]
+
+    (start, ours), (_, torchs) = train(True), train(False)
+    assert all(torch.equal(a, b) for a, b in zip(ours, torchs))
+    names = [n for n, _ in T.TinyLM(11, kind=kind, d_model=8, context=6).named_parameters()]
+    moved = {n for n, a, b in zip(names, start, ours) if not torch.equal(a, b)}
+    assert moved == set(names) - {"blocks.0.ln1.weight"}  # every trained weight moved, the frozen one did not
+
+
 def test_validation_loss_and_summary_rows():
     ids = np.array([0, 1, 2, 3] * 60)
     runs = T.compare_ffn(ids, ids, 4, kinds=["relu", "gelu"], seeds=[0, 1], steps=4, d_model=8, context=6, lr=1e-2)

@@ -340,11 +340,71 @@ def _check_vocab_ids(train_ids: np.ndarray, val_ids: np.ndarray, vocab: int, con
             raise ValueError(f"{name} must hold token ids below vocab = {vocab}")
 
 
+class _AdamWWarmup:
+    """``torch.optim.AdamW(params, lr=lr, weight_decay=0.01, foreach=True)`` driven by
+    ``torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm))``, written out.
+
+    Each :meth:`step` performs the operations of PyTorch's multi-tensor AdamW (the ``foreach`` path), in the
+    same order and with the same Python scalars (the step count as a float, the scheduled rate as
+    ``lr * min(1.0, (s + 1) / warm)``), so training gives the same bits; :meth:`schedule` is the scheduler's
+    step. Written out because creating a ``torch.optim`` optimizer imports ``torch._dynamo``, about a second
+    of a chapter; ``tests/test_transformer.py`` compares it with ``torch.optim`` step by step.
+    """
+
+    betas = (0.9, 0.999)
+    eps = 1e-8
+    weight_decay = 0.01
+
+    def __init__(self, params, lr: float, steps: int):
+        self.params = list(params)
+        self.base_lr, self.warm, self.epoch, self.count = float(lr), max(1, steps // 10), 0, 0.0
+        self.exp_avgs = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in self.params]
+        self.exp_avg_sqs = [torch.zeros_like(p, memory_format=torch.preserve_format) for p in self.params]
+
+    def zero_grad(self) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        live = [i for i, p in enumerate(self.params) if p.grad is not None]
+        if not live:
+            return
+        params = [self.params[i] for i in live]
+        grads = [self.params[i].grad for i in live]
+        exp_avgs, exp_avg_sqs = [self.exp_avgs[i] for i in live], [self.exp_avg_sqs[i] for i in live]
+        lr = self.base_lr * min(1.0, (self.epoch + 1) / self.warm)
+        beta1, beta2 = self.betas
+        self.count += 1.0
+        torch._foreach_mul_(params, 1 - lr * self.weight_decay)
+        torch._foreach_lerp_(exp_avgs, grads, 1 - beta1)
+        torch._foreach_mul_(exp_avg_sqs, beta2)
+        torch._foreach_addcmul_(exp_avg_sqs, grads, grads, 1 - beta2)
+        bias_correction1 = 1 - beta1**self.count
+        bias_correction2 = 1 - beta2**self.count
+        step_size = (lr / bias_correction1) * -1
+        denom = torch._foreach_sqrt(exp_avg_sqs)
+        torch._foreach_div_(denom, [bias_correction2**0.5] * len(params))
+        torch._foreach_add_(denom, self.eps)
+        torch._foreach_addcdiv_(params, exp_avgs, denom, [step_size] * len(params))
+
+    def schedule(self) -> None:
+        """The scheduler's step: the next :meth:`step` uses the next scheduled rate."""
+        self.epoch += 1
+
+
 def _adamw_warmup(params, lr: float, steps: int):
-    """The language models' optimizer: AdamW (weight decay 0.01), rate warmed up linearly over the first 10% of ``steps``."""
-    opt = torch.optim.AdamW(params, lr=lr, weight_decay=0.01, foreach=True)
-    warm = max(1, steps // 10)
-    return opt, torch.optim.lr_scheduler.LambdaLR(opt, lambda s: min(1.0, (s + 1) / warm))
+    """The language models' optimizer: AdamW (weight decay 0.01), rate warmed up linearly over the first 10% of ``steps``.
+
+    Returns ``(optimizer, scheduler)``, used as ``torch.optim``'s pair: ``optimizer.zero_grad()``,
+    ``optimizer.step()``, then ``scheduler.step()``.
+    """
+    opt = _AdamWWarmup(params, lr, steps)
+
+    class _Scheduler:
+        step = staticmethod(opt.schedule)
+
+    return opt, _Scheduler()
 
 
 def train_lm(
