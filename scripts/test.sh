@@ -6,7 +6,9 @@
 # The tests run in parallel, one worker per core (pytest-xdist; RELULAB_TEST_WORKERS=N sets the
 # number, 0 runs them serially): each notebook, and each test module, is one group that runs on one
 # worker in order (tests/conftest.py, xdist_group). Notebook kernels are single-threaded (the pinned
-# environment), so workers do not compete for threads; timing cells are never compared.
+# environment; chapter 5b alone trains its FFN kinds in two threads, with the results of one), so
+# workers hardly compete for cores; timing cells are never compared. --durations lists the 20 slowest
+# tests at the end (where the suite's time goes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -17,5 +19,5 @@ bash scripts/setup_browser.sh  # Debian's Chromium for tests/test_browser.py
 eval "$(.venv/bin/python src/relulab/numerics.py --export)"
 .venv/bin/python -m pytest -p no:cacheprovider \
   --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg \
-  -n "${RELULAB_TEST_WORKERS:-auto}" --dist loadgroup \
+  -n "${RELULAB_TEST_WORKERS:-auto}" --dist loadgroup --durations=20 \
   tests book "$@"
