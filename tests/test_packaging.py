@@ -24,7 +24,7 @@ import relulab
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "relulab"
 #: Import name -> distribution name, where they differ.
-DISTRIBUTIONS = {"sklearn": "scikit-learn", "yaml": "PyYAML"}
+DISTRIBUTIONS = {"sklearn": "scikit-learn", "yaml": "PyYAML", "PIL": "pillow"}
 
 
 def _requirements() -> dict[str, str]:
