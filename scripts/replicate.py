@@ -61,7 +61,10 @@ def main(argv: list[str] | None = None) -> int:
         command = "python scripts/replicate.py " + shlex.quote(name)
         print(f"[replicate] {name} at full scale ...", flush=True)
         path = replication.record(name, command=command, folder=folder)
-        rec = replication.load(name, folder=folder)
+        # allow_stale: the record carries the hash of the code as it was when the run started; if a source
+        # file was edited during a long run, this process can no longer read its functions' source reliably
+        # (their line numbers are those of the import), so freshness is for a new process to judge (--list).
+        rec = replication.load(name, folder=folder, allow_stale=True)
         print(f"[replicate] {name}: {rec.provenance['wall_s']} s -> {path.relative_to(ROOT)}", flush=True)
     return 0
 
