@@ -228,7 +228,9 @@ def fit_shallow_widths(
     owner = torch.zeros(int(ends[-1]), len(widths), dtype=torch.float64)  # unit -> its network's output
     for j, (a, b) in enumerate(zip(ends - widths, ends)):
         owner[a:b, j] = 1.0
-    opt = torch.optim.Adam([w1, b1, w2, b2], lr=lr)
+    from .training import _Optimizer  # torch.optim.Adam's steps written out, without importing torch._dynamo
+
+    opt = _Optimizer([w1, b1, w2, b2], "adam", lr=lr)
 
     def forward() -> torch.Tensor:  # (S, n, W)
         h = torch.relu(x[None, :, None] * w1[:, None, :] + b1[:, None, :])
