@@ -93,6 +93,16 @@ def test_second_moments():
     assert abs(V.second_moment("gelu") - mc.mean()) < 5 * mc.std() / 1000
 
 
+def test_second_moments_are_remembered_per_key_and_parameters():
+    """The memo returns what the quadrature gives, and never one parameter's value for another's."""
+    first = V.second_moment("leaky_relu", negative_slope=0.5)
+    assert V.second_moment("leaky_relu", negative_slope=0.5) == first == pytest.approx((1 + 0.25) / 2, abs=1e-9)
+    assert V.second_moment("leaky_relu") == pytest.approx((1 + 0.01**2) / 2, abs=1e-9)  # the default slope, not 0.5
+    assert V.second_moment("elu", alpha=2.0) != V.second_moment("elu")
+    V._SECOND_MOMENTS.clear()
+    assert V.second_moment("leaky_relu", negative_slope=0.5) == first  # recomputed: the same bits
+
+
 def test_seed_networks_do_not_depend_on_their_companions():
     a = V.SeedBatchMLP([8, 6, 3], "elu", [0, 1, 2])
     b = V.SeedBatchMLP([8, 6, 3], "elu", [2])

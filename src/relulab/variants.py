@@ -199,10 +199,17 @@ def second_moment(key: str, **params) -> float:
     ReLU (``E = 1/2``), ``2/((1 + a^2) fan_in)`` for Leaky ReLU/PReLU of slope
     ``a``, ``1/fan_in`` (LeCun) for SELU (``E = 1`` by construction) and for
     two-piece Maxout (``E[max(z1, z2)^2] = 1``). CReLU's two outputs have
-    ``E = 1/2`` each. RReLU uses its evaluation slope. Computed by quadrature.
+    ``E = 1/2`` each. RReLU uses its evaluation slope. Computed by quadrature,
+    once per key and parameters (a chapter asks for the same ones many times).
     """
     spec = A.get(key)
     p = {**spec.defaults, **params}
+    try:
+        memo_key = (key, tuple(sorted((k, type(v), v) for k, v in p.items())))
+        if memo_key in _SECOND_MOMENTS:
+            return _SECOND_MOMENTS[memo_key]
+    except TypeError:  # a parameter that cannot be a dictionary key: compute, do not remember
+        memo_key = None
     z = np.linspace(-12.0, 12.0, 48_001)
     phi = np.exp(-0.5 * z**2) / math.sqrt(2 * math.pi)
     if key == "maxout":
@@ -210,11 +217,19 @@ def second_moment(key: str, **params) -> float:
 
         k = check_int_in(p["k"], "k", 1, 64)
         density = k * phi * ndtr(z) ** (k - 1)  # density of the max of k standard normals
-        return float(np.trapezoid(z**2 * density, z))
-    if key == "crelu":
-        return 0.5
-    f = spec.np_fn(z, **p) if key != "rrelu" else A.rrelu_np(z, p["lower"], p["upper"])
-    return float(np.trapezoid(f**2 * phi, z))
+        value = float(np.trapezoid(z**2 * density, z))
+    elif key == "crelu":
+        value = 0.5
+    else:
+        f = spec.np_fn(z, **p) if key != "rrelu" else A.rrelu_np(z, p["lower"], p["upper"])
+        value = float(np.trapezoid(f**2 * phi, z))
+    if memo_key is not None:
+        _SECOND_MOMENTS[memo_key] = value
+    return value
+
+
+#: Values of :func:`second_moment` already computed, by key and parameters.
+_SECOND_MOMENTS: dict[tuple, float] = {}
 
 
 def family_rows(keys: Sequence[str] | None = None) -> list[list[object]]:
@@ -518,11 +533,13 @@ class _Trainer:
             self.opt.step()
         self.seconds.append(time.perf_counter() - t0)
 
-    def result(self) -> TrainResult:
+    def result(self, *, measure_all: bool = True) -> TrainResult:
+        """Test accuracy and divergence; training accuracy and dead units too unless ``measure_all`` is false (then nan)."""
         model = self.model
         test_acc = _accuracy(model, self.data.x_test.to(self.dtype), self.data.y_test)
-        train_acc = _accuracy(model, self.x, self.y)
-        dead = dead_fraction(model, self.x)
+        unmeasured = np.full(model.n_seeds, np.nan)
+        train_acc = _accuracy(model, self.x, self.y) if measure_all else unmeasured
+        dead = dead_fraction(model, self.x) if measure_all else unmeasured.copy()
         diverged = (~self.alive).numpy()
         test_acc[diverged] = np.nan
         return TrainResult(model.key, list(model.seeds), test_acc, train_acc, dead, list(self.seconds),
@@ -565,14 +582,21 @@ def train_seeds(
     check_int_in(order_seed_offset, "order_seed_offset", 0, 2**31)
     if on_epoch is not None:
         check_callable(on_epoch, "on_epoch")
-    trainer = _Trainer(model, data, optimizer=optimizer, lr=lr, batch_size=batch_size, weight_decay=weight_decay,
-                       decay_slopes=decay_slopes, order_seed_offset=order_seed_offset)
+    return _train(model, data, epochs=epochs, on_epoch=on_epoch, optimizer=optimizer, lr=lr, batch_size=batch_size,
+                  weight_decay=weight_decay, decay_slopes=decay_slopes, order_seed_offset=order_seed_offset)
+
+
+def _train(model: SeedBatchMLP, data: Split, *, epochs: int, on_epoch: Callable[[int, SeedBatchMLP], None] | None = None,
+           measure_all: bool = True, **options) -> TrainResult:
+    """:func:`train_seeds` without its checks (``options``: all of :class:`_Trainer`'s); an experiment that reads only the
+    test accuracy passes ``measure_all=False`` and skips the training accuracy and the dead units (left nan)."""
+    trainer = _Trainer(model, data, **options)
     torch.manual_seed(model.seeds[0])
     for e in range(1, epochs + 1):
         trainer.epoch()
         if on_epoch is not None:
             on_epoch(e, model)
-    return trainer.result()
+    return trainer.result(measure_all=measure_all)
 
 
 # --------------------------------------------------------------------------- SELU
@@ -800,15 +824,17 @@ def prelu_slopes(
         raise TypeError(f"data must be None or a relulab.data.Split, got {type(data).__name__}")
     data = data or digits(seed=0)
     seeds = check_seeds(seeds)
+    epochs = check_int_in(epochs, "epochs", 1, 10_000)
     configs = list(check_sequence(configs, "configs"))
     if not configs or any(c not in ("none", "all", "weights") for c in configs) or len(set(configs)) != len(configs):
         raise ValueError(f"configs must be distinct values among 'none', 'all' and 'weights', got {configs!r}")
     slopes, accs = {}, {}
     for cfg in configs:
         model = SeedBatchMLP(widths, "prelu", seeds, init="he")
-        res = train_seeds(
+        res = _train(
             model, data, optimizer="momentum", lr=lr, epochs=epochs, batch_size=64,
-            weight_decay=0.0 if cfg == "none" else weight_decay, decay_slopes=cfg == "all",
+            weight_decay=0.0 if cfg == "none" else weight_decay, decay_slopes=cfg == "all", order_seed_offset=10_000,
+            measure_all=False,  # the test accuracy is all this experiment reads
         )
         slopes[cfg] = np.stack([s.detach().numpy()[:, 0, :] for s in model.slopes], axis=1)
         accs[cfg] = res.test_acc
@@ -908,8 +934,9 @@ def leaky_recovery(
             model = SeedBatchMLP(widths, key, seeds, init="he", params=params)
             _kill(model, x, units, margin)
             history = [_active_share(model, x, units)]
-            res = train_seeds(model, data, optimizer=opt, lr=lrs[opt], epochs=epochs, batch_size=64,
-                              on_epoch=lambda _e, m: history.append(_active_share(m, x, units)))
+            res = _train(model, data, optimizer=opt, lr=lrs[opt], epochs=epochs, batch_size=64, weight_decay=0.0,
+                         decay_slopes=True, order_seed_offset=10_000, measure_all=False,  # reads the test accuracy only
+                         on_epoch=lambda _e, m: history.append(_active_share(m, x, units)))
             revived[(opt, a)] = np.stack(history, axis=1)
             accs[(opt, a)] = res.test_acc
     return Recovery(slopes, list(optimizers), revived, accs, int(units.numel()), seeds)
@@ -1224,7 +1251,7 @@ def _split_for_tuning(val_fraction: float) -> tuple[Split, torch.Tensor, torch.T
           "rates": [0.01, 0.01585, 0.02512]},
     full={"seeds": 20, "epochs": 12, "tune_seeds": 2, "keys": list(COMPARED_KEYS),
           "rates": [0.002512, 0.003981, 0.006310, 0.01, 0.01585, 0.02512, 0.03981]},
-    depends=(_split_for_tuning, train_seeds, _Trainer, SeedBatchMLP, _accuracy),
+    depends=(_split_for_tuning, _train, _Trainer, SeedBatchMLP, second_moment, _accuracy),
 )
 def tuned_variants(
     seeds: int = 5,
@@ -1267,7 +1294,8 @@ def tuned_variants(
         val_acc, test_acc = {}, {}
         for lr in sorted(set(rates) | {shared_lr}):
             model = SeedBatchMLP(list(widths), key, evals + tune, init="gain")
-            res = train_seeds(model, split, optimizer="adam", lr=lr, epochs=epochs, batch_size=batch_size)
+            res = _train(model, split, optimizer="adam", lr=lr, epochs=epochs, batch_size=batch_size, weight_decay=0.0,
+                         decay_slopes=True, order_seed_offset=10_000, measure_all=False)  # reads the test accuracy only
             acc = _accuracy(model, x_test.to(model.weights[0].dtype), y_test)
             acc[res.diverged] = np.nan
             test_acc[lr] = [float(v) if math.isfinite(v) else None for v in acc[: len(evals)]]  # JSON: diverged = None
@@ -1383,7 +1411,7 @@ RECOVERY_LRS = {"momentum": 0.05, "adam": 3e-3}
     "ch6-leaky-recovery",
     book={"seeds": 5, "epochs": 6, "factors": [1.0], "tune_seeds": 0},
     full={"seeds": 20, "epochs": 12, "factors": [0.25, 0.5, 1.0, 2.0, 4.0], "tune_seeds": 2},
-    depends=(leaky_recovery, _kill, _active_share, _tune_rate, _scale_args, _split_for_tuning, train_seeds, _Trainer, SeedBatchMLP),
+    depends=(leaky_recovery, _kill, _active_share, _tune_rate, _scale_args, _split_for_tuning, _train, _Trainer, SeedBatchMLP),
 )
 def recovery_scales(
     seeds: int = 5,
@@ -1456,7 +1484,7 @@ def _slope_text(a: float) -> str:
     "ch6-prelu-slopes",
     book={"seeds": 5, "epochs": 10, "factors": [1.0], "tune_seeds": 0},
     full={"seeds": 20, "epochs": 20, "factors": [0.25, 0.5, 1.0, 2.0], "tune_seeds": 2},
-    depends=(prelu_slopes, _tune_rate, _scale_args, _split_for_tuning, train_seeds, _Trainer, SeedBatchMLP),
+    depends=(prelu_slopes, _tune_rate, _scale_args, _split_for_tuning, _train, _Trainer, SeedBatchMLP),
 )
 def prelu_scales(seeds: int = 5, epochs: int = 10, *, factors: Sequence[float] = (1.0,), tune_seeds: int = 0,
                  lr: float = 0.05, weight_decay: float = 1e-2) -> dict:
