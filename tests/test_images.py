@@ -138,3 +138,13 @@ def test_cnn_digits_refuses_bad_arguments():
     with pytest.raises(ValueError, match="distinct"):
         images.cnn_digits({"r": nn.ReLU}, lrs=[0.1], seeds=[1, 1])
 
+
+
+def test_photographs_and_digits_are_scikit_learns_without_importing_it():
+    from sklearn.datasets import load_digits, load_sample_images
+
+    for mine, theirs in zip(images.photographs(), load_sample_images().images, strict=True):
+        grey = np.clip(np.rint(theirs[..., 0] * 0.299 + theirs[..., 1] * 0.587 + theirs[..., 2] * 0.114), 0, 255)
+        assert mine.dtype == np.uint8 and np.array_equal(mine, grey.astype(np.uint8))
+    d = images.digit_images()
+    assert d.dtype == np.int64 and np.array_equal(d, load_digits().images.astype(np.int64))

@@ -72,3 +72,21 @@ def test_optimizer_refuses_an_unknown_kind():
     with pytest.raises(ValueError, match="kind"):
         training._Optimizer([torch.ones(1)], "rmsprop", lr=0.1)
 
+
+def test_gradients_train_ensemble_steps_are_torch_sgd(monkeypatch):
+    from relulab import data, gradients
+
+    split = data.digits()
+    xy = (split.x_train[:300], split.y_train[:300], split.x_test[:100], split.y_test[:100])
+
+    def run():
+        members = gradients.grid(["relu", "tanh"], ["he"], [0, 1])
+        ens = gradients.MLPEnsemble([64, 16, 16, 10], members, batchnorm=True)
+        return gradients.train_ensemble(ens, *xy, epochs=2, lr=0.05)
+
+    mine = run()
+    monkeypatch.setattr(gradients, "_Optimizer", lambda params, kind, lr, momentum: torch.optim.SGD(params, lr=lr, momentum=momentum))
+    ref = run()
+    for field in ("loss", "test_acc", "max_grad_norm"):
+        a, b = getattr(mine, field, None), getattr(ref, field, None)
+        assert a is not None and (a == b).all(), field

@@ -55,6 +55,7 @@ from ._checks import (
 )
 from .i18n import localize_numbers, register
 from .replication import experiment
+from .training import _Optimizer
 
 __all__ = [
     "DifferenceQuotients",
@@ -904,7 +905,7 @@ def train_ensemble(
         raise ValueError(f"x and y must have the same, non-zero number of rows, got {x.shape[0]} and {y.shape[0]}")
     x, x_test = x.to(ens.dtype), x_test.to(ens.dtype)
     params = list(ens.parameters())
-    opt = torch.optim.SGD(params, lr=lr, momentum=momentum)
+    opt = _Optimizer(params, "sgd", lr=lr, momentum=momentum)  # torch.optim.SGD's steps, bit for bit
     gen = torch.Generator().manual_seed(check_int_in(seed, "seed", 0, 2**32 - 1))
     n_members = len(ens.members)
     alive = torch.ones(n_members, dtype=torch.bool)

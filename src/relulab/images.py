@@ -18,9 +18,11 @@ every test image.
 
 from __future__ import annotations
 
+import importlib.util
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -46,12 +48,29 @@ register(
 def photographs() -> list[np.ndarray]:
     """scikit-learn's two sample photographs as grey-level ``uint8`` arrays (427×640).
 
-    Grey = round(0.299 R + 0.587 G + 0.114 B) (ITU-R BT.601 luma weights).
+    Grey = round(0.299 R + 0.587 G + 0.114 B) (ITU-R BT.601 luma weights). The
+    JPEG files are those of ``sklearn.datasets.load_sample_images()``, decoded
+    the same way (Pillow, in the order of their names), but found without
+    importing ``sklearn.datasets`` (about a second; see
+    :func:`relulab.data.digits_arrays`); where they are not in the expected place,
+    ``load_sample_images`` is used.
     """
-    from sklearn.datasets import load_sample_images
+    spec = importlib.util.find_spec("sklearn")
+    folder = Path(spec.origin).parent / "datasets" / "images" if spec and spec.origin else None
+    paths = sorted(folder.glob("*.jpg")) if folder is not None and folder.is_dir() else []
+    if paths:
+        from PIL import Image
 
+        images = []
+        for path in paths:
+            with open(path, "rb") as f:
+                images.append(np.asarray(Image.open(f)))
+    else:
+        from sklearn.datasets import load_sample_images
+
+        images = load_sample_images().images
     out = []
-    for img in load_sample_images().images:
+    for img in images:
         grey = img[..., 0] * 0.299 + img[..., 1] * 0.587 + img[..., 2] * 0.114
         out.append(np.clip(np.rint(grey), 0, 255).astype(np.uint8))
     return out
@@ -109,10 +128,13 @@ def skimage_photographs(side: int = 156) -> dict[str, np.ndarray]:
 
 
 def digit_images() -> np.ndarray:
-    """scikit-learn's 1,797 handwritten digits, shape ``(1797, 8, 8)``, integer grey levels 0–16."""
-    from sklearn.datasets import load_digits
+    """scikit-learn's 1,797 handwritten digits, shape ``(1797, 8, 8)``, integer grey levels 0–16.
 
-    return load_digits().images.astype(np.int64)
+    ``load_digits().images``, read by :func:`relulab.data.digits_arrays` (without importing scikit-learn).
+    """
+    from .data import digits_arrays
+
+    return digits_arrays()[0].reshape(-1, 8, 8).astype(np.int64)
 
 
 def patches(images: Sequence[np.ndarray] | np.ndarray, size: int, n: int, *, seed: int) -> np.ndarray:

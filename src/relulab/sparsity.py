@@ -530,6 +530,137 @@ def train_probed(
     )
 
 
+
+def train_probed_seeds(
+    split: Split,
+    seeds: Sequence[int],
+    *,
+    widths: Sequence[int] = (64, 64, 64, 10),
+    epochs: int = 20,
+    lr: float = 1e-3,
+    batch_size: int = 64,
+    activation: Callable[[], nn.Module] = nn.ReLU,
+    init: str = "he",
+    bias: str | float = "own",
+    flips: bool = False,
+    every_epoch: bool = True,
+    dtype: torch.dtype = torch.float64,
+) -> list[ProbedRun]:
+    """``[train_probed(split, seed=s, ...) for s in seeds]`` (Adam, no penalty, no dropout), trained side by side.
+
+    The runs share nothing but the loop: run ``m`` starts from ``init_network(seed=seeds[m])``, draws its
+    mini-batches from ``torch.Generator().manual_seed(seeds[m])`` and takes ``torch.optim.Adam``'s steps, so it
+    is :func:`train_probed`'s run of that seed; each layer of all runs is one batched matrix product (weights
+    laid out as ``nn.Linear`` lays them out), and the probes that ``flips`` and ``every_epoch`` ask for after
+    the steps are one batched forward pass of the test set instead of one per run. Batched products may round
+    differently from one-network products (``tests/test_sparsity_seeds.py`` compares the two).
+    """
+    if not isinstance(split, Split):
+        raise TypeError(f"split must be a relulab.data.Split, got {type(split).__name__}")
+    seeds = check_seeds(seeds)
+    widths = check_int_list(widths, "widths", 1, 100_000)
+    check_callable(activation, "activation")
+    flips, every_epoch = check_flag(flips, "flips"), check_flag(every_epoch, "every_epoch")
+    if len(widths) < 3 or widths[0] != split.n_features:
+        raise ValueError(
+            f"widths must be [n_features={split.n_features}, hidden..., n_classes] with at least one hidden layer, got {widths}"
+        )
+    lr = check_scalar_in(lr, "lr", 0.0, 1e6, low_open=True)
+    epochs = check_int_in(epochs, "epochs", 1, 100_000)
+    batch_size = check_int_in(batch_size, "batch_size", 1, 10_000_000)
+    models = [init_network(widths, init=init, bias=bias, seed=s, activation=activation, dtype=dtype) for s in seeds]
+    linears = [[mod for mod in model.modules() if isinstance(mod, nn.Linear)] for model in models]
+    names = list(record_activations(models[0], split.x_test[:1].to(dtype)))
+    acts = [activation() for _ in names]
+    weights = [torch.stack([lin[i].weight.detach() for lin in linears]).requires_grad_() for i in range(len(widths) - 1)]
+    biases = [torch.stack([lin[i].bias.detach()[None, :] for lin in linears]).requires_grad_() for i in range(len(widths) - 1)]
+    params = [p for pair in zip(weights, biases) for p in pair]
+    m_count = len(seeds)
+    x, y = split.x_train.to(dtype), split.y_train
+    probe = split.x_test.to(dtype).expand(m_count, -1, -1)
+    n = x.shape[0]
+    steps_per_epoch = math.ceil(n / batch_size)
+
+    def forward(h: torch.Tensor, keep: list | None = None) -> torch.Tensor:
+        for layer, (w, b) in enumerate(zip(weights, biases)):
+            h = torch.baddbmm(b, h, w.transpose(1, 2))
+            if layer < len(acts):
+                h = acts[layer](h)
+                if keep is not None:
+                    keep.append(h)
+        return h
+
+    def states() -> list[torch.Tensor]:  # per layer (runs, probe inputs, units)
+        keep: list[torch.Tensor] = []
+        with torch.no_grad():
+            forward(probe, keep)
+        return keep
+
+    def measure(layers: list[torch.Tensor]) -> tuple[list[list[float]], list[list[float]]]:
+        return ([[zero_fraction(a[m]) for a in layers] for m in range(m_count)],
+                [[float(dead_mask(a[m]).mean()) for a in layers] for m in range(m_count)])
+
+    first = states()
+    zero, dead = measure(first)
+    zero, dead = [[row] for row in zero], [[row] for row in dead]
+    flip_log: list[list[float]] = [[] for _ in seeds]
+    previous = [inactive_mask(a) for a in first] if flips else None
+    gens = [torch.Generator().manual_seed(s) for s in seeds]
+    beta1, beta2 = _ADAM_BETAS
+    exp_avg = [torch.zeros_like(p) for p in params]
+    exp_avg_sq = [torch.zeros_like(p) for p in params]
+    rows = torch.arange(m_count)[:, None]
+    step = 0
+    for _ in range(epochs):
+        orders = torch.stack([torch.randperm(n, generator=g) for g in gens])
+        for i in range(0, n, batch_size):
+            idx = orders[:, i : i + batch_size]
+            logits = forward(x[idx])
+            loss = F.cross_entropy(logits.reshape(-1, logits.shape[-1]), y[idx].reshape(-1), reduction="none").view(m_count, -1).mean(dim=1)
+            if not bool(torch.isfinite(loss.detach()).all()):
+                bad = [seeds[m] for m in range(m_count) if not bool(torch.isfinite(loss[m].detach()))]
+                raise RuntimeError(f"training diverged (seeds {bad}, lr {lr}); lower the learning rate")
+            for p in params:
+                p.grad = None
+            loss.sum().backward()
+            step += 1
+            with torch.no_grad():  # torch.optim.Adam's single-tensor step, operation for operation
+                bias_correction1, bias_correction2 = 1 - beta1 ** float(step), 1 - beta2 ** float(step)
+                step_size, bias_correction2_sqrt = lr / bias_correction1, bias_correction2**0.5
+                for p, m1, m2 in zip(params, exp_avg, exp_avg_sq):
+                    m1.lerp_(p.grad, 1 - beta1)
+                    m2.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
+                    p.addcdiv_(m1, (m2.sqrt() / bias_correction2_sqrt).add_(_ADAM_EPS), value=-step_size)
+            end_of_epoch = every_epoch and step % steps_per_epoch == 0
+            if not (flips or end_of_epoch):
+                continue
+            now = states()
+            if flips:
+                masks = [inactive_mask(a) for a in now]
+                for m in range(m_count):
+                    changed = sum(int((a[m] != b[m]).sum()) for a, b in zip(masks, previous))
+                    flip_log[m].append(changed / sum(a[m].numel() for a in masks))
+                previous = masks
+            if end_of_epoch:
+                for m, (z, d) in enumerate(zip(*measure(now))):
+                    zero[m].append(z)
+                    dead[m].append(d)
+    if not every_epoch:
+        for m, (z, d) in enumerate(zip(*measure(states()))):
+            zero[m].append(z)
+            dead[m].append(d)
+    out = []
+    with torch.no_grad():
+        for m, (model, lin) in enumerate(zip(models, linears)):
+            for i, layer in enumerate(lin):
+                layer.weight.copy_(weights[i][m])
+                layer.bias.copy_(biases[i][m, 0])
+            out.append(ProbedRun(
+                seed=seeds[m], layers=names, zero=np.array(zero[m]), dead=np.array(dead[m]), step_flips=np.array(flip_log[m]),
+                steps_per_epoch=steps_per_epoch, train_acc=accuracy(model, x, y),
+                test_acc=accuracy(model, split.x_test.to(dtype), split.y_test), model=model))
+    return out
+
 _ADAM_BETAS, _ADAM_EPS = (0.9, 0.999), 1e-8  # torch.optim.Adam's defaults, which train() uses
 #: The options of :func:`train_probed` that :func:`_train_probed_batch` reproduces (with ``optimizer="adam"``,
 #: ``flips=False`` and ``every_epoch=False``); runs with other options are trained one at a time.
