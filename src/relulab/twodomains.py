@@ -70,7 +70,8 @@ from torch import nn
 
 from ._checks import check_finite_array, check_int_in, check_scalar_in, check_seeds, check_sequence
 from .heterogeneity import covariance_spectrum, effective_rank
-from .images import SKIMAGE_PHOTOS, skimage_photographs
+from .data import digits_arrays
+from .images import SKIMAGE_PHOTOS, digit_images, skimage_photographs
 from .i18n import register
 from .probes import ActivationRecorder
 from .replication import experiment
@@ -179,13 +180,15 @@ def _patch_grid(img: np.ndarray, patch: int) -> np.ndarray:
 
 
 def digit_patches(patch: int = 2) -> np.ndarray:
-    """scikit-learn's digits cut into ``patch × patch`` patches: ``(images * patches, patch**2)``, raster order."""
-    from sklearn.datasets import load_digits
+    """scikit-learn's digits cut into ``patch × patch`` patches: ``(images * patches, patch**2)``, raster order.
 
+    The digits are :func:`relulab.images.digit_images` (``load_digits().images``, read without importing
+    scikit-learn), grey levels divided by 16.
+    """
     patch = check_int_in(patch, "patch", 1, 8)
     if 8 % patch:
         raise ValueError(f"patch must divide 8 (the digits are 8×8), got {patch}")
-    images = load_digits().images.astype(np.float64) / 16.0
+    images = digit_images().astype(np.float64) / 16.0
     return np.concatenate([_patch_grid(im, patch) for im in images])
 
 
@@ -513,7 +516,8 @@ def _network(run: dict, key: str) -> float:
     full={"domains": ["text", "digits", "photos"], "seeds": 10, "tune_seeds": 2, "lrs": [3e-4, 1e-3, 3e-3, 1e-2, 3e-2],
           "steps": 4000, "batch_size": 8, "d_model": 32, "n_layer": 2, "context": 16, "vocab": 64, "tokens": 28_000,
           "evals": 40, "patience": 4, "tol": 0.01, "references": ["gelu", "swiglu"]},
-    depends=(train_models, ffn_measures, make_domain, text_stream, digit_patches, photo_patches, skimage_photographs, kmeans_codebook,
+    depends=(train_models, ffn_measures, make_domain, text_stream, digit_patches, digit_images, digits_arrays, photo_patches,
+             skimage_photographs, kmeans_codebook,
              _nearest, _patch_grid, ngram_baselines, _network, TinyLM, lm_batches, validation_batch),
 )
 def two_domains(domains: Sequence[str], seeds: int, tune_seeds: int, lrs: Sequence[float], steps: int, batch_size: int,
