@@ -181,3 +181,41 @@ def test_grid_comparison_tunes_each_slope_on_the_held_out_criterion():
     assert r["shared"] == r["lrs"][int(np.argmin(mean))]
     with pytest.raises(ValueError, match="lrs"):
         gan.grid_comparison(seeds=2, tune_seeds=1, lrs=[], steps=1, hidden=4, batch_size=4)
+
+
+@pytest.mark.parametrize("which", ["train_gan", "train_gan_arms"])
+def test_written_out_adam_trains_to_torch_optim_adams_bits(monkeypatch, which):
+    """gan's optimizers (training._Optimizer, written out to avoid importing torch._dynamo) are
+    torch.optim.Adam(betas=(0.5, 0.999), foreach=True), the creator the module used before: same weights, bit for bit."""
+    def run(factory):
+        made = []
+
+        def make(params, kind, *, lr, betas):
+            params = list(params)
+            made.append(params)
+            return factory(params, kind, lr=lr, betas=betas)
+
+        monkeypatch.setattr(gan, "_Optimizer", make)
+        if which == "train_gan":
+            gan.train_gan([0.0, 0.2], seeds=[0, 1], steps=25, batch_size=16, hidden=8, every=5, n_eval=50)
+        else:
+            gan.train_gan_arms([gan.GridArm(0.0, 1e-3), gan.GridArm(0.2, 4e-3)], seeds=[0, 1], steps=25,
+                               batch_size=16, hidden=8, side=2, n_eval=50)
+        assert len(made) == 2  # the generator's and the discriminator's
+        return [p.detach().clone() for ps in made for p in ps]
+
+    written = run(gan._Optimizer)
+    reference = run(lambda params, kind, *, lr, betas: torch.optim.Adam(params, lr=lr, betas=betas, foreach=True))
+    assert len(written) == len(reference) > 0
+    for a, b in zip(written, reference):
+        assert torch.equal(a, b)
+    init = run(lambda params, kind, *, lr, betas: _NoStep())
+    assert not all(torch.equal(a, b) for a, b in zip(written, init))  # training moved the weights
+
+
+class _NoStep:
+    def zero_grad(self):
+        pass
+
+    def step(self):
+        pass

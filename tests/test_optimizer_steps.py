@@ -90,3 +90,28 @@ def test_gradients_train_ensemble_steps_are_torch_sgd(monkeypatch):
     for field in ("loss", "test_acc", "max_grad_norm"):
         a, b = getattr(mine, field, None), getattr(ref, field, None)
         assert a is not None and (a == b).all(), field
+
+
+def test_gan_and_variants_training_does_not_import_dynamo():
+    """Chapters 05c, 06 and 06b train with gan.train_gan(_arms) and variants.train_seeds: no torch.optim optimizer
+    is created, so torch._dynamo (about a second of CPU) is never imported."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = """
+import sys
+from relulab import gan, variants as V
+from relulab.data import digits
+gan.train_gan([0.0, 0.2], seeds=[0], steps=3, batch_size=8, hidden=4, every=1, n_eval=20)
+gan.train_gan_arms([gan.GridArm(0.1, 1e-3)], seeds=[0], steps=3, batch_size=8, hidden=4, side=2, n_eval=20)
+for opt in ("adam", "sgd", "momentum"):
+    V.train_seeds(V.SeedBatchMLP([64, 4, 10], "prelu", [0]), digits(seed=0, n_train=50), optimizer=opt, epochs=1,
+                  weight_decay=1e-3, decay_slopes=False)
+print("torch._dynamo" in sys.modules)
+"""
+    src = Path(__file__).resolve().parent.parent / "src"
+    env = {**__import__("os").environ, "PYTHONPATH": str(src)}
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split()[0] == "False", out.stdout

@@ -259,3 +259,31 @@ def test_family_rows_report_pytorchs_values_at_zero():
     assert rows["Softplus"][2] == pytest.approx(math.log(2))
     assert rows["Maxout"][2] == "-"
     assert len(V.family_headers()) == len(rows["ReLU"])
+
+
+@pytest.mark.parametrize(("optimizer", "weight_decay", "decay_slopes"),
+                         [("adam", 0.0, True), ("adam", 1e-2, False), ("sgd", 1e-2, True), ("momentum", 1e-2, False)])
+def test_written_out_optimizers_train_to_torch_optims_bits(monkeypatch, optimizer, weight_decay, decay_slopes):
+    """_Trainer's optimizers (training._Optimizer per parameter group, written out to avoid importing torch._dynamo)
+    are the torch.optim.Adam / SGD(foreach=True) with parameter groups that it created before: same weights, bit for bit."""
+    def torch_optim(opts):
+        groups = [{"params": o.params, "weight_decay": o.weight_decay} for o in opts]
+        if opts[0].kind == "adam":
+            return torch.optim.Adam(groups, lr=opts[0].lr, foreach=True)
+        return torch.optim.SGD(groups, lr=opts[0].lr, momentum=opts[0].momentum, foreach=True)
+
+    def run(groups):
+        monkeypatch.setattr(V, "_Groups", groups)
+        model = V.SeedBatchMLP([64, 12, 10], "prelu", [0, 1])
+        init = [p.detach().clone() for p in model.parameters()]
+        V.train_seeds(model, digits(seed=0, n_train=200), optimizer=optimizer, lr=0.05 if optimizer != "adam" else 3e-3,
+                      epochs=2, batch_size=32, weight_decay=weight_decay, decay_slopes=decay_slopes)
+        assert len(model.slopes) > 0
+        return init, [p.detach().clone() for p in model.parameters()]
+
+    init, written = run(V._Groups)
+    init_ref, reference = run(torch_optim)
+    assert all(torch.equal(a, b) for a, b in zip(init, init_ref))
+    assert not all(torch.equal(a, b) for a, b in zip(init, written))  # training moved the weights
+    for a, b in zip(written, reference):
+        assert torch.equal(a, b)

@@ -43,6 +43,7 @@ from ._checks import check_finite_array, check_int_in, check_range, check_scalar
 from .domains import BatchedMLP, dead_units
 from .i18n import register
 from .replication import experiment
+from .training import _Optimizer  # torch.optim.Adam written out (creating one imports torch._dynamo)
 
 __all__ = [
     "ring_centres", "ring_of_gaussians", "grid_centres", "mixture_of_gaussians", "mode_coverage", "energy_distance",
@@ -250,8 +251,8 @@ class GanRun:
 def _adversarial_step(
     gen: nn.Module,
     disc: nn.Module,
-    opt_g: torch.optim.Optimizer,
-    opt_d: torch.optim.Optimizer,
+    opt_g: _Optimizer,
+    opt_d: _Optimizer,
     z: Callable[[int], torch.Tensor],
     real: Callable[[int], torch.Tensor],
     ones: torch.Tensor,
@@ -334,8 +335,8 @@ def train_gan(
     m = len(runs)
     gen = BatchedMLP([z_dim, hidden, hidden, 2], nn.ReLU, [10_000 + x for _, x in runs])
     disc = BatchedMLP([2, hidden, hidden, 1], lambda: BatchedLeakyReLU([a for a, _ in runs]), [x for _, x in runs])
-    opt_g = torch.optim.Adam(gen.parameters(), lr=lr, betas=(0.5, 0.999), foreach=True)
-    opt_d = torch.optim.Adam(disc.parameters(), lr=lr, betas=(0.5, 0.999), foreach=True)
+    opt_g = _Optimizer(gen.parameters(), "adam", lr=lr, betas=(0.5, 0.999))
+    opt_d = _Optimizer(disc.parameters(), "adam", lr=lr, betas=(0.5, 0.999))
     k = len(seeds)
 
     def per_seed(draw: Callable[[np.random.Generator], np.ndarray], rngs: list[np.random.Generator]) -> torch.Tensor:
@@ -446,11 +447,11 @@ def train_gan_arms(
     dtype = torch.float32
     gen = BatchedMLP([z_dim, hidden, hidden, 2], nn.ReLU, [10_000 + x for _, x in runs], dtype=dtype)
     disc = BatchedMLP([2, hidden, hidden, 1], lambda: BatchedLeakyReLU([a.slope for a, _ in runs]), [x for _, x in runs], dtype=dtype)
-    opt_g = torch.optim.Adam(gen.parameters(), lr=1.0, betas=(0.5, 0.999), foreach=True)
-    opt_d = torch.optim.Adam(disc.parameters(), lr=1.0, betas=(0.5, 0.999), foreach=True)
+    opt_g = _Optimizer(gen.parameters(), "adam", lr=1.0, betas=(0.5, 0.999))
+    opt_d = _Optimizer(disc.parameters(), "adam", lr=1.0, betas=(0.5, 0.999))
     rates = torch.tensor([a.lr for a, _ in runs], dtype=dtype)
 
-    def step(opt: torch.optim.Optimizer, group: list[torch.Tensor]) -> None:
+    def step(opt: _Optimizer, group: list[torch.Tensor]) -> None:
         before = [p.detach().clone() for p in group]
         opt.step()
         with torch.no_grad():

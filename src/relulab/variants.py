@@ -50,6 +50,7 @@ from .data import Split, digits
 from .i18n import localize_numbers, register, t
 from .plotting import series_style, subplots
 from .replication import experiment
+from .training import _Optimizer
 
 __all__ = [
     "INITS",
@@ -485,6 +486,21 @@ def dead_fraction(model: SeedBatchMLP, x: torch.Tensor, *, tol: float = 1e-3, sh
         model.train(was)
 
 
+class _Groups:
+    """Several :class:`training._Optimizer` s stepped as one, as ``torch.optim`` steps its parameter groups."""
+
+    def __init__(self, optimizers: list[_Optimizer]):
+        self.optimizers = optimizers
+
+    def zero_grad(self) -> None:
+        for opt in self.optimizers:
+            opt.zero_grad()
+
+    def step(self) -> None:
+        for opt in self.optimizers:
+            opt.step()
+
+
 class _Trainer:
     """The training loop of :func:`train_seeds`, one epoch at a time (so several can be interleaved)."""
 
@@ -501,13 +517,14 @@ class _Trainer:
         self.x, self.y = data.x_train.to(self.dtype), data.y_train
         slopes = list(model.slopes)
         others = [p for p in model.parameters() if all(p is not s for s in slopes)]
-        groups = [{"params": others, "weight_decay": weight_decay}]
+        groups = [(others, weight_decay)]
         if slopes:
-            groups.append({"params": slopes, "weight_decay": weight_decay if decay_slopes else 0.0})
-        if optimizer == "adam":
-            self.opt = torch.optim.Adam(groups, lr=lr, foreach=True)
-        else:
-            self.opt = torch.optim.SGD(groups, lr=lr, momentum=0.9 if optimizer == "momentum" else 0.0, foreach=True)
+            groups.append((slopes, weight_decay if decay_slopes else 0.0))
+        # torch.optim.Adam / SGD with one parameter group per entry, written out (training._Optimizer: creating a
+        # torch.optim optimizer imports torch._dynamo, about a second of CPU); on a CPU their foreach steps apply
+        # the same elementwise operations as the single-tensor ones, so the bits are the same (tests/test_variants.py)
+        kind, momentum = ("adam", 0.0) if optimizer == "adam" else ("sgd", 0.9 if optimizer == "momentum" else 0.0)
+        self.opt = _Groups([_Optimizer(ps, kind, lr=lr, momentum=momentum, weight_decay=wd) for ps, wd in groups])
         self.gens = [torch.Generator().manual_seed(order_seed_offset + s) for s in model.seeds]
         self.alive = torch.ones(model.n_seeds, dtype=torch.bool)
         self.seconds: list[float] = []
